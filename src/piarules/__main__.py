@@ -1,0 +1,5 @@
+"""`python -m piarules` → the CLI."""
+
+from piarules.cli import main
+
+main()

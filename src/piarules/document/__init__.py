@@ -1,0 +1,66 @@
+"""Documents: file → text → YAML data with a source map → validated form model → eval tree.
+
+`load_document` is the only entry point; it never raises for bad input but returns
+diagnostics with locations.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from piarules.diagnostics import Diagnostic, PiarulesError
+from piarules.document.forms import EXPECTED_SECTIONS, Cover
+from piarules.document.loader import decode, load_yaml
+from piarules.document.source_map import DocPath, SourceMap
+from piarules.document.validate import model_to_tree, validate_data
+from piarules.span import Span
+
+
+@dataclass
+class Document:
+    """A validated assessment document, ready for evaluation."""
+
+    path: str
+    text: str
+    model: Cover
+    tree: dict[str, Any]
+    source_map: SourceMap
+    absent_sections: tuple[str, ...] = field(default=())
+
+    @property
+    def kind(self) -> str | None:
+        return self.model.評価書の種類
+
+    def span_of(self, doc_path: DocPath) -> Span:
+        return self.source_map.span_of(doc_path)
+
+
+def load_document_text(text: str, path: str) -> tuple[Document | None, list[Diagnostic]]:
+    """YAML text → Document, or None and the diagnostics that explain why."""
+    try:
+        yaml_data = load_yaml(text, path)
+    except PiarulesError as exc:
+        return None, exc.diagnostics
+    model, diagnostics = validate_data(yaml_data.data, yaml_data.source_map)
+    if model is None:
+        return None, diagnostics
+    tree = model_to_tree(model)
+    expected = EXPECTED_SECTIONS.get(model.評価書の種類, ())
+    absent = tuple(s for s in expected if s not in tree)
+    return Document(path, text, model, tree, yaml_data.source_map, absent), diagnostics
+
+
+def load_document(path: str | Path) -> tuple[Document | None, list[Diagnostic]]:
+    """Read and validate one YAML assessment file."""
+    name = str(path)
+    try:
+        raw = Path(path).read_bytes()
+    except OSError as exc:
+        return None, [Diagnostic("PIA501", f"ファイルを読めません: {exc.strerror}", Span.point(name, 1, 1))]
+    try:
+        text = decode(raw, name)
+    except PiarulesError as exc:
+        return None, exc.diagnostics
+    return load_document_text(text, name)

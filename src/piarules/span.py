@@ -1,0 +1,62 @@
+"""Source files and spans: character offsets in, 1-based line/column out.
+
+Every AST node and every YAML value carries a Span; spans never take part in equality.
+"""
+
+from __future__ import annotations
+
+import bisect
+from dataclasses import dataclass, field
+
+
+@dataclass(eq=False)
+class SourceFile:
+    """One text file (policy or document), with a lazily built line index."""
+
+    path: str
+    text: str
+    _line_starts: list[int] | None = field(default=None, repr=False)
+
+    def line_starts(self) -> list[int]:
+        """Offsets at which each line begins (built once, on first use)."""
+        if self._line_starts is None:
+            starts = [0]
+            starts.extend(i + 1 for i, ch in enumerate(self.text) if ch == "\n")
+            self._line_starts = starts
+        return self._line_starts
+
+    def line_col(self, offset: int) -> tuple[int, int]:
+        """1-based (line, column) of a character offset."""
+        starts = self.line_starts()
+        line = bisect.bisect_right(starts, offset) - 1
+        return line + 1, offset - starts[line] + 1
+
+    def line_text(self, line: int) -> str:
+        """The text of a 1-based line, without its line end."""
+        starts = self.line_starts()
+        if not 1 <= line <= len(starts):
+            return ""
+        end = starts[line] - 1 if line < len(starts) else len(self.text)
+        return self.text[starts[line - 1] : end].rstrip("\r")
+
+
+@dataclass(frozen=True, slots=True)
+class Span:
+    """A place in a source: 1-based line/column of start and end (end exclusive)."""
+
+    path: str
+    line: int
+    col: int
+    end_line: int
+    end_col: int
+
+    def __str__(self) -> str:
+        return f"{self.path}:{self.line}:{self.col}"
+
+    @staticmethod
+    def point(path: str, line: int, col: int, width: int = 1) -> Span:
+        """A span of `width` characters on one line."""
+        return Span(path, line, col, line, col + max(width, 1))
+
+
+NO_SPAN = Span("<unknown>", 0, 0, 0, 0)

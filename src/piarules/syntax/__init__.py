@@ -1,0 +1,75 @@
+"""Policy text → typed AST. The only public entry point into parsing; Lark stays inside."""
+
+from __future__ import annotations
+
+import re
+
+from lark import UnexpectedInput
+
+from piarules import ast
+from piarules.diagnostics import Diagnostic
+from piarules.span import Span
+from piarules.syntax.errors import syntax_diagnostic
+from piarules.syntax.grammar import parser
+from piarules.syntax.to_ast import expr_tree_to_ast, tree_to_ast
+
+MAX_SYNTAX_ERRORS = 20
+_BLOCK_START = re.compile(r"^(policy|rule|term|const|matcher)\b", re.M)
+
+
+def _blocks(text: str) -> list[tuple[int, str]]:
+    """Top-level blocks (start offset, text) for error recovery: one error per block."""
+    starts = [m.start() for m in _BLOCK_START.finditer(text)] or [0]
+    if starts[0] != 0:
+        starts.insert(0, 0)
+    return [(s, text[s:e]) for s, e in zip(starts, [*starts[1:], len(text)], strict=True)]
+
+
+def _parse_blocks(text: str, path: str) -> list[Diagnostic]:
+    """Re-parse block by block so that every broken block is reported, not just the first."""
+    found: list[Diagnostic] = []
+    for start, block in _blocks(text):
+        padded = "\n" * text.count("\n", 0, start) + block
+        if not padded.endswith("\n"):
+            padded += "\n"
+        try:
+            parser().parse(padded, start="start")
+        except UnexpectedInput as exc:
+            found.append(syntax_diagnostic(exc, path, padded))
+            if len(found) >= MAX_SYNTAX_ERRORS:
+                break
+    return found
+
+
+def parse_policy(text: str, path: str) -> tuple[ast.PolicyFile | None, list[Diagnostic]]:
+    """Parse one policy file. Returns the AST (None on syntax errors) and diagnostics."""
+    source = text if text.endswith("\n") else text + "\n"
+    try:
+        tree = parser().parse(source, start="start")
+    except UnexpectedInput as exc:
+        found = _parse_blocks(source, path) or [syntax_diagnostic(exc, path, source)]
+        return None, found
+    items, diagnostics = tree_to_ast(tree, path)
+    headers = [i for i in items if isinstance(i, ast.PolicyHeader)]
+    for extra in headers[1:]:
+        diagnostics.append(Diagnostic("PIA203", "policy 見出しは1ファイルに1つだけ書けます", extra.span))
+    policy = ast.PolicyFile(
+        path=path,
+        header=headers[0] if headers else None,
+        consts=tuple(i for i in items if isinstance(i, ast.Const)),
+        terms=tuple(i for i in items if isinstance(i, ast.Term)),
+        matchers=tuple(i for i in items if isinstance(i, ast.MatcherDef)),
+        rules=tuple(i for i in items if isinstance(i, ast.Rule)),
+        span=Span(path, 1, 1, 1, 1),
+    )
+    return policy, diagnostics
+
+
+def parse_template_expr(text: str, path: str, span: Span) -> tuple[ast.Expr | None, list[Diagnostic]]:
+    """Parse the inside of a message placeholder `{…}` as an expression."""
+    try:
+        tree = parser().parse(text, start="expr")
+    except UnexpectedInput:
+        return None, [Diagnostic("PIA209", f"メッセージの差し込み「{{{text}}}」を解釈できません", span)]
+    node, diagnostics = expr_tree_to_ast(tree, path)
+    return node, diagnostics

@@ -1,0 +1,370 @@
+"""Lark parse tree → typed AST. The only module that sees lark.Tree and lark.Token."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from lark import Token, Transformer, Tree, v_args
+from lark.tree import Meta
+
+from piarules import ast
+from piarules.diagnostics import Diagnostic, Severity, suggestion
+from piarules.jpvalues import parse_date
+from piarules.span import Span
+
+_SEVERITIES = {
+    "error": Severity.ERROR, "warning": Severity.WARNING, "info": Severity.INFO,
+    "エラー": Severity.ERROR, "警告": Severity.WARNING, "情報": Severity.INFO,
+}
+_UNITS = {
+    "year": ast.Unit.YEAR, "years": ast.Unit.YEAR, "年": ast.Unit.YEAR,
+    "month": ast.Unit.MONTH, "months": ast.Unit.MONTH, "か月": ast.Unit.MONTH, "ヶ月": ast.Unit.MONTH,
+    "カ月": ast.Unit.MONTH, "day": ast.Unit.DAY, "days": ast.Unit.DAY, "日": ast.Unit.DAY,
+}
+_DURATION_RE = re.compile(r"(\d+)\s*(\S+)")
+_ESCAPES = {"n": "\n", "t": "\t", '"': '"', "\\": "\\"}
+
+
+def _unescape(text: str) -> str:
+    """Resolve \\n \\t \\" \\\\ in a "…" string; other backslashes stay (regexes need them)."""
+    return re.sub(r'\\([nt"\\])', lambda m: _ESCAPES[m[1]], text)
+
+
+class _ToAst(Transformer[Token, Any]):
+    """Builds AST nodes; collects (does not raise) diagnostics for bad literals."""
+
+    def __init__(self, path: str):
+        super().__init__()
+        self.file = path
+        self.diagnostics: list[Diagnostic] = []
+
+    # -- spans
+    def span(self, meta: Meta | Token) -> Span:
+        if getattr(meta, "empty", False):
+            return Span(self.file, 0, 0, 0, 0)
+        return Span(self.file, meta.line, meta.column, meta.end_line, meta.end_column)  # type: ignore[union-attr]
+
+    def error(self, code: str, message: str, where: Meta | Token, help: str | None = None) -> None:
+        self.diagnostics.append(Diagnostic(code, message, self.span(where), help=help))
+
+    # -- leaves
+    def string(self, children: list[Token]) -> Token:
+        (tok,) = children
+        raw = str(tok)
+        value = raw[1:-1] if tok.type == "JSTRING" else _unescape(raw[1:-1])
+        return Token.new_borrow_pos("STRING_VALUE", value, tok)
+
+    def words(self, children: list[Token]) -> Token:
+        return Token.new_borrow_pos("WORDS", " ".join(str(c) for c in children), children[0])
+
+    @v_args(meta=True)
+    def path(self, meta: Meta, children: list[Token]) -> ast.Expr:
+        parts: list[str | int] = [str(children[0])]
+        for c in children[1:]:
+            parts.append(int(str(c)) if c.type == "NUMBER" else str(c))
+        if len(parts) == 1:
+            try:
+                return ast.Literal(parse_date(str(parts[0])), self.span(meta))
+            except ValueError:
+                pass
+        return ast.Path(tuple(parts), self.span(meta))
+
+    def number(self, children: list[Token]) -> ast.Literal:
+        text = str(children[0]).replace(",", "")
+        value: float | int = float(text) if "." in text else int(text)
+        return ast.Literal(value, self.span(children[0]))
+
+    def date(self, children: list[Token]) -> ast.Literal:
+        tok = children[0]
+        try:
+            return ast.Literal(parse_date(str(tok)), self.span(tok))
+        except ValueError as exc:
+            self.error("PIA103", str(exc), tok)
+            return ast.Literal(str(tok), self.span(tok))
+
+    def duration(self, children: list[Token]) -> ast.Duration:
+        tok = children[0]
+        m = _DURATION_RE.fullmatch(str(tok))
+        assert m is not None  # INVARIANT: the DURATION terminal only matches this shape
+        return ast.Duration(int(m[1]), _UNITS[m[2]], self.span(tok))
+
+    def true(self, _: list[Any]) -> ast.Literal:
+        return ast.Literal(True)
+
+    def false(self, _: list[Any]) -> ast.Literal:
+        return ast.Literal(False)
+
+    def _literal_string(self, tok: Token) -> ast.Literal:
+        return ast.Literal(str(tok), self.span(tok))
+
+    # -- expressions
+    @v_args(meta=True)
+    def list_lit(self, meta: Meta, children: list[Any]) -> ast.ListExpr:
+        return ast.ListExpr(tuple(self.expr(c) for c in children if c is not None), self.span(meta))
+
+    def expr(self, node: Any) -> ast.Expr:
+        """Strings arrive as tokens; everything else is already a node."""
+        if isinstance(node, Token):
+            return self._literal_string(node)
+        return node  # type: ignore[no-any-return]
+
+    @v_args(meta=True)
+    def or_(self, meta: Meta, children: list[Any]) -> ast.Expr:
+        if len(children) == 1:
+            return self.expr(children[0])
+        return ast.BoolOp("or", tuple(self.expr(c) for c in children), self.span(meta))
+
+    @v_args(meta=True)
+    def and_(self, meta: Meta, children: list[Any]) -> ast.Expr:
+        if len(children) == 1:
+            return self.expr(children[0])
+        return ast.BoolOp("and", tuple(self.expr(c) for c in children), self.span(meta))
+
+    @v_args(meta=True)
+    def not_(self, meta: Meta, children: list[Any]) -> ast.Expr:
+        return ast.Not(self.expr(children[0]), self.span(meta))
+
+    @v_args(meta=True)
+    def compare(self, meta: Meta, children: list[Any]) -> ast.Expr:
+        left, op, right = children
+        return ast.Compare(ast.CmpOp(str(op)), self.expr(left), self.expr(right), self.span(meta))
+
+    @v_args(meta=True)
+    def in_(self, meta: Meta, children: list[Any]) -> ast.Expr:
+        return ast.Membership(self.expr(children[0]), self.expr(children[1]), False, self.span(meta))
+
+    @v_args(meta=True)
+    def not_in(self, meta: Meta, children: list[Any]) -> ast.Expr:
+        return ast.Membership(self.expr(children[0]), self.expr(children[1]), True, self.span(meta))
+
+    @v_args(meta=True)
+    def contains(self, meta: Meta, children: list[Any]) -> ast.Expr:
+        return ast.TextTest(ast.TextOp.CONTAINS, self.expr(children[0]), self.expr(children[1]), self.span(meta))
+
+    @v_args(meta=True)
+    def contains_quant(self, meta: Meta, children: list[Any]) -> ast.Expr:
+        subject, quant, needle = children
+        op = ast.TextOp.CONTAINS_ANY if str(quant) == "any" else ast.TextOp.CONTAINS_ALL
+        return ast.TextTest(op, self.expr(subject), self.expr(needle), self.span(meta))
+
+    @v_args(meta=True)
+    def matches_regex(self, meta: Meta, children: list[Any]) -> ast.Expr:
+        return ast.RegexTest(self.expr(children[0]), str(children[1]), self.span(meta))
+
+    @v_args(meta=True)
+    def matches_matcher(self, meta: Meta, children: list[Any]) -> ast.Expr:
+        return ast.MatcherTest(self.expr(children[0]), str(children[1]), self.span(meta))
+
+    def _presence(self, op: ast.PresenceOp, meta: Meta, children: list[Any]) -> ast.Expr:
+        return ast.Presence(op, self.expr(children[0]), self.span(meta))
+
+    @v_args(meta=True)
+    def is_present(self, meta: Meta, children: list[Any]) -> ast.Expr:
+        return self._presence(ast.PresenceOp.PRESENT, meta, children)
+
+    @v_args(meta=True)
+    def is_absent(self, meta: Meta, children: list[Any]) -> ast.Expr:
+        return self._presence(ast.PresenceOp.ABSENT, meta, children)
+
+    @v_args(meta=True)
+    def is_empty(self, meta: Meta, children: list[Any]) -> ast.Expr:
+        return self._presence(ast.PresenceOp.EMPTY, meta, children)
+
+    @v_args(meta=True)
+    def is_not_empty(self, meta: Meta, children: list[Any]) -> ast.Expr:
+        return self._presence(ast.PresenceOp.NOT_EMPTY, meta, children)
+
+    @v_args(meta=True)
+    def add(self, meta: Meta, children: list[Any]) -> ast.Expr:
+        return ast.Arith("+", self.expr(children[0]), self.expr(children[1]), self.span(meta))
+
+    @v_args(meta=True)
+    def sub(self, meta: Meta, children: list[Any]) -> ast.Expr:
+        return ast.Arith("-", self.expr(children[0]), self.expr(children[1]), self.span(meta))
+
+    @v_args(meta=True)
+    def call(self, meta: Meta, children: list[Any]) -> ast.Expr:
+        name, *args = children
+        return ast.Call(str(name), tuple(self.expr(a) for a in args if a is not None), self.span(meta))
+
+    @v_args(meta=True)
+    def quantifier(self, meta: Meta, children: list[Any]) -> ast.Expr:
+        quant, var, coll, body = children
+        return ast.Quantifier(str(quant), str(var), self.expr(coll), self.expr(body), self.span(meta))
+
+    @v_args(meta=True)
+    def count_where(self, meta: Meta, children: list[Any]) -> ast.Expr:
+        _, var, coll, body = children
+        return ast.Quantifier("count", str(var), self.expr(coll), self.expr(body), self.span(meta))
+
+    # -- matchers
+    def _strings(self, node: ast.ListExpr) -> tuple[str, ...]:
+        out = []
+        for item in node.items:
+            if isinstance(item, ast.Literal) and isinstance(item.value, str):
+                out.append(item.value)
+            else:
+                self.diagnostics.append(Diagnostic("PIA103", "マッチャーの一覧には文字列だけを書けます", item.span))
+        return tuple(out)
+
+    @v_args(meta=True)
+    def m_contains(self, meta: Meta, children: list[Any]) -> ast.Matcher:
+        return ast.MatchText(ast.TextOp.CONTAINS, (str(children[0]),), self.span(meta))
+
+    @v_args(meta=True)
+    def m_contains_quant(self, meta: Meta, children: list[Any]) -> ast.Matcher:
+        quant, items = children
+        op = ast.TextOp.CONTAINS_ANY if str(quant) == "any" else ast.TextOp.CONTAINS_ALL
+        return ast.MatchText(op, self._strings(items), self.span(meta))
+
+    @v_args(meta=True)
+    def m_regex(self, meta: Meta, children: list[Any]) -> ast.Matcher:
+        return ast.MatchRegex(str(children[0]), self.span(meta))
+
+    @v_args(meta=True)
+    def m_ref(self, meta: Meta, children: list[Any]) -> ast.Matcher:
+        return ast.MatchRef(str(children[0]), self.span(meta))
+
+    @v_args(meta=True)
+    def m_or_(self, meta: Meta, children: list[Any]) -> ast.Matcher:
+        if len(children) == 1:
+            return children[0]  # type: ignore[no-any-return]
+        return ast.MatchBool("or", tuple(children), self.span(meta))
+
+    @v_args(meta=True)
+    def m_and_(self, meta: Meta, children: list[Any]) -> ast.Matcher:
+        if len(children) == 1:
+            return children[0]  # type: ignore[no-any-return]
+        return ast.MatchBool("and", tuple(children), self.span(meta))
+
+    @v_args(meta=True)
+    def m_not_(self, meta: Meta, children: list[Any]) -> ast.Matcher:
+        return ast.MatchBool("not", tuple(children), self.span(meta))
+
+    # -- statements (returned as tagged tuples, assembled by rule()/policy())
+    def reference_stmt(self, children: list[Token]) -> tuple[str, Any]:
+        return ("reference", tuple(str(c) for c in children))
+
+    @v_args(meta=True)
+    def effective_stmt(self, meta: Meta, children: list[Any]) -> tuple[str, Any]:
+        start, end = children
+        return ("period", ast.Period(start, end, self.span(meta)))
+
+    def effective_from(self, children: list[Any]) -> ast.Expr:
+        return self.expr(children[0])
+
+    def effective_until(self, children: list[Any]) -> ast.Expr:
+        return self.expr(children[0])
+
+    def description_stmt(self, children: list[Token]) -> tuple[str, Any]:
+        return ("description", str(children[0]))
+
+    def severity_stmt(self, children: list[Token]) -> tuple[str, Any]:
+        tok = children[0]
+        severity = _SEVERITIES.get(str(tok))
+        if severity is None:
+            self.error("PIA208", f"「{tok}」は重大度ではありません (error / warning / info)", tok,
+                       help=suggestion(str(tok), _SEVERITIES))
+        return ("severity", severity)
+
+    @v_args(meta=True)
+    def for_stmt(self, meta: Meta, children: list[Any]) -> tuple[str, Any]:
+        return ("scope", ast.Scope(str(children[0]), self.expr(children[1]), self.span(meta)))
+
+    def when_stmt(self, children: list[Any]) -> tuple[str, Any]:
+        return ("when", self.expr(children[0]))
+
+    def require_stmt(self, children: list[Any]) -> tuple[str, Any]:
+        return ("require", self.expr(children[0]))
+
+    @v_args(meta=True)
+    def requires_stmt(self, meta: Meta, children: list[Any]) -> tuple[str, Any]:
+        cond, target, matchers = children
+        if not isinstance(target, ast.Path):
+            self.diagnostics.append(Diagnostic("PIA101", "requires の後には項目名を書いてください",
+                                               getattr(target, "span", None)))
+            target = ast.Path(("?",), self.span(meta))
+        return ("requires", ast.Requires(self.expr(cond), target, matchers or (), self.span(meta)))
+
+    def with_clause(self, children: list[Token]) -> tuple[ast.MatchRef, ...]:
+        return tuple(ast.MatchRef(str(c), self.span(c)) for c in children)
+
+    def message_stmt(self, children: list[Token]) -> tuple[str, Any]:
+        return ("message", str(children[0]))
+
+    def hint_stmt(self, children: list[Token]) -> tuple[str, Any]:
+        return ("hint", str(children[0]))
+
+    def at_stmt(self, children: list[Any]) -> tuple[str, Any]:
+        return ("at", children[0])
+
+    def as_of_stmt(self, children: list[Any]) -> tuple[str, Any]:
+        return ("as_of", self.expr(children[0]))
+
+    # -- declarations
+    @v_args(meta=True)
+    def const_def(self, meta: Meta, children: list[Any]) -> ast.Const:
+        return ast.Const(str(children[0]), self.expr(children[1]), self.span(meta))
+
+    @v_args(meta=True)
+    def term_def(self, meta: Meta, children: list[Any]) -> ast.Term:
+        return ast.Term(str(children[0]), self.expr(children[1]), self.span(meta))
+
+    @v_args(meta=True)
+    def matcher_def(self, meta: Meta, children: list[Any]) -> ast.MatcherDef:
+        name, description, body = children
+        return ast.MatcherDef(str(name), str(description) if description else None, body, self.span(meta))
+
+    @v_args(meta=True)
+    def policy(self, meta: Meta, children: list[Any]) -> ast.PolicyHeader:
+        pid, title, *stmts = children
+        got = _collect(stmts)
+        return ast.PolicyHeader(str(pid), str(title), got.get("reference", ()), got.get("period"),
+                                got.get("description"), self.span(meta))
+
+    @v_args(meta=True)
+    def rule(self, meta: Meta, children: list[Any]) -> ast.Rule:
+        rid, title, *stmts = children
+        got = _collect(stmts)
+        if "severity" not in got:
+            self.error("PIA208", f"ルール {rid} に severity がありません", rid,
+                       help="「severity error」「severity warning」「severity info」のいずれかを書いてください")
+        return ast.Rule(
+            id=str(rid), title=str(title), severity=got.get("severity"),
+            scopes=tuple(got.get("scope", ())), when=got.get("when"), require=got.get("require"),
+            requires=got.get("requires"), message=got.get("message"),
+            references=got.get("reference", ()), hint=got.get("hint"), at=got.get("at"),
+            as_of=got.get("as_of"), period=got.get("period"), description=got.get("description"),
+            span=self.span(meta), id_span=self.span(rid),
+        )
+
+    def start(self, children: list[Any]) -> list[Any]:
+        return children
+
+
+def _collect(stmts: list[tuple[str, Any]]) -> dict[str, Any]:
+    """Statement tuples → fields; `for each` accumulates, references concatenate."""
+    got: dict[str, Any] = {}
+    for key, value in stmts:
+        if key == "scope":
+            got.setdefault("scope", []).append(value)
+        elif key == "reference":
+            got["reference"] = got.get("reference", ()) + value
+        else:
+            got[key] = value
+    return got
+
+
+def tree_to_ast(tree: Tree[Token], path: str) -> tuple[list[Any], list[Diagnostic]]:
+    """Transform a `start` tree into declarations; returns (items, diagnostics)."""
+    transformer = _ToAst(path)
+    items = transformer.transform(tree)
+    return items, transformer.diagnostics
+
+
+def expr_tree_to_ast(tree: Tree[Token], path: str) -> tuple[ast.Expr, list[Diagnostic]]:
+    """Transform an `expr` tree (message placeholders)."""
+    transformer = _ToAst(path)
+    node = transformer.transform(tree)
+    return transformer.expr(node), transformer.diagnostics
