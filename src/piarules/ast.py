@@ -172,8 +172,23 @@ class Quantifier:
     span: Span = _span()
 
 
+@dataclass(frozen=True, slots=True)
+class Ref:
+    """A resolved Path (made by the checker): where the value comes from at run time.
+
+    base: "root" (the document), "var" (scope/quantifier variable in env slot `slot`),
+    or "as_of" (the date the rule judges by). `fields` are followed from there.
+    """
+
+    base: str
+    slot: int
+    fields: tuple[str | int, ...]
+    label: str
+    span: Span = _span()
+
+
 Expr = (
-    Path | Literal | Duration | ListExpr | Not | BoolOp | Compare | Membership | TextTest
+    Ref | Path | Literal | Duration | ListExpr | Not | BoolOp | Compare | Membership | TextTest
     | RegexTest | MatcherTest | Presence | Arith | Call | Quantifier
 )
 

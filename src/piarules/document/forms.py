@@ -45,6 +45,17 @@ class SourceRef(Section):
     行: int | None = None
 
 
+class RawCells(Section):
+    """The cells exactly as imported, where the cleaned value differs (HTML removed etc.)."""
+
+    変更日: t.OptionalText = None
+    項目: t.OptionalText = None
+    変更前の記載: t.OptionalText = None
+    変更後の記載: t.OptionalText = None
+    提出時期: t.OptionalText = None
+    提出時期に係る説明: t.OptionalText = None
+
+
 class ChangeRow(Section):
     """One row of (別添) 変更箇所: 変更日 | 項目 | 変更前 | 変更後 | 提出時期 | 説明."""
 
@@ -56,6 +67,7 @@ class ChangeRow(Section):
     提出時期: t.提出時期 | None = Field(default=None, description="事前 / 事後 (空欄は CH ルールで検出)")
     提出時期に係る説明: t.OptionalText = None
     出典: SourceRef | None = None
+    原文: RawCells | None = Field(default=None, description="取り込み前のセル (HTML 等を除く前)")
 
 
 # ------------------------------------------------------------------ Ⅰ 基本情報

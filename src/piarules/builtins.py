@@ -1,0 +1,125 @@
+"""Built-in functions: each declared once with its signature, doc and implementation.
+
+The checker reads `params`/`returns`; the compiler calls `impl`; docs read `doc`.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from piarules.jpvalues import Band, Count, normalize_text, parse_band, parse_count, parse_date
+from piarules.type_system import (
+    DATE,
+    NUMBER,
+    TEXT,
+    UNKNOWN,
+    BandType,
+    ListType,
+    Type,
+)
+from piarules.values import MISSING, is_missing
+
+
+@dataclass(frozen=True)
+class Builtin:
+    name: str
+    params: tuple[Type, ...]
+    returns: Type
+    doc: str
+    impl: Callable[..., Any]
+
+
+REGISTRY: dict[str, Builtin] = {}
+
+
+def builtin(name: str, params: tuple[Type, ...], returns: Type, doc: str) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
+    """Register a built-in; a duplicate name is a programming error caught at import."""
+
+    def register(impl: Callable[..., Any]) -> Callable[..., Any]:
+        if name in REGISTRY:
+            raise RuntimeError(f"duplicate builtin {name}")
+        REGISTRY[name] = Builtin(name, params, returns, doc, impl)
+        return impl
+
+    return register
+
+
+def _missing_safe(fn: Callable[..., Any]) -> Callable[..., Any]:
+    def wrapped(*args: Any) -> Any:
+        if any(is_missing(a) for a in args):
+            return MISSING
+        return fn(*args)
+
+    wrapped.__doc__ = fn.__doc__
+    return wrapped
+
+
+@builtin("count", (ListType(UNKNOWN),), NUMBER, "リストの要素数 (項目が無ければ 0)。例: count(ファイル.委託.委託事項)")
+def _count(items: Any) -> int:
+    return len(items) if isinstance(items, list) else 0
+
+
+@builtin("number", (UNKNOWN,), NUMBER, "「4件」などの件数を数値にする。解釈できなければ値なし。")
+@_missing_safe
+def _number(value: Any) -> Any:
+    if isinstance(value, int | float):
+        return int(value) if isinstance(value, Count) else value
+    try:
+        return int(parse_count(str(value)))
+    except ValueError:
+        return MISSING
+
+
+@builtin("lower", (BandType(),), NUMBER, "人数帯の下限 (「1万人以上10万人未満」→ 10000)。")
+@_missing_safe
+def _lower(band: Band) -> int:
+    return band.lower
+
+
+@builtin("upper", (BandType(),), NUMBER, "人数帯の上限 (未満の値)。上限のない帯は値なし。")
+@_missing_safe
+def _upper(band: Band) -> Any:
+    return MISSING if band.upper is None else band.upper
+
+
+@builtin("year", (DATE,), NUMBER, "日付の西暦年。")
+@_missing_safe
+def _year(value: dt.date) -> int:
+    return value.year
+
+
+@builtin("text", (UNKNOWN,), TEXT, "値を正規化した文字列にする (NFKC・HTML除去・空白の整理)。")
+@_missing_safe
+def _text(value: Any) -> str:
+    return normalize_text(str(value))
+
+
+@builtin("length", (TEXT,), NUMBER, "文字列の長さ (正規化後)。")
+@_missing_safe
+def _length(value: str) -> int:
+    return len(normalize_text(value))
+
+
+@builtin("date", (TEXT,), DATE, "文字列を日付として解釈する。解釈できなければ値なし。")
+@_missing_safe
+def _date(value: Any) -> Any:
+    if isinstance(value, dt.date):
+        return value
+    try:
+        return parse_date(str(value))
+    except ValueError:
+        return MISSING
+
+
+@builtin("band", (TEXT,), BandType(), "文字列を人数帯として解釈する。解釈できなければ値なし。")
+@_missing_safe
+def _band(value: Any) -> Any:
+    if isinstance(value, Band):
+        return value
+    try:
+        return parse_band(str(value))
+    except ValueError:
+        return MISSING

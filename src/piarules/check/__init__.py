@@ -1,0 +1,257 @@
+"""Static checks of policy files against the form schema, before any document is read.
+
+`check_policies` runs the passes in order and returns checked rules (elaborated, typed
+expressions ready for the compiler) with all diagnostics.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from typing import Any
+
+from piarules import ast
+from piarules.check.context import Diagnostics, Env, FileDecls
+from piarules.check.elaborate import Elaborator, check_regex
+from piarules.diagnostics import Diagnostic, Severity
+from piarules.span import Span
+from piarules.syntax import parse_template_expr
+from piarules.type_system import DATE, ListType, ObjectType, TextType, UnknownType
+
+MISSING_PLACEHOLDER = "不足"
+_PLACEHOLDER = re.compile(r"\{\{|\}\}|\{([^{}]*)\}")
+
+
+@dataclass
+class CheckedScope:
+    var: str
+    collection: ast.Expr
+
+
+@dataclass
+class CheckedRequires:
+    condition: ast.Expr
+    target: ast.Ref
+    matchers: tuple[str, ...]
+
+
+@dataclass
+class CheckedRule:
+    """A rule whose expressions are resolved and typed; the compiler's only input."""
+
+    rule: ast.Rule
+    file: str
+    policy: ast.PolicyHeader | None
+    scopes: list[CheckedScope]
+    when: ast.Expr | None
+    require: ast.Expr | None
+    requires: CheckedRequires | None
+    message: list[str | ast.Expr]
+    blame: ast.Ref | None
+    as_of: ast.Expr | None
+    period: tuple[dt.date | None, dt.date | None]
+    severity: Severity = Severity.ERROR
+
+    @property
+    def id(self) -> str:
+        return self.rule.id
+
+    @property
+    def references(self) -> tuple[str, ...]:
+        own = self.rule.references
+        return own or (self.policy.references if self.policy else ())
+
+
+@dataclass
+class CheckResult:
+    rules: list[CheckedRule] = field(default_factory=list)
+    matchers: dict[str, dict[str, ast.MatcherDef]] = field(default_factory=dict)
+    diagnostics: list[Diagnostic] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return not any(d.severity == Severity.ERROR for d in self.diagnostics)
+
+
+# ---------------------------------------------------------------- pass: names
+
+
+def check_names(files: list[ast.PolicyFile], diags: Diagnostics) -> dict[str, FileDecls]:
+    """Rule ids unique across the set; vocabulary names unique within a file."""
+    seen_rules: dict[str, ast.Rule] = {}
+    decls: dict[str, FileDecls] = {}
+    for policy in files:
+        d = FileDecls(policy.path)
+        for kind, items, table in (("定数", policy.consts, d.consts), ("用語", policy.terms, d.terms),
+                                   ("マッチャー", policy.matchers, d.matchers)):
+            for item in items:
+                if item.name in table:
+                    first = table[item.name].span  # type: ignore[attr-defined]
+                    diags.add(Diagnostic("PIA203", f"{kind}「{item.name}」が重複しています", item.span,
+                                         help=f"最初の定義: {first}"))
+                table[item.name] = item  # type: ignore[assignment]
+        for rule in policy.rules:
+            if rule.id in seen_rules:
+                diags.add(Diagnostic("PIA203", f"ルールID「{rule.id}」が重複しています", rule.id_span,
+                                     help=f"最初の定義: {seen_rules[rule.id].id_span}"))
+            else:
+                seen_rules[rule.id] = rule
+        decls[policy.path] = d
+    return decls
+
+
+# ---------------------------------------------------------------- pass: matchers
+
+
+def check_matchers(decls: FileDecls, diags: Diagnostics) -> None:
+    """Matcher references resolve, regexes compile, no matcher refers to itself."""
+    owner = Elaborator(Env(decls, ObjectType()), diags)
+
+    def walk(node: ast.Matcher, trail: tuple[str, ...]) -> None:
+        match node:
+            case ast.MatchRef(name=name):
+                if name in trail:
+                    diags.add(Diagnostic("PIA210", f"マッチャー「{name}」の定義が自分自身を参照しています", node.span))
+                elif name not in decls.matchers:
+                    owner.matcher_name(name, node)
+                else:
+                    walk(decls.matchers[name].body, (*trail, name))
+            case ast.MatchRegex(pattern=pattern):
+                check_regex(pattern, node, owner)
+            case ast.MatchBool(operands=operands):
+                for o in operands:
+                    walk(o, trail)
+            case ast.MatchText():
+                pass
+
+    for definition in decls.matchers.values():
+        walk(definition.body, (definition.name,))
+
+
+# ---------------------------------------------------------------- pass: rules
+
+
+def _fold_date(expr: ast.Expr | None, diags: Diagnostics) -> dt.date | None:
+    if expr is None:
+        return None
+    if isinstance(expr, ast.Literal) and isinstance(expr.value, dt.date):
+        return expr.value
+    diags.add(Diagnostic("PIA103", "有効期間には日付 (例: 令和3年9月1日, 2021-09-01) を書いてください", expr.span))
+    return None
+
+
+def _period(rule: ast.Rule, policy: ast.PolicyHeader | None, diags: Diagnostics) -> tuple[dt.date | None, dt.date | None]:
+    period = rule.period or (policy.period if policy else None)
+    if period is None:
+        return (None, None)
+    start, end = _fold_date(period.start, diags), _fold_date(period.end, diags)
+    if start and end and start > end:
+        diags.add(Diagnostic("PIA211", f"有効期間の開始 {start} が終了 {end} より後です", period.span))
+    return (start, end)
+
+
+def _template(text: str, rule: ast.Rule, el: Elaborator, allow_missing: bool) -> list[str | ast.Expr]:
+    """Split a message into text and checked placeholder expressions."""
+    parts: list[str | ast.Expr] = []
+    pos = 0
+    for m in _PLACEHOLDER.finditer(text):
+        parts.append(text[pos:m.start()])
+        pos = m.end()
+        if m[0] in ("{{", "}}"):
+            parts.append(m[0][0])
+            continue
+        inner = m[1].strip()
+        if inner == MISSING_PLACEHOLDER and allow_missing:
+            parts.append(ast.Literal(MISSING_PLACEHOLDER))
+            continue
+        local = Diagnostics()
+        node, found = parse_template_expr(inner, rule.span.path, rule.span)
+        if node is not None:
+            checked, _ = Elaborator(el.env, local).expr(node)
+            parts.append(checked)
+        for d in [*found, *local.items]:  # placeholder offsets are template-relative: report at the rule
+            el.diags.add(Diagnostic(d.code, f"message の {{{inner}}}: {d.message}", rule.id_span, help=d.help))
+    parts.append(text[pos:])
+    return [p for p in parts if p != ""]
+
+
+def first_ref(node: Any) -> ast.Ref | None:
+    """The first resolved path in an expression: the default place a finding points at."""
+    if isinstance(node, ast.Ref):
+        return node if node.base != "as_of" else None
+    if isinstance(node, ast.Quantifier):
+        return first_ref(node.collection)
+    for name in getattr(node, "__slots__", ()):
+        value = getattr(node, name)
+        for child in value if isinstance(value, tuple) else (value,):
+            if hasattr(child, "__slots__") and (found := first_ref(child)):
+                return found
+    return None
+
+
+def check_rule(rule: ast.Rule, decls: FileDecls, root: ObjectType, policy: ast.PolicyHeader | None,
+               diags: Diagnostics) -> CheckedRule:
+    """Resolve and type every expression of one rule in its scope chain."""
+    el = Elaborator(Env(decls, root), diags)
+    scopes = []
+    for scope in rule.scopes:
+        collection, ct = el.expr(scope.collection)
+        if not isinstance(ct, ListType | UnknownType):
+            diags.add(Diagnostic("PIA204", f"for each の対象はリストでなければなりませんが、{ct.name_ja()}です",
+                                 scope.collection.span))
+        el.env.push(scope.var, ct.item if isinstance(ct, ListType) else ct)
+        scopes.append(CheckedScope(scope.var, collection))
+    when = el.condition(rule.when) if rule.when else None
+    require = el.condition(rule.require) if rule.require else None
+    requires = None
+    if rule.requires:
+        condition = el.condition(rule.requires.condition)
+        target, tt = el.expr(rule.requires.target)
+        if not isinstance(tt, TextType | UnknownType):
+            diags.add(Diagnostic("PIA204", f"requires … with の項目は文字列でなければなりませんが、{tt.name_ja()}です",
+                                 rule.requires.target.span))
+        for m in rule.requires.matchers:
+            el.matcher_name(m.name, m)
+        assert isinstance(target, ast.Ref)  # INVARIANT: a Path elaborates to a Ref (terms may alias one)
+        requires = CheckedRequires(condition, target, tuple(m.name for m in rule.requires.matchers))
+    if require is None and requires is None:
+        diags.add(Diagnostic("PIA205", f"ルール {rule.id} に require (または requires) がないため、何も検査しません",
+                             rule.id_span))
+    if isinstance(when, ast.Literal) and when.value is False:
+        diags.add(Diagnostic("PIA205", f"ルール {rule.id} の when は常に偽のため、決して発火しません", rule.when.span))  # type: ignore[union-attr]
+    as_of = None
+    if rule.as_of is not None:
+        as_of, at = el.expr(rule.as_of)
+        if at not in (DATE,) and not isinstance(at, UnknownType):
+            diags.add(Diagnostic("PIA204", f"as of には日付が必要ですが、{at.name_ja()}です", rule.as_of.span))
+    message = _template(rule.message or rule.title, rule, el, requires is not None)
+    blame = None
+    if rule.at is not None:
+        ref, _ = el.expr(rule.at)
+        blame = ref if isinstance(ref, ast.Ref) else None
+    else:
+        blame = requires.target if requires else first_ref(require) or first_ref(when)
+    return CheckedRule(rule, decls.path, policy, scopes, when, require, requires, message, blame, as_of,
+                       _period(rule, policy, diags), rule.severity or Severity.ERROR)
+
+
+# ---------------------------------------------------------------- the pass table
+
+Pass = Callable[..., Any]
+
+
+def check_policies(files: Iterable[ast.PolicyFile], root: ObjectType) -> CheckResult:
+    """Run every pass over a policy set; rules are usable only when `result.ok`."""
+    files = list(files)
+    diags = Diagnostics()
+    decls = check_names(files, diags)  # pass 1: names (everything below resolves through it)
+    result = CheckResult()
+    for policy in files:
+        check_matchers(decls[policy.path], diags)  # pass 2: matcher definitions
+        result.matchers[policy.path] = decls[policy.path].matchers
+        for rule in policy.rules:  # pass 3: rules (resolve, type, elaborate)
+            result.rules.append(check_rule(rule, decls[policy.path], root, policy.header, diags))
+    result.diagnostics = diags.items
+    return result

@@ -1,0 +1,68 @@
+"""What the checker knows while it walks a rule: declarations, scope variables, diagnostics."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from piarules import ast
+from piarules.diagnostics import Diagnostic
+from piarules.type_system import ObjectType, Type
+
+BUILTIN_VARIABLES = ("基準日", "as_of")
+
+
+@dataclass
+class FileDecls:
+    """The vocabulary one policy file declares (terms and matchers are file-local)."""
+
+    path: str
+    consts: dict[str, ast.Const] = field(default_factory=dict)
+    terms: dict[str, ast.Term] = field(default_factory=dict)
+    matchers: dict[str, ast.MatcherDef] = field(default_factory=dict)
+
+
+@dataclass
+class Variable:
+    name: str
+    type: Type
+    slot: int
+
+
+@dataclass
+class Env:
+    """Scope chain of one rule while it is checked (innermost variable last)."""
+
+    decls: FileDecls
+    root: ObjectType
+    variables: list[Variable] = field(default_factory=list)
+    expanding: tuple[str, ...] = ()
+
+    def lookup(self, name: str) -> Variable | None:
+        for var in reversed(self.variables):
+            if var.name == name:
+                return var
+        return None
+
+    def push(self, name: str, type_: Type) -> Variable:
+        var = Variable(name, type_, len(self.variables))
+        self.variables.append(var)
+        return var
+
+    def pop(self) -> None:
+        self.variables.pop()
+
+
+@dataclass
+class Diagnostics:
+    """Collector with a cap, so one broken file cannot flood the output."""
+
+    items: list[Diagnostic] = field(default_factory=list)
+    cap: int = 200
+
+    def add(self, diagnostic: Diagnostic) -> None:
+        if len(self.items) < self.cap:
+            self.items.append(diagnostic)
+
+    @property
+    def has_errors(self) -> bool:
+        return any(d.severity == "error" for d in self.items)

@@ -1,0 +1,305 @@
+"""Type-check an expression and elaborate it into the checked form the compiler needs.
+
+Paths become Refs (resolved against scope variables, then the innermost scope's fields
+outward, then the document); terms are expanded where used; string literals compared with
+dates or count bands become JpDate/Band literals; regexes are compiled once here.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import re
+from typing import Any, assert_never
+
+from piarules import ast
+from piarules.builtins import REGISTRY
+from piarules.check.context import BUILTIN_VARIABLES, Diagnostics, Env
+from piarules.diagnostics import Diagnostic, did_you_mean, suggestion
+from piarules.jpvalues import parse_band, parse_date
+from piarules.type_system import (
+    BOOL,
+    DATE,
+    DURATION,
+    NUMBER,
+    TEXT,
+    UNKNOWN,
+    BandType,
+    DateType,
+    DurationType,
+    ListType,
+    NumberType,
+    ObjectType,
+    TextType,
+    Type,
+    UnknownType,
+    comparable,
+)
+
+Checked = tuple[ast.Expr, Type]
+
+
+class Elaborator:
+    """Walks expressions of one rule; reports into `diags`."""
+
+    def __init__(self, env: Env, diags: Diagnostics):
+        self.env = env
+        self.diags = diags
+
+    def error(self, code: str, message: str, node: Any, help: str | None = None) -> None:
+        self.diags.add(Diagnostic(code, message, getattr(node, "span", None), help=help))
+
+    # ------------------------------------------------------------ paths
+    def path(self, node: ast.Path) -> Checked:
+        head = node.parts[0]
+        assert isinstance(head, str)  # INVARIANT: the grammar starts a path with a NAME
+        label = ".".join(str(p) for p in node.parts)
+        if (var := self.env.lookup(head)) is not None:
+            return self.follow(node, "var", var.slot, var.type, node.parts[1:], label)
+        if head in BUILTIN_VARIABLES and len(node.parts) == 1:
+            return ast.Ref("as_of", 0, (), label, node.span), DATE
+        if head in self.env.decls.consts and len(node.parts) == 1:
+            return self.expr(self.env.decls.consts[head].value)
+        if head in self.env.decls.terms and len(node.parts) == 1:
+            return self.term(head, node)
+        for var in reversed(self.env.variables):
+            if isinstance(var.type, ObjectType) and head in var.type.fields:
+                return self.follow(node, "var", var.slot, var.type, node.parts, label)
+        if head in self.env.root.fields:
+            return self.follow(node, "root", 0, self.env.root, node.parts, label)
+        self.unknown_name(head, node)
+        return ast.Ref("root", 0, node.parts, label, node.span), UNKNOWN
+
+    def term(self, name: str, node: ast.Path) -> Checked:
+        if name in self.env.expanding:
+            self.error("PIA210", f"用語「{name}」の定義が自分自身を参照しています", node)
+            return ast.Literal(False, node.span), UNKNOWN
+        self.env.expanding = (*self.env.expanding, name)
+        try:
+            body, type_ = self.expr(self.env.decls.terms[name].body)
+        finally:
+            self.env.expanding = self.env.expanding[:-1]
+        return body, type_
+
+    def follow(self, node: ast.Path, base: str, slot: int, type_: Type,
+               fields: tuple[str | int, ...], label: str) -> Checked:
+        for part in fields:
+            if isinstance(type_, UnknownType):
+                break
+            if isinstance(part, int):
+                if not isinstance(type_, ListType):
+                    self.error("PIA204", f"「{label}」: [{part}] はリストにしか使えません", node)
+                    return ast.Ref(base, slot, fields, label, node.span), UNKNOWN
+                type_ = type_.item
+            elif isinstance(type_, ObjectType):
+                if part not in type_.fields:
+                    self.error("PIA201", f"{type_.name_ja()}に項目「{part}」はありません", node,
+                               help=suggestion(part, type_.fields))
+                    return ast.Ref(base, slot, fields, label, node.span), UNKNOWN
+                type_ = type_.fields[part]
+            else:
+                hint = "リストの各要素は for each または any/all で取り出してください" if isinstance(type_, ListType) else None
+                self.error("PIA204", f"「{label}」: {type_.name_ja()}には項目「{part}」がありません", node, help=hint)
+                return ast.Ref(base, slot, fields, label, node.span), UNKNOWN
+        return ast.Ref(base, slot, fields, label, node.span), type_
+
+    def unknown_name(self, name: str, node: ast.Path) -> None:
+        pool: list[str] = [v.name for v in self.env.variables]
+        pool += list(self.env.decls.terms) + list(self.env.decls.consts) + list(self.env.root.fields)
+        for var in self.env.variables:
+            if isinstance(var.type, ObjectType):
+                pool += list(var.type.fields)
+        self.error("PIA201", f"「{name}」は項目名・用語・変数のいずれでもありません", node, help=suggestion(name, pool))
+
+    # ------------------------------------------------------------ expressions
+    def expr(self, node: ast.Expr) -> Checked:  # noqa: PLR0911 - one case per node kind
+        match node:
+            case ast.Path():
+                return self.path(node)
+            case ast.Ref():
+                return node, UNKNOWN
+            case ast.Literal(value=bool()):
+                return node, BOOL
+            case ast.Literal(value=dt.date()):
+                return node, DATE
+            case ast.Literal(value=int() | float()):
+                return node, NUMBER
+            case ast.Literal():
+                return node, TEXT
+            case ast.Duration():
+                return node, DURATION
+            case ast.ListExpr():
+                items = [self.expr(i) for i in node.items]
+                item_type = items[0][1] if items else UNKNOWN
+                return dataclasses.replace(node, items=tuple(i for i, _ in items)), ListType(item_type)
+            case ast.Not():
+                operand = self.condition(node.operand)
+                return dataclasses.replace(node, operand=operand), BOOL
+            case ast.BoolOp():
+                operands = tuple(self.condition(o) for o in node.operands)
+                return dataclasses.replace(node, operands=operands), BOOL
+            case ast.Compare():
+                return self.compare(node)
+            case ast.Membership():
+                return self.membership(node)
+            case ast.TextTest():
+                return self.text_test(node)
+            case ast.RegexTest():
+                return self.regex_test(node)
+            case ast.MatcherTest():
+                subject, _ = self.expr(node.subject)
+                self.matcher_name(node.matcher, node)
+                return dataclasses.replace(node, subject=subject), BOOL
+            case ast.Presence():
+                subject, _ = self.expr(node.subject)
+                return dataclasses.replace(node, subject=subject), BOOL
+            case ast.Arith():
+                return self.arith(node)
+            case ast.Call():
+                return self.call(node)
+            case ast.Quantifier():
+                return self.quantifier(node)
+            case _:
+                assert_never(node)
+
+    def condition(self, node: ast.Expr) -> ast.Expr:
+        """An expression used as a condition must be boolean."""
+        checked, type_ = self.expr(node)
+        if not isinstance(type_, UnknownType) and type_ != BOOL:
+            self.error("PIA204", f"条件には真偽値が必要ですが、{type_.name_ja()}です", node,
+                       help="「is present」「is not empty」や比較 (==) を付けてください")
+        return checked
+
+    def coerce(self, node: ast.Expr, type_: Type, target: Type) -> Checked:
+        """A string literal next to a date or band becomes that kind of literal."""
+        if not (isinstance(node, ast.Literal) and isinstance(node.value, str)):
+            return node, type_
+        try:
+            if isinstance(target, DateType):
+                return dataclasses.replace(node, value=parse_date(node.value)), DATE
+            if isinstance(target, BandType):
+                return dataclasses.replace(node, value=parse_band(node.value)), target
+        except ValueError as exc:
+            self.error("PIA103", str(exc), node)
+            return node, UNKNOWN
+        return node, type_
+
+    def check_choice(self, literal: ast.Expr, type_: Type, field_node: ast.Expr) -> None:
+        """Comparing a fixed-choice field with a value it can never hold never matches."""
+        if not (isinstance(type_, TextType) and type_.choices and isinstance(literal, ast.Literal)):
+            return
+        value = literal.value
+        if isinstance(value, str) and value not in type_.choices:
+            close = did_you_mean(value, type_.choices)
+            listed = "、".join(f"「{c}」" for c in type_.choices)
+            self.error("PIA206", f"「{value}」は選択肢にないため、この比較は決して成り立ちません", literal,
+                       help=(f"もしかして「{close}」。" if close else "") + f"選択肢: {listed}")
+
+    def compare(self, node: ast.Compare) -> Checked:
+        left, lt = self.expr(node.left)
+        right, rt = self.expr(node.right)
+        left, lt = self.coerce(left, lt, rt)
+        right, rt = self.coerce(right, rt, lt)
+        if not comparable(lt, rt):
+            self.error("PIA204", f"{lt.name_ja()}と{rt.name_ja()}は比較できません", node)
+        if node.op in (ast.CmpOp.EQ, ast.CmpOp.NE):
+            self.check_choice(right, lt, left)
+            self.check_choice(left, rt, right)
+        elif isinstance(lt, TextType) and isinstance(rt, TextType):
+            self.error("PIA204", "文字列の大小は比較できません", node, help="== / != / contains を使ってください")
+        return dataclasses.replace(node, left=left, right=right), BOOL
+
+    def membership(self, node: ast.Membership) -> Checked:
+        item, it = self.expr(node.item)
+        container, ct = self.expr(node.container)
+        if isinstance(container, ast.ListExpr):
+            coerced = [self.coerce(i, TEXT, it)[0] for i in container.items]
+            for literal in coerced:
+                self.check_choice(literal, it, item)
+            container = dataclasses.replace(container, items=tuple(coerced))
+        elif not isinstance(ct, ListType | UnknownType):
+            self.error("PIA204", f"in の右側はリストでなければなりませんが、{ct.name_ja()}です", node.container)
+        return dataclasses.replace(node, item=item, container=container), BOOL
+
+    def text_subject(self, node: ast.Expr) -> ast.Expr:
+        subject, st = self.expr(node)
+        if not isinstance(st, TextType | UnknownType):
+            self.error("PIA204", f"文字列の検査には文字列が必要ですが、{st.name_ja()}です", node)
+        return subject
+
+    def text_test(self, node: ast.TextTest) -> Checked:
+        subject = self.text_subject(node.subject)
+        needle, nt = self.expr(node.needle)
+        wants_list = node.op is not ast.TextOp.CONTAINS
+        if wants_list and not isinstance(nt, ListType | UnknownType):
+            self.error("PIA204", f"{node.op.value} の右側はリストでなければなりません", node.needle)
+        if not wants_list and not isinstance(nt, TextType | UnknownType):
+            self.error("PIA204", f"contains の右側は文字列でなければなりません ({nt.name_ja()})", node.needle)
+        return dataclasses.replace(node, subject=subject, needle=needle), BOOL
+
+    def regex_test(self, node: ast.RegexTest) -> Checked:
+        subject = self.text_subject(node.subject)
+        check_regex(node.pattern, node, self)
+        return dataclasses.replace(node, subject=subject), BOOL
+
+    def matcher_name(self, name: str, node: Any) -> None:
+        if name not in self.env.decls.matchers:
+            self.error("PIA202", f"マッチャー「{name}」は定義されていません", node,
+                       help=suggestion(name, self.env.decls.matchers) or "matcher 名前 = contains … で定義してください")
+
+    def arith(self, node: ast.Arith) -> Checked:
+        left, lt = self.expr(node.left)
+        right, rt = self.expr(node.right)
+        result: Type = UNKNOWN
+        if isinstance(lt, DateType) and isinstance(rt, DurationType):
+            result = DATE
+        elif isinstance(lt, NumberType) and isinstance(rt, NumberType):
+            result = NUMBER
+        elif not isinstance(lt, UnknownType) and not isinstance(rt, UnknownType):
+            self.error("PIA204", f"{lt.name_ja()} {node.op} {rt.name_ja()} は計算できません", node,
+                       help="日付 ± 期間 (例: 公表日 - 5 years) または 数値 ± 数値 です")
+        return dataclasses.replace(node, left=left, right=right), result
+
+    def call(self, node: ast.Call) -> Checked:
+        fn = REGISTRY.get(node.func)
+        args = [self.expr(a) for a in node.args]
+        if fn is None:
+            self.error("PIA202", f"関数「{node.func}」はありません", node, help=suggestion(node.func, REGISTRY))
+            return dataclasses.replace(node, args=tuple(a for a, _ in args)), UNKNOWN
+        if len(args) != len(fn.params):
+            self.error("PIA204", f"{node.func} の引数は {len(fn.params)} 個です ({len(args)} 個あります)", node)
+        for (arg, at), param in zip(args, fn.params, strict=False):
+            if not _accepts(param, at):
+                self.error("PIA204", f"{node.func} の引数には{param.name_ja()}が必要ですが、{at.name_ja()}です", arg)
+        return dataclasses.replace(node, args=tuple(a for a, _ in args)), fn.returns
+
+    def quantifier(self, node: ast.Quantifier) -> Checked:
+        collection, ct = self.expr(node.collection)
+        item: Type = UNKNOWN
+        if isinstance(ct, ListType):
+            item = ct.item
+        elif not isinstance(ct, UnknownType):
+            self.error("PIA204", f"{node.kind} の対象はリストでなければなりませんが、{ct.name_ja()}です", node.collection)
+        var = self.env.push(node.var, item)
+        try:
+            body = self.condition(node.body)
+        finally:
+            self.env.pop()
+        result = NUMBER if node.kind == "count" else BOOL
+        return dataclasses.replace(node, collection=collection, body=body, var=f"{node.var}#{var.slot}"), result
+
+
+def _accepts(param: Type, arg: Type) -> bool:
+    if isinstance(param, UnknownType) or isinstance(arg, UnknownType):
+        return True
+    if isinstance(param, ListType):
+        return isinstance(arg, ListType)
+    return type(param) is type(arg) or (isinstance(param, TextType) and isinstance(arg, TextType))
+
+
+def check_regex(pattern: str, node: Any, owner: Elaborator) -> re.Pattern[str] | None:
+    try:
+        return re.compile(pattern)
+    except re.error as exc:
+        owner.error("PIA207", f"正規表現「{pattern}」をコンパイルできません: {exc.msg}", node)
+        return None

@@ -1,0 +1,27 @@
+"""`piarules check [POLICY…]`: parse and statically check policies only."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from piarules.cli.common import print_diagnostics
+from piarules.cli.exit_codes import ExitCode
+
+
+def check_command(
+    policies: Annotated[list[Path] | None, typer.Argument(help="ポリシー (*.pia) またはディレクトリ。既定: 同梱の policies/")] = None,
+) -> None:
+    """ポリシーの構文と項目名・型を検査する (文書は読まない)。"""
+    from piarules.api import bundled_policy_dir, load_policies
+
+    result = load_policies(policies or [bundled_policy_dir()])
+    print_diagnostics(result.diagnostics)
+    rules = len(result.check.rules)
+    if not result.ok:
+        sys.stderr.write(f"{len(result.diagnostics)} 件の問題があります\n")
+        raise typer.Exit(ExitCode.INVALID_INPUT)
+    sys.stdout.write(f"{len(result.files)} ファイル、{rules} ルール: 問題ありません\n")

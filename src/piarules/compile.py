@@ -1,0 +1,395 @@
+"""Checked rules → Python closures, built once per policy set.
+
+Evaluation over many documents never re-walks the AST: each expression becomes a
+`Callable[[RunEnv], Any]`, each path a getter with its fields bound.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import operator
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any, assert_never
+
+from piarules import ast
+from piarules.builtins import REGISTRY
+from piarules.check import MISSING_PLACEHOLDER, CheckedRule, CheckResult
+from piarules.document.source_map import DocPath
+from piarules.jpvalues import compact_text, normalize_text
+from piarules.values import MISSING, display, is_empty, is_missing, shift_date
+
+MAX_SLOTS = 32
+
+
+class RunEnv:
+    """Per-document evaluation state: the tree, the judging date, scope slots."""
+
+    __slots__ = ("as_of", "paths", "root", "values")
+
+    def __init__(self, root: dict[str, Any], as_of: dt.date):
+        self.root = root
+        self.as_of = as_of
+        self.values: list[Any] = [MISSING] * MAX_SLOTS
+        self.paths: list[DocPath | None] = [None] * MAX_SLOTS
+
+
+Fn = Callable[[RunEnv], Any]
+TextFn = Callable[[str], bool]
+Matchers = dict[str, TextFn]
+
+
+@dataclass
+class CompiledRule:
+    checked: CheckedRule
+    scopes: list[tuple[Fn, Callable[[RunEnv], DocPath | None]]]
+    when: Fn | None
+    require: Fn | None
+    requires: tuple[Fn, Fn, list[tuple[str, str, TextFn]]] | None
+    message: Callable[[RunEnv, list[str]], str]
+    blame: Callable[[RunEnv], DocPath | None]
+    as_of: Fn | None
+
+
+# ---------------------------------------------------------------- paths
+
+
+def _follow(value: Any, fields: tuple[str | int, ...]) -> Any:
+    for part in fields:
+        if isinstance(part, int):
+            value = value[part] if isinstance(value, list) and -len(value) <= part < len(value) else MISSING
+        else:
+            value = value.get(part, MISSING) if isinstance(value, dict) else MISSING
+        if value is None:
+            return MISSING
+    return value
+
+
+def compile_ref(ref: ast.Ref) -> Fn:
+    fields = ref.fields
+    if ref.base == "as_of":
+        return lambda env: env.as_of
+    if ref.base == "root":
+        if len(fields) == 1:
+            key = fields[0]
+            return lambda env: _nz(env.root.get(key, MISSING))  # type: ignore[arg-type]
+        return lambda env: _follow(env.root, fields)
+    slot = ref.slot
+    if not fields:
+        return lambda env: env.values[slot]
+    if len(fields) == 1 and isinstance(fields[0], str):
+        key = fields[0]
+        return lambda env: _nz(v.get(key, MISSING)) if isinstance(v := env.values[slot], dict) else MISSING
+    return lambda env: _follow(env.values[slot], fields)
+
+
+def _nz(value: Any) -> Any:
+    return MISSING if value is None else value
+
+
+def locate_ref(ref: ast.Ref | None) -> Callable[[RunEnv], DocPath | None]:
+    """A closure giving the document path a Ref points at (for finding locations)."""
+    if ref is None or ref.base == "as_of":
+        return lambda env: None
+    fields = ref.fields
+    if ref.base == "root":
+        return lambda env: fields
+    slot = ref.slot
+    return lambda env: None if (base := env.paths[slot]) is None else base + fields
+
+
+# ---------------------------------------------------------------- expressions
+
+_CMP = {
+    ast.CmpOp.EQ: operator.eq, ast.CmpOp.NE: operator.ne, ast.CmpOp.LT: operator.lt,
+    ast.CmpOp.LE: operator.le, ast.CmpOp.GT: operator.gt, ast.CmpOp.GE: operator.ge,
+}
+
+
+def _equal_text(a: Any, b: Any) -> bool:
+    if isinstance(a, str) and isinstance(b, str):
+        return a == b or compact_text(a) == compact_text(b)
+    return bool(a == b)
+
+
+def compile_compare(node: ast.Compare, m: Matchers) -> Fn:
+    left, right = compile_expr(node.left, m), compile_expr(node.right, m)
+    if node.op in (ast.CmpOp.EQ, ast.CmpOp.NE):
+        negate = node.op is ast.CmpOp.NE
+
+        def equality(env: RunEnv) -> bool:
+            a, b = left(env), right(env)
+            if a is MISSING or b is MISSING:
+                return False
+            return _equal_text(a, b) != negate
+
+        return equality
+    op = _CMP[node.op]
+
+    def ordering(env: RunEnv) -> bool:
+        a, b = left(env), right(env)
+        if a is MISSING or b is MISSING:
+            return False
+        try:
+            return bool(op(a, b))
+        except TypeError:
+            return False
+
+    return ordering
+
+
+def compile_membership(node: ast.Membership, m: Matchers) -> Fn:
+    item = compile_expr(node.item, m)
+    negated = node.negated
+    if isinstance(node.container, ast.ListExpr) and all(isinstance(i, ast.Literal) for i in node.container.items):
+        values = [i.value for i in node.container.items]  # type: ignore[union-attr]
+        texts = frozenset(compact_text(v) for v in values if isinstance(v, str))
+        others = [v for v in values if not isinstance(v, str)]
+
+        def in_literals(env: RunEnv) -> bool:
+            v = item(env)
+            if v is MISSING:
+                return False
+            found = compact_text(v) in texts if isinstance(v, str) else v in others
+            return found != negated
+
+        return in_literals
+    container = compile_expr(node.container, m)
+
+    def in_list(env: RunEnv) -> bool:
+        v, pool = item(env), container(env)
+        if v is MISSING or not isinstance(pool, list):
+            return False
+        return any(_equal_text(v, p) for p in pool) != negated
+
+    return in_list
+
+
+def text_predicate(op: ast.TextOp, needles: list[str]) -> TextFn:
+    """contains / contains any / contains all over whitespace-insensitive normalised text."""
+    folded = [compact_text(n) for n in needles]
+    if op is ast.TextOp.CONTAINS_ALL:
+        return lambda text: all(n in compact_text(text) for n in folded)
+    return lambda text: any(n in compact_text(text) for n in folded)
+
+
+def regex_predicate(pattern: str) -> TextFn:
+    compiled = re.compile(pattern)
+    return lambda text: compiled.search(normalize_text(text)) is not None
+
+
+def compile_text_test(node: ast.TextTest, m: Matchers) -> Fn:
+    subject = compile_expr(node.subject, m)
+    if isinstance(node.needle, ast.Literal | ast.ListExpr) and _literal_strings(node.needle) is not None:
+        test = text_predicate(node.op, _literal_strings(node.needle) or [])
+        return lambda env: isinstance(s := subject(env), str) and test(s)
+    needle = compile_expr(node.needle, m)
+
+    def dynamic(env: RunEnv) -> bool:
+        s, n = subject(env), needle(env)
+        if not isinstance(s, str) or n is MISSING:
+            return False
+        return text_predicate(node.op, [str(x) for x in (n if isinstance(n, list) else [n])])(s)
+
+    return dynamic
+
+
+def _literal_strings(node: ast.Expr) -> list[str] | None:
+    if isinstance(node, ast.Literal) and isinstance(node.value, str):
+        return [node.value]
+    if isinstance(node, ast.ListExpr) and all(isinstance(i, ast.Literal) and isinstance(i.value, str) for i in node.items):
+        return [i.value for i in node.items]  # type: ignore[union-attr,misc]
+    return None
+
+
+def compile_presence(node: ast.Presence, m: Matchers) -> Fn:
+    subject = compile_expr(node.subject, m)
+    match node.op:
+        case ast.PresenceOp.PRESENT:
+            return lambda env: not is_missing(subject(env))
+        case ast.PresenceOp.ABSENT:
+            return lambda env: is_missing(subject(env))
+        case ast.PresenceOp.EMPTY:
+            return lambda env: is_empty(subject(env))
+        case ast.PresenceOp.NOT_EMPTY:
+            return lambda env: not is_empty(subject(env))
+        case _:
+            assert_never(node.op)
+
+
+def compile_arith(node: ast.Arith, m: Matchers) -> Fn:
+    left = compile_expr(node.left, m)
+    sign = 1 if node.op == "+" else -1
+    if isinstance(node.right, ast.Duration):
+        amount, unit = node.right.amount * sign, node.right.unit
+        return lambda env: MISSING if not isinstance(d := left(env), dt.date) else shift_date(d, amount, unit)
+    right = compile_expr(node.right, m)
+
+    def numbers(env: RunEnv) -> Any:
+        a, b = left(env), right(env)
+        if not isinstance(a, int | float) or not isinstance(b, int | float):
+            return MISSING
+        return a + sign * b
+
+    return numbers
+
+
+def compile_quantifier(node: ast.Quantifier, m: Matchers) -> Fn:
+    collection = compile_expr(node.collection, m)
+    body = compile_expr(node.body, m)
+    slot = int(node.var.rsplit("#", 1)[1])
+
+    def items(env: RunEnv) -> list[Any]:
+        value = collection(env)
+        return value if isinstance(value, list) else []
+
+    def run(env: RunEnv, item: Any) -> bool:
+        env.values[slot] = item
+        return bool(body(env))
+
+    if node.kind == "any":
+        return lambda env: any(run(env, i) for i in items(env))
+    if node.kind == "all":
+        return lambda env: all(run(env, i) for i in items(env))
+    return lambda env: sum(1 for i in items(env) if run(env, i))
+
+
+def compile_call(node: ast.Call, m: Matchers) -> Fn:
+    impl = REGISTRY[node.func].impl
+    args = [compile_expr(a, m) for a in node.args]
+    if len(args) == 1:
+        (only,) = args
+        return lambda env: impl(only(env))
+    return lambda env: impl(*(a(env) for a in args))
+
+
+def compile_expr(node: ast.Expr, m: Matchers) -> Fn:  # noqa: PLR0911
+    """One match over node kinds, building closures."""
+    match node:
+        case ast.Ref():
+            return compile_ref(node)
+        case ast.Literal(value=value):
+            return lambda env: value
+        case ast.Duration():
+            return lambda env: node
+        case ast.ListExpr(items=items):
+            fns = [compile_expr(i, m) for i in items]
+            return lambda env: [f(env) for f in fns]
+        case ast.Not(operand=operand):
+            fn = compile_expr(operand, m)
+            return lambda env: not fn(env)
+        case ast.BoolOp(op="and", operands=operands):
+            fns = [compile_expr(o, m) for o in operands]
+            return lambda env: all(f(env) for f in fns)
+        case ast.BoolOp(operands=operands):
+            fns = [compile_expr(o, m) for o in operands]
+            return lambda env: any(f(env) for f in fns)
+        case ast.Compare():
+            return compile_compare(node, m)
+        case ast.Membership():
+            return compile_membership(node, m)
+        case ast.TextTest():
+            return compile_text_test(node, m)
+        case ast.RegexTest(subject=subject, pattern=pattern):
+            fn, test = compile_expr(subject, m), regex_predicate(pattern)
+            return lambda env: isinstance(s := fn(env), str) and test(s)
+        case ast.MatcherTest(subject=subject, matcher=name):
+            fn, test = compile_expr(subject, m), m[name]
+            return lambda env: isinstance(s := fn(env), str) and test(s)
+        case ast.Presence():
+            return compile_presence(node, m)
+        case ast.Arith():
+            return compile_arith(node, m)
+        case ast.Call():
+            return compile_call(node, m)
+        case ast.Quantifier():
+            return compile_quantifier(node, m)
+        case ast.Path():
+            raise AssertionError("unresolved Path reached the compiler; the checker must resolve it")
+        case _:
+            assert_never(node)
+
+
+# ---------------------------------------------------------------- matchers
+
+
+def compile_matchers(defs: dict[str, ast.MatcherDef]) -> Matchers:
+    """Build every matcher of one file; references resolve lazily through the table."""
+    table: Matchers = {}
+
+    def build(node: ast.Matcher) -> TextFn:
+        match node:
+            case ast.MatchText(op=op, needles=needles):
+                return text_predicate(op, list(needles))
+            case ast.MatchRegex(pattern=pattern):
+                return regex_predicate(pattern)
+            case ast.MatchRef(name=name):
+                return lambda text: table[name](text)
+            case ast.MatchBool(op="and", operands=ops):
+                fns = [build(o) for o in ops]
+                return lambda text: all(f(text) for f in fns)
+            case ast.MatchBool(op="or", operands=ops):
+                fns = [build(o) for o in ops]
+                return lambda text: any(f(text) for f in fns)
+            case ast.MatchBool(operands=ops):
+                fn = build(ops[0])
+                return lambda text: not fn(text)
+            case _:
+                assert_never(node)  # type: ignore[arg-type]
+
+    for name, definition in defs.items():
+        table[name] = build(definition.body)
+    return table
+
+
+# ---------------------------------------------------------------- rules
+
+
+def compile_message(parts: list[str | ast.Expr], m: Matchers) -> Callable[[RunEnv, list[str]], str]:
+    pieces: list[Callable[[RunEnv, list[str]], str]] = []
+    for part in parts:
+        if isinstance(part, str):
+            pieces.append(lambda env, missing, text=part: text)
+        elif isinstance(part, ast.Literal) and part.value == MISSING_PLACEHOLDER:
+            pieces.append(lambda env, missing: "、".join(missing))
+        else:
+            fn = compile_expr(part, m)
+            pieces.append(lambda env, missing, fn=fn: display(fn(env)))
+    return lambda env, missing: "".join(p(env, missing) for p in pieces)
+
+
+def _collection_path(node: ast.Expr) -> Callable[[RunEnv], DocPath | None]:
+    return locate_ref(node) if isinstance(node, ast.Ref) else (lambda env: None)
+
+
+def compile_rule(rule: CheckedRule, matcher_defs: dict[str, ast.MatcherDef],
+                 matcher_cache: dict[str, Matchers]) -> CompiledRule:
+    """One checked rule → closures."""
+    if rule.file not in matcher_cache:
+        matcher_cache[rule.file] = compile_matchers(matcher_defs)
+    m = matcher_cache[rule.file]
+    requires = None
+    if rule.requires is not None:
+        descs = {n: (d.description or n) for n, d in matcher_defs.items()}
+        requires = (
+            compile_expr(rule.requires.condition, m),
+            compile_ref(rule.requires.target),
+            [(name, descs.get(name, name), m[name]) for name in rule.requires.matchers],
+        )
+    return CompiledRule(
+        checked=rule,
+        scopes=[(compile_expr(s.collection, m), _collection_path(s.collection)) for s in rule.scopes],
+        when=compile_expr(rule.when, m) if rule.when else None,
+        require=compile_expr(rule.require, m) if rule.require else None,
+        requires=requires,
+        message=compile_message(rule.message, m),
+        blame=locate_ref(rule.blame),
+        as_of=compile_expr(rule.as_of, m) if rule.as_of else None,
+    )
+
+
+def compile_rules(result: CheckResult) -> list[CompiledRule]:
+    """Compile every checked rule of a policy set (call only when `result.ok`)."""
+    cache: dict[str, Matchers] = {}
+    return [compile_rule(r, result.matchers.get(r.file, {}), cache) for r in result.rules]

@@ -1,0 +1,74 @@
+"""Runtime values: the Missing sentinel, emptiness, display text, and date arithmetic."""
+
+from __future__ import annotations
+
+import calendar
+import datetime as dt
+from typing import Any, Final
+
+from piarules.ast import Unit
+from piarules.jpvalues import Band, is_empty_text
+
+
+class _Missing:
+    """An absent YAML path. Comparisons with it are false; `is present` is false."""
+
+    _instance: _Missing | None = None
+
+    def __new__(cls) -> _Missing:
+        if cls._instance is None:
+            cls._instance = super().__new__(cls)
+        return cls._instance
+
+    def __repr__(self) -> str:
+        return "MISSING"
+
+    def __bool__(self) -> bool:
+        return False
+
+
+MISSING: Final = _Missing()
+
+
+def is_missing(value: Any) -> bool:
+    return value is MISSING or value is None
+
+
+def is_empty(value: Any) -> bool:
+    """空欄, なし, 「-」「—」, blank text, an empty list and an absent value are all empty."""
+    if value is MISSING or value is None:
+        return True
+    if isinstance(value, str):
+        return is_empty_text(value)
+    if isinstance(value, list | dict):
+        return not value
+    return False
+
+
+def display(value: Any) -> str:
+    """How a value appears inside a Japanese message."""
+    if value is MISSING or value is None:
+        return "(未記入)"
+    if isinstance(value, bool):
+        return "はい" if value else "いいえ"
+    if isinstance(value, list):
+        return "、".join(display(v) for v in value)
+    if isinstance(value, dict):
+        return "(節)"
+    if isinstance(value, dt.date) and not hasattr(value, "text"):
+        return value.isoformat()
+    if isinstance(value, Band):
+        return value.text
+    text = str(value)
+    return text if len(text) <= 60 else text[:57] + "…"
+
+
+def shift_date(value: dt.date, amount: int, unit: Unit) -> dt.date:
+    """value + amount units; the 29th of February falls back to the 28th."""
+    if unit is Unit.DAY:
+        return value + dt.timedelta(days=amount)
+    months = amount * 12 if unit is Unit.YEAR else amount
+    total = value.year * 12 + (value.month - 1) + months
+    year, month = divmod(total, 12)
+    day = min(value.day, calendar.monthrange(year, month + 1)[1])
+    return dt.date(year, month + 1, day)
