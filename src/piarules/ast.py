@@ -162,6 +162,15 @@ class Call:
 
 
 @dataclass(frozen=True, slots=True)
+class Member:
+    """Field access on a computed value: `previous(変更箇所, 行).変更日`."""
+
+    base: Expr
+    fields: tuple[str, ...]
+    span: Span = _span()
+
+
+@dataclass(frozen=True, slots=True)
 class Quantifier:
     """`any x in L satisfies E`, `all x in L satisfies E`, `count x in L where E`."""
 
@@ -189,7 +198,7 @@ class Ref:
 
 Expr = (
     Ref | Path | Literal | Duration | ListExpr | Not | BoolOp | Compare | Membership | TextTest
-    | RegexTest | MatcherTest | Presence | Arith | Call | Quantifier
+    | RegexTest | MatcherTest | Presence | Arith | Call | Member | Quantifier
 )
 
 # ---------------------------------------------------------------- matchers

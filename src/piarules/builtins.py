@@ -6,12 +6,14 @@ The checker reads `params`/`returns`; the compiler calls `impl`; docs read `doc`
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from piarules.jpvalues import Band, Count, normalize_text, parse_band, parse_count, parse_date
+from piarules.jpvalues import Band, Count, compact_text, normalize_text, parse_band, parse_count, parse_date
 from piarules.type_system import (
+    BOOL,
     DATE,
     NUMBER,
     TEXT,
@@ -123,3 +125,60 @@ def _band(value: Any) -> Any:
         return parse_band(str(value))
     except ValueError:
         return MISSING
+
+
+class ItemOfFirstArg(Type):
+    """Return-type marker: the item type of the list passed as the first argument."""
+
+
+_DATE_IN_TEXT = re.compile(r"(明治|大正|昭和|平成|令和)\s*(元|[0-9０-９]{1,2})\s*年\s*[0-9０-９]{1,2}\s*月\s*[0-9０-９]{1,2}\s*日"
+                           r"|[0-9]{4}[-/][0-9]{1,2}[-/][0-9]{1,2}|[0-9]{4}年[0-9]{1,2}月[0-9]{1,2}日")
+
+
+@builtin("first_date", (TEXT,), DATE, "文中に最初に現れる日付 (例: 「(平成30年12月14日発覚)」)。なければ値なし。")
+@_missing_safe
+def _first_date(value: Any) -> Any:
+    for m in _DATE_IN_TEXT.finditer(normalize_text(str(value))):
+        try:
+            return parse_date(m[0])
+        except ValueError:
+            continue
+    return MISSING
+
+
+def _index(items: Any, item: Any) -> int:
+    if isinstance(items, list):
+        for i, x in enumerate(items):
+            if x is item:
+                return i
+    return -1
+
+
+@builtin("previous", (ListType(UNKNOWN), UNKNOWN), ItemOfFirstArg(),
+         "リストの中で item の直前の要素。例: previous(変更箇所, 行).変更日")
+def _previous(items: Any, item: Any) -> Any:
+    i = _index(items, item)
+    return items[i - 1] if i > 0 else MISSING
+
+
+@builtin("previous_same", (ListType(UNKNOWN), UNKNOWN, TEXT), ItemOfFirstArg(),
+         "item より前で、項目 key の記載が同じ (空白・全角半角を無視) 最後の要素。例: previous_same(変更箇所, 行, \"項目\")")
+def _previous_same(items: Any, item: Any, key: Any) -> Any:
+    i = _index(items, item)
+    if i <= 0 or not isinstance(item, dict) or not isinstance(item.get(key), str):
+        return MISSING
+    wanted = compact_text(item[key])
+    for x in reversed(items[:i]):
+        if isinstance(x, dict) and isinstance(x.get(key), str) and compact_text(x[key]) == wanted:
+            return x
+    return MISSING
+
+
+@builtin("same", (UNKNOWN, UNKNOWN), BOOL, "同じ記載か: 空白・全角半角・HTML を無視し、日付は日付として比べる。")
+def _same(a: Any, b: Any) -> bool:
+    if is_missing(a) or is_missing(b):
+        return is_missing(a) and is_missing(b)
+    if compact_text(str(a)) == compact_text(str(b)):
+        return True
+    da, db = _date(a), _date(b)
+    return da is not MISSING and da == db

@@ -23,16 +23,46 @@ from piarules.values import MISSING, display, is_empty, is_missing, shift_date
 MAX_SLOTS = 32
 
 
+class TextLeaf(str):
+    """A text value of the document that knows where it stands (items of 本文)."""
+
+    doc_path: DocPath
+
+    def __new__(cls, value: str, doc_path: DocPath) -> TextLeaf:
+        self = super().__new__(cls, value)
+        self.doc_path = doc_path
+        return self
+
+
+def text_leaves(value: Any, path: DocPath = ()) -> list[TextLeaf]:
+    """Every string in the tree outside 変更箇所 (which rules judge row by row)."""
+    if isinstance(value, dict):
+        return [leaf for k, v in value.items() if not (not path and k == "変更箇所")
+                for leaf in text_leaves(v, (*path, k))]
+    if isinstance(value, list):
+        return [leaf for i, v in enumerate(value) for leaf in text_leaves(v, (*path, i))]
+    if type(value) is str:
+        return [TextLeaf(value, path)]
+    return []
+
+
 class RunEnv:
     """Per-document evaluation state: the tree, the judging date, scope slots."""
 
-    __slots__ = ("as_of", "paths", "root", "values")
+    __slots__ = ("_texts", "as_of", "paths", "root", "values")
 
     def __init__(self, root: dict[str, Any], as_of: dt.date):
         self.root = root
         self.as_of = as_of
         self.values: list[Any] = [MISSING] * MAX_SLOTS
         self.paths: list[DocPath | None] = [None] * MAX_SLOTS
+        self._texts: list[TextLeaf] | None = None
+
+    def texts(self) -> list[TextLeaf]:
+        """本文: computed once per document, on first use."""
+        if self._texts is None:
+            self._texts = text_leaves(self.root)
+        return self._texts
 
 
 Fn = Callable[[RunEnv], Any]
@@ -70,6 +100,8 @@ def compile_ref(ref: ast.Ref) -> Fn:
     fields = ref.fields
     if ref.base == "as_of":
         return lambda env: env.as_of
+    if ref.base == "texts":
+        return lambda env: env.texts()
     if ref.base == "root":
         if len(fields) == 1:
             key = fields[0]
@@ -305,6 +337,9 @@ def compile_expr(node: ast.Expr, m: Matchers) -> Fn:  # noqa: PLR0911
             return compile_call(node, m)
         case ast.Quantifier():
             return compile_quantifier(node, m)
+        case ast.Member(base=base, fields=fields):
+            fn = compile_expr(base, m)
+            return lambda env: _follow(fn(env), fields)
         case ast.Path():
             raise AssertionError("unresolved Path reached the compiler; the checker must resolve it")
         case _:

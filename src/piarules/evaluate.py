@@ -38,7 +38,8 @@ def _scope(rule: CompiledRule, env: RunEnv, depth: int, doc: Document, as_of: dt
     base = locate(env)
     for index, item in enumerate(items):
         env.values[depth] = item
-        env.paths[depth] = None if base is None else (*base, index)
+        own = getattr(item, "doc_path", None)  # 本文 items carry their own location
+        env.paths[depth] = own if own is not None else (None if base is None else (*base, index))
         _scope(rule, env, depth + 1, doc, as_of, out)
 
 

@@ -180,7 +180,7 @@ def _template(text: str, rule: ast.Rule, el: Elaborator, allow_missing: bool) ->
 def first_ref(node: Any) -> ast.Ref | None:
     """The first resolved path in an expression: the default place a finding points at."""
     if isinstance(node, ast.Ref):
-        return node if node.base != "as_of" else None
+        return node if node.base in ("root", "var") else None
     if isinstance(node, ast.Quantifier):
         return first_ref(node.collection)
     for name in getattr(node, "__slots__", ()):

@@ -9,6 +9,8 @@ from piarules.diagnostics import Diagnostic
 from piarules.type_system import ObjectType, Type
 
 BUILTIN_VARIABLES = ("基準日", "as_of")
+TEXTS_VARIABLE = "本文"
+"""Every text value of the document outside 変更箇所, each with its location."""
 
 
 @dataclass

@@ -13,8 +13,8 @@ import re
 from typing import Any, assert_never
 
 from piarules import ast
-from piarules.builtins import REGISTRY
-from piarules.check.context import BUILTIN_VARIABLES, Diagnostics, Env
+from piarules.builtins import REGISTRY, ItemOfFirstArg
+from piarules.check.context import BUILTIN_VARIABLES, TEXTS_VARIABLE, Diagnostics, Env
 from piarules.diagnostics import Diagnostic, did_you_mean, suggestion
 from piarules.jpvalues import parse_band, parse_date
 from piarules.type_system import (
@@ -58,6 +58,8 @@ class Elaborator:
             return self.follow(node, "var", var.slot, var.type, node.parts[1:], label)
         if head in BUILTIN_VARIABLES and len(node.parts) == 1:
             return ast.Ref("as_of", 0, (), label, node.span), DATE
+        if head == TEXTS_VARIABLE and len(node.parts) == 1:
+            return ast.Ref("texts", 0, (), label, node.span), ListType(TEXT)
         if head in self.env.decls.consts and len(node.parts) == 1:
             return self.expr(self.env.decls.consts[head].value)
         if head in self.env.decls.terms and len(node.parts) == 1:
@@ -81,7 +83,7 @@ class Elaborator:
             self.env.expanding = self.env.expanding[:-1]
         return body, type_
 
-    def follow(self, node: ast.Path, base: str, slot: int, type_: Type,
+    def follow(self, node: ast.Path | ast.Member, base: str, slot: int, type_: Type,
                fields: tuple[str | int, ...], label: str) -> Checked:
         for part in fields:
             if isinstance(type_, UnknownType):
@@ -159,6 +161,11 @@ class Elaborator:
                 return self.call(node)
             case ast.Quantifier():
                 return self.quantifier(node)
+            case ast.Member():
+                base, bt = self.expr(node.base)
+                checked, type_ = self.follow(node, "member", 0, bt, node.fields, ".".join(node.fields))
+                assert isinstance(checked, ast.Ref)  # INVARIANT: follow returns a Ref
+                return dataclasses.replace(node, base=base), type_
             case _:
                 assert_never(node)
 
@@ -271,7 +278,11 @@ class Elaborator:
         for (arg, at), param in zip(args, fn.params, strict=False):
             if not _accepts(param, at):
                 self.error("PIA204", f"{node.func} の引数には{param.name_ja()}が必要ですが、{at.name_ja()}です", arg)
-        return dataclasses.replace(node, args=tuple(a for a, _ in args)), fn.returns
+        returns = fn.returns
+        if isinstance(returns, ItemOfFirstArg):
+            first = args[0][1] if args else UNKNOWN
+            returns = first.item if isinstance(first, ListType) else UNKNOWN
+        return dataclasses.replace(node, args=tuple(a for a, _ in args)), returns
 
     def quantifier(self, node: ast.Quantifier) -> Checked:
         collection, ct = self.expr(node.collection)

@@ -189,6 +189,11 @@ class _ToAst(Transformer[Token, Any]):
         return ast.Call(str(name), tuple(self.expr(a) for a in args if a is not None), self.span(meta))
 
     @v_args(meta=True)
+    def member(self, meta: Meta, children: list[Any]) -> ast.Expr:
+        base, *names = children
+        return ast.Member(base, tuple(str(n) for n in names), self.span(meta))
+
+    @v_args(meta=True)
     def quantifier(self, meta: Meta, children: list[Any]) -> ast.Expr:
         quant, var, coll, body = children
         return ast.Quantifier(str(quant), str(var), self.expr(coll), self.expr(body), self.span(meta))
