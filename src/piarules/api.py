@@ -15,7 +15,6 @@ from piarules.document import Document, load_document
 from piarules.document.loader import decode
 from piarules.evaluate import evaluate
 from piarules.diagnostics import PiarulesError
-from piarules.schema import document_type
 from piarules.span import Span
 from piarules.syntax import parse_policy
 from piarules import ast
@@ -65,7 +64,7 @@ def parse_policy_texts(sources: Iterable[tuple[str, str]]) -> PolicySet:
         result.diagnostics.extend(diagnostics)
         if policy is not None:
             result.files.append(policy)
-    result.check = check_policies(result.files, document_type())
+    result.check = check_policies(result.files)
     result.diagnostics.extend(result.check.diagnostics)
     if result.ok:
         result.rules = compile_rules(result.check)

@@ -305,6 +305,7 @@ class Rule:
     as_of: Expr | None
     period: Period | None
     description: str | None
+    kinds: tuple[str, ...] = ()
     span: Span = _span()
     id_span: Span = _span()
 
@@ -316,6 +317,7 @@ class PolicyHeader:
     references: tuple[str, ...]
     period: Period | None
     description: str | None
+    kinds: tuple[str, ...] = ()
     span: Span = _span()
 
 

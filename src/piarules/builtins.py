@@ -182,3 +182,10 @@ def _same(a: Any, b: Any) -> bool:
         return True
     da, db = _date(a), _date(b)
     return da is not MISSING and da == db
+
+
+@builtin("written_on", (TEXT,), DATE,
+         "本文の記載が書かれた日: 変更箇所の変更後の記載ならその行の変更日、それ以外は値なし (基準日で判断)。")
+def _written_on(value: Any) -> Any:
+    date = getattr(value, "written_on", None)
+    return date if date is not None else MISSING

@@ -24,26 +24,40 @@ MAX_SLOTS = 32
 
 
 class TextLeaf(str):
-    """A text value of the document that knows where it stands (items of 本文)."""
+    """A text of the document that knows where it stands and when it was written (本文)."""
 
     doc_path: DocPath
+    written_on: dt.date | None
 
-    def __new__(cls, value: str, doc_path: DocPath) -> TextLeaf:
+    def __new__(cls, value: str, doc_path: DocPath, written_on: dt.date | None = None) -> TextLeaf:
         self = super().__new__(cls, value)
         self.doc_path = doc_path
+        self.written_on = written_on
         return self
 
 
 def text_leaves(value: Any, path: DocPath = ()) -> list[TextLeaf]:
-    """Every string in the tree outside 変更箇所 (which rules judge row by row)."""
+    """本文: the document's text in force — every string outside 変更箇所, plus each change
+    row's 変更後の記載 dated by its 変更日 (変更前の記載 is history and never included)."""
     if isinstance(value, dict):
-        return [leaf for k, v in value.items() if not (not path and k == "変更箇所")
-                for leaf in text_leaves(v, (*path, k))]
+        if not path and isinstance(rows := value.get("変更箇所"), list):
+            return [leaf for k, v in value.items() if k != "変更箇所"
+                    for leaf in text_leaves(v, (*path, k))] + _row_leaves(rows)
+        return [leaf for k, v in value.items() for leaf in text_leaves(v, (*path, k))]
     if isinstance(value, list):
         return [leaf for i, v in enumerate(value) for leaf in text_leaves(v, (*path, i))]
     if type(value) is str:
         return [TextLeaf(value, path)]
     return []
+
+
+def _row_leaves(rows: list[Any]) -> list[TextLeaf]:
+    out = []
+    for i, row in enumerate(rows):
+        if isinstance(row, dict) and isinstance(text := row.get("変更後の記載"), str):
+            date = row.get("変更日")
+            out.append(TextLeaf(text, ("変更箇所", i, "変更後の記載"), date if isinstance(date, dt.date) else None))
+    return out
 
 
 class RunEnv:

@@ -21,6 +21,8 @@ def evaluate(rules: list[CompiledRule], document: Document, as_of: dt.date) -> l
     env = RunEnv(document.tree, as_of)
     found: list[Finding] = []
     for rule in rules:
+        if rule.checked.kinds and document.kind not in rule.checked.kinds:
+            continue
         _scope(rule, env, 0, document, as_of, found)
     found.sort(key=Finding.sort_key)
     return found

@@ -18,6 +18,7 @@ from piarules.type_system import (
     TEXT,
     UNKNOWN,
     BandType,
+    ConflictType,
     ListType,
     ObjectType,
     TextType,
@@ -69,10 +70,23 @@ def object_type(model: type[BaseModel]) -> ObjectType:
     return ObjectType(model.__name__, fields)
 
 
+KINDS = tuple(k for k in DOCUMENT_MODELS if k is not None)
+
+
 @cache
-def document_type() -> ObjectType:
-    """The union of all document kinds' fields: a policy may address any form's items."""
+def document_type(kinds: tuple[str, ...] = ()) -> ObjectType:
+    """The document fields of the given kinds (all kinds when empty).
+
+    A field whose type differs between the kinds becomes a ConflictType: a rule must say
+    `applies to` one kind to use it.
+    """
     merged: dict[str, Type] = {}
-    for model in DOCUMENT_MODELS.values():
-        merged.update(object_type(model).fields)
+    owners: dict[str, list[str]] = {}
+    for kind in kinds or KINDS:
+        for name, type_ in object_type(DOCUMENT_MODELS[kind]).fields.items():
+            if name in merged and merged[name] != type_ and not isinstance(merged[name], ConflictType):
+                merged[name] = ConflictType(tuple(owners[name] + [kind]))
+            elif name not in merged:
+                merged[name] = type_
+            owners.setdefault(name, []).append(kind)
     return ObjectType("評価書", merged)

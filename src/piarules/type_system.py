@@ -86,6 +86,16 @@ class ObjectType(Type):
 
 
 @dataclass(frozen=True)
+class ConflictType(Type):
+    """A document field whose shape differs by form kind (e.g. リスク対策)."""
+
+    kinds: tuple[str, ...] = ()
+
+    def name_ja(self) -> str:
+        return "種類によって形の違う節"
+
+
+@dataclass(frozen=True)
 class UnknownType(Type):
     def name_ja(self) -> str:
         return "不明"

@@ -15,7 +15,8 @@ from typing import Any
 from piarules import ast
 from piarules.check.context import Diagnostics, Env, FileDecls
 from piarules.check.elaborate import Elaborator, check_regex
-from piarules.diagnostics import Diagnostic, Severity
+from piarules.diagnostics import Diagnostic, Severity, suggestion
+from piarules.schema import KINDS, document_type
 from piarules.span import Span
 from piarules.syntax import parse_template_expr
 from piarules.type_system import DATE, ListType, ObjectType, TextType, UnknownType
@@ -53,6 +54,7 @@ class CheckedRule:
     as_of: ast.Expr | None
     period: tuple[dt.date | None, dt.date | None]
     severity: Severity = Severity.ERROR
+    kinds: tuple[str, ...] = ()
 
     @property
     def id(self) -> str:
@@ -133,22 +135,25 @@ def check_matchers(decls: FileDecls, diags: Diagnostics) -> None:
 # ---------------------------------------------------------------- pass: rules
 
 
-def _fold_date(expr: ast.Expr | None, diags: Diagnostics) -> dt.date | None:
+def _fold_date(expr: ast.Expr | None, el: Elaborator) -> dt.date | None:
+    """Period bounds must be dates known before any document is read (literals or consts)."""
     if expr is None:
         return None
+    diags = el.diags
+    expr, _ = el.expr(expr)
     if isinstance(expr, ast.Literal) and isinstance(expr.value, dt.date):
         return expr.value
     diags.add(Diagnostic("PIA103", "有効期間には日付 (例: 令和3年9月1日, 2021-09-01) を書いてください", expr.span))
     return None
 
 
-def _period(rule: ast.Rule, policy: ast.PolicyHeader | None, diags: Diagnostics) -> tuple[dt.date | None, dt.date | None]:
+def _period(rule: ast.Rule, policy: ast.PolicyHeader | None, el: Elaborator) -> tuple[dt.date | None, dt.date | None]:
     period = rule.period or (policy.period if policy else None)
     if period is None:
         return (None, None)
-    start, end = _fold_date(period.start, diags), _fold_date(period.end, diags)
+    start, end = _fold_date(period.start, el), _fold_date(period.end, el)
     if start and end and start > end:
-        diags.add(Diagnostic("PIA211", f"有効期間の開始 {start} が終了 {end} より後です", period.span))
+        el.diags.add(Diagnostic("PIA211", f"有効期間の開始 {start} が終了 {end} より後です", period.span))
     return (start, end)
 
 
@@ -191,10 +196,21 @@ def first_ref(node: Any) -> ast.Ref | None:
     return None
 
 
-def check_rule(rule: ast.Rule, decls: FileDecls, root: ObjectType, policy: ast.PolicyHeader | None,
+def rule_kinds(rule: ast.Rule, policy: ast.PolicyHeader | None, diags: Diagnostics) -> tuple[str, ...]:
+    """The form kinds a rule applies to (rule's own `applies to`, else the policy's, else all)."""
+    kinds = rule.kinds or (policy.kinds if policy else ())
+    for kind in kinds:
+        if kind not in KINDS:
+            diags.add(Diagnostic("PIA214", f"「{kind}」は評価書の種類ではありません", rule.id_span,
+                                 help=suggestion(kind, KINDS)))
+    return tuple(k for k in kinds if k in KINDS)
+
+
+def check_rule(rule: ast.Rule, decls: FileDecls, policy: ast.PolicyHeader | None,
                diags: Diagnostics) -> CheckedRule:
     """Resolve and type every expression of one rule in its scope chain."""
-    el = Elaborator(Env(decls, root), diags)
+    kinds = rule_kinds(rule, policy, diags)
+    el = Elaborator(Env(decls, document_type(kinds)), diags)
     scopes = []
     for scope in rule.scopes:
         collection, ct = el.expr(scope.collection)
@@ -234,7 +250,7 @@ def check_rule(rule: ast.Rule, decls: FileDecls, root: ObjectType, policy: ast.P
     else:
         blame = requires.target if requires else first_ref(require) or first_ref(when)
     return CheckedRule(rule, decls.path, policy, scopes, when, require, requires, message, blame, as_of,
-                       _period(rule, policy, diags), rule.severity or Severity.ERROR)
+                       _period(rule, policy, el), rule.severity or Severity.ERROR, kinds)
 
 
 # ---------------------------------------------------------------- the pass table
@@ -242,7 +258,7 @@ def check_rule(rule: ast.Rule, decls: FileDecls, root: ObjectType, policy: ast.P
 Pass = Callable[..., Any]
 
 
-def check_policies(files: Iterable[ast.PolicyFile], root: ObjectType) -> CheckResult:
+def check_policies(files: Iterable[ast.PolicyFile]) -> CheckResult:
     """Run every pass over a policy set; rules are usable only when `result.ok`."""
     files = list(files)
     diags = Diagnostics()
@@ -252,6 +268,6 @@ def check_policies(files: Iterable[ast.PolicyFile], root: ObjectType) -> CheckRe
         check_matchers(decls[policy.path], diags)  # pass 2: matcher definitions
         result.matchers[policy.path] = decls[policy.path].matchers
         for rule in policy.rules:  # pass 3: rules (resolve, type, elaborate)
-            result.rules.append(check_rule(rule, decls[policy.path], root, policy.header, diags))
+            result.rules.append(check_rule(rule, decls[policy.path], policy.header, diags))
     result.diagnostics = diags.items
     return result

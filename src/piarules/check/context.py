@@ -10,6 +10,8 @@ from piarules.type_system import ObjectType, Type
 
 BUILTIN_VARIABLES = ("基準日", "as_of")
 TEXTS_VARIABLE = "本文"
+ROOT_VARIABLES = ("文書", "document")
+"""Names that anchor a path at the document root (outside any scope)."""
 """Every text value of the document outside 変更箇所, each with its location."""
 
 

@@ -14,8 +14,8 @@ from typing import Any, assert_never
 
 from piarules import ast
 from piarules.builtins import REGISTRY, ItemOfFirstArg
-from piarules.check.context import BUILTIN_VARIABLES, TEXTS_VARIABLE, Diagnostics, Env
-from piarules.diagnostics import Diagnostic, did_you_mean, suggestion
+from piarules.check.context import BUILTIN_VARIABLES, ROOT_VARIABLES, TEXTS_VARIABLE, Diagnostics, Env
+from piarules.diagnostics import Diagnostic, Severity, did_you_mean, suggestion
 from piarules.jpvalues import parse_band, parse_date
 from piarules.type_system import (
     BOOL,
@@ -25,6 +25,7 @@ from piarules.type_system import (
     TEXT,
     UNKNOWN,
     BandType,
+    ConflictType,
     DateType,
     DurationType,
     ListType,
@@ -58,52 +59,71 @@ class Elaborator:
             return self.follow(node, "var", var.slot, var.type, node.parts[1:], label)
         if head in BUILTIN_VARIABLES and len(node.parts) == 1:
             return ast.Ref("as_of", 0, (), label, node.span), DATE
+        if head in ROOT_VARIABLES and self.env.lookup(head) is None:
+            return self.follow(node, "root", 0, self.env.root, node.parts[1:], label)
         if head == TEXTS_VARIABLE and len(node.parts) == 1:
             return ast.Ref("texts", 0, (), label, node.span), ListType(TEXT)
-        if head in self.env.decls.consts and len(node.parts) == 1:
-            return self.expr(self.env.decls.consts[head].value)
-        if head in self.env.decls.terms and len(node.parts) == 1:
-            return self.term(head, node)
+        if head in self.env.decls.consts or head in self.env.decls.terms:
+            body, type_ = self.named(head, node)
+            if len(node.parts) == 1:
+                return body, type_
+            if not isinstance(body, ast.Ref):
+                self.error("PIA204", f"「{head}」は項目を指していないため「.{node.parts[1]}」を続けられません", node)
+                return body, UNKNOWN
+            return self.follow(node, body.base, body.slot, type_, node.parts[1:], label, prefix=body.fields)
         for var in reversed(self.env.variables):
             if isinstance(var.type, ObjectType) and head in var.type.fields:
+                if head in self.env.root.fields:
+                    self.diags.add(Diagnostic(
+                        "PIA212", f"「{head}」は {var.name}.{head} と 文書.{head} のどちらにもあります ({var.name} の方を使います)",
+                        node.span, Severity.WARNING, help=f"意図をはっきりさせるため「{var.name}.{head}」か「文書.{head}」と書いてください"))
                 return self.follow(node, "var", var.slot, var.type, node.parts, label)
         if head in self.env.root.fields:
             return self.follow(node, "root", 0, self.env.root, node.parts, label)
         self.unknown_name(head, node)
         return ast.Ref("root", 0, node.parts, label, node.span), UNKNOWN
 
-    def term(self, name: str, node: ast.Path) -> Checked:
+    def named(self, name: str, node: ast.Path) -> Checked:
+        """Expand a const or term where it is used (its paths resolve in this scope)."""
         if name in self.env.expanding:
             self.error("PIA210", f"用語「{name}」の定義が自分自身を参照しています", node)
             return ast.Literal(False, node.span), UNKNOWN
+        decls = self.env.decls
+        body_expr = decls.consts[name].value if name in decls.consts else decls.terms[name].body
         self.env.expanding = (*self.env.expanding, name)
         try:
-            body, type_ = self.expr(self.env.decls.terms[name].body)
+            body, type_ = self.expr(body_expr)
         finally:
             self.env.expanding = self.env.expanding[:-1]
         return body, type_
 
     def follow(self, node: ast.Path | ast.Member, base: str, slot: int, type_: Type,
-               fields: tuple[str | int, ...], label: str) -> Checked:
+               fields: tuple[str | int, ...], label: str, prefix: tuple[str | int, ...] = ()) -> Checked:
+        """Walk `fields` through the types; the Ref gets prefix + fields."""
+        ref_fields = prefix + tuple(fields)
         for part in fields:
             if isinstance(type_, UnknownType):
                 break
             if isinstance(part, int):
                 if not isinstance(type_, ListType):
                     self.error("PIA204", f"「{label}」: [{part}] はリストにしか使えません", node)
-                    return ast.Ref(base, slot, fields, label, node.span), UNKNOWN
+                    return ast.Ref(base, slot, ref_fields, label, node.span), UNKNOWN
                 type_ = type_.item
+            elif isinstance(type_, ConflictType):
+                self.error("PIA213", f"「{label}」は評価書の種類 ({'・'.join(type_.kinds)}) によって形が違います", node,
+                           help="ルールまたは policy に「applies to 重点項目評価書」のように種類を書いてください")
+                return ast.Ref(base, slot, ref_fields, label, node.span), UNKNOWN
             elif isinstance(type_, ObjectType):
                 if part not in type_.fields:
                     self.error("PIA201", f"{type_.name_ja()}に項目「{part}」はありません", node,
                                help=suggestion(part, type_.fields))
-                    return ast.Ref(base, slot, fields, label, node.span), UNKNOWN
+                    return ast.Ref(base, slot, ref_fields, label, node.span), UNKNOWN
                 type_ = type_.fields[part]
             else:
                 hint = "リストの各要素は for each または any/all で取り出してください" if isinstance(type_, ListType) else None
                 self.error("PIA204", f"「{label}」: {type_.name_ja()}には項目「{part}」がありません", node, help=hint)
-                return ast.Ref(base, slot, fields, label, node.span), UNKNOWN
-        return ast.Ref(base, slot, fields, label, node.span), type_
+                return ast.Ref(base, slot, ref_fields, label, node.span), UNKNOWN
+        return ast.Ref(base, slot, ref_fields, label, node.span), type_
 
     def unknown_name(self, name: str, node: ast.Path) -> None:
         pool: list[str] = [v.name for v in self.env.variables]

@@ -18,7 +18,7 @@ KEYWORDS = (
     "matcher", "rule", "severity", "for", "each", "in", "when", "require", "requires",
     "with", "message", "hint", "at", "as", "of", "and", "or", "not", "contains", "matches",
     "is", "present", "absent", "empty", "true", "false", "count", "where", "satisfies",
-    "any", "all",
+    "any", "all", "applies", "to",
 )
 
 
@@ -30,8 +30,12 @@ def grammar_path() -> Path:
     return Path(__file__).resolve().parents[3] / "grammar" / "piarules.lark"
 
 
+_CONTINUES = frozenset({"AND", "OR", "CMP_OP", "PLUS", "MINUS", "EQUAL", "COMMA", "SATISFIES", "WHERE", "WITH"})
+"""A line ending in one of these continues on the next line."""
+
+
 class _LineJoiner:
-    """Postlexer: drop line breaks inside ( ) and [ ], and after a trailing and/or."""
+    """Postlexer: drop line breaks inside ( ) and [ ], and after a trailing operator (and, or, ==, +, =, ,)."""
 
     always_accept = ("_NL",)
 
@@ -43,7 +47,7 @@ class _LineJoiner:
                 depth += 1
             elif token.type in ("RPAR", "RSQB"):
                 depth = max(depth - 1, 0)
-            elif token.type == "_NL" and (depth or (previous is not None and previous.type in ("AND", "OR"))):
+            elif token.type == "_NL" and (depth or (previous is not None and previous.type in _CONTINUES)):
                 continue
             previous = token
             yield token

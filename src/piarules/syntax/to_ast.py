@@ -262,6 +262,9 @@ class _ToAst(Transformer[Token, Any]):
     def effective_until(self, children: list[Any]) -> ast.Expr:
         return self.expr(children[0])
 
+    def applies_stmt(self, children: list[Token]) -> tuple[str, Any]:
+        return ("kinds", tuple(str(c) for c in children))
+
     def description_stmt(self, children: list[Token]) -> tuple[str, Any]:
         return ("description", str(children[0]))
 
@@ -326,7 +329,7 @@ class _ToAst(Transformer[Token, Any]):
         pid, title, *stmts = children
         got = _collect(stmts)
         return ast.PolicyHeader(str(pid), str(title), got.get("reference", ()), got.get("period"),
-                                got.get("description"), self.span(meta))
+                                got.get("description"), got.get("kinds", ()), self.span(meta))
 
     @v_args(meta=True)
     def rule(self, meta: Meta, children: list[Any]) -> ast.Rule:
@@ -341,7 +344,7 @@ class _ToAst(Transformer[Token, Any]):
             requires=got.get("requires"), message=got.get("message"),
             references=got.get("reference", ()), hint=got.get("hint"), at=got.get("at"),
             as_of=got.get("as_of"), period=got.get("period"), description=got.get("description"),
-            span=self.span(meta), id_span=self.span(rid),
+            kinds=got.get("kinds", ()), span=self.span(meta), id_span=self.span(rid),
         )
 
     def start(self, children: list[Any]) -> list[Any]:
