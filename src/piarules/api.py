@@ -8,20 +8,20 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from piarules import ast
 from piarules.check import CheckResult, check_policies
 from piarules.compile import CompiledRule, compile_rules
-from piarules.diagnostics import Diagnostic
+from piarules.diagnostics import Diagnostic, PiarulesError
 from piarules.document import Document, load_document
 from piarules.document.loader import decode
 from piarules.evaluate import evaluate
-from piarules.diagnostics import PiarulesError
+from piarules.findings import Finding
 from piarules.span import Span
 from piarules.syntax import parse_policy
-from piarules import ast
 
 POLICY_SUFFIX = ".pia"
 
-__all__ = ["PolicySet", "check_policies", "evaluate", "load_document", "load_policies", "bundled_policy_dir"]
+__all__ = ["PolicySet", "bundled_policy_dir", "check_policies", "evaluate", "load_document", "load_policies"]
 
 
 @dataclass
@@ -90,7 +90,7 @@ def load_policies(paths: Iterable[str | Path]) -> PolicySet:
     return result
 
 
-def run(policies: PolicySet, document: Document, as_of: dt.date | None = None) -> list:  # type: ignore[type-arg]
+def run(policies: PolicySet, document: Document, as_of: dt.date | None = None) -> list[Finding]:
     """Evaluate a loaded policy set over one document (as-of: given, else 公表日, else today)."""
     date = as_of or document.model.公表日 or dt.date.today()
     return evaluate(policies.rules, document, date)

@@ -11,11 +11,12 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 
 from piarules.diagnostics import Severity
+from piarules.jpvalues import Band
 from piarules.span import NO_SPAN, Span
 
 
 def _span() -> Span:
-    return field(default=NO_SPAN, compare=False, repr=False)  # type: ignore[return-value]
+    return field(default=NO_SPAN, compare=False, repr=False)
 
 
 class CmpOp(StrEnum):
@@ -61,7 +62,7 @@ class Path:
 class Literal:
     """A string, number, bool, date or list literal; `value` is the Python value."""
 
-    value: str | float | int | bool | dt.date
+    value: str | float | int | bool | dt.date | Band
     span: Span = _span()
 
 

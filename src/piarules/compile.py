@@ -310,7 +310,7 @@ def compile_call(node: ast.Call, m: Matchers) -> Fn:
     return lambda env: impl(*(a(env) for a in args))
 
 
-def compile_expr(node: ast.Expr, m: Matchers) -> Fn:  # noqa: PLR0911
+def compile_expr(node: ast.Expr, m: Matchers) -> Fn:
     """One match over node kinds, building closures."""
     match node:
         case ast.Ref():
@@ -385,7 +385,7 @@ def compile_matchers(defs: dict[str, ast.MatcherDef]) -> Matchers:
                 fn = build(ops[0])
                 return lambda text: not fn(text)
             case _:
-                assert_never(node)  # type: ignore[arg-type]
+                assert_never(node)
 
     for name, definition in defs.items():
         table[name] = build(definition.body)
@@ -395,16 +395,31 @@ def compile_matchers(defs: dict[str, ast.MatcherDef]) -> Matchers:
 # ---------------------------------------------------------------- rules
 
 
-def compile_message(parts: list[str | ast.Expr], m: Matchers) -> Callable[[RunEnv, list[str]], str]:
-    pieces: list[Callable[[RunEnv, list[str]], str]] = []
+Piece = Callable[[RunEnv, list[str]], str]
+
+
+def _text_piece(text: str) -> Piece:
+    return lambda env, missing: text
+
+
+def _value_piece(fn: Fn) -> Piece:
+    return lambda env, missing: display(fn(env))
+
+
+def _missing_piece(env: RunEnv, missing: list[str]) -> str:
+    return "、".join(missing)
+
+
+def compile_message(parts: list[str | ast.Expr], m: Matchers) -> Piece:
+    """Message template → closure; {不足} lists the unmet matchers of a `requires`."""
+    pieces: list[Piece] = []
     for part in parts:
         if isinstance(part, str):
-            pieces.append(lambda env, missing, text=part: text)
+            pieces.append(_text_piece(part))
         elif isinstance(part, ast.Literal) and part.value == MISSING_PLACEHOLDER:
-            pieces.append(lambda env, missing: "、".join(missing))
+            pieces.append(_missing_piece)
         else:
-            fn = compile_expr(part, m)
-            pieces.append(lambda env, missing, fn=fn: display(fn(env)))
+            pieces.append(_value_piece(compile_expr(part, m)))
     return lambda env, missing: "".join(p(env, missing) for p in pieces)
 
 

@@ -17,7 +17,6 @@ from piarules.check.context import Diagnostics, Env, FileDecls
 from piarules.check.elaborate import Elaborator, check_regex
 from piarules.diagnostics import Diagnostic, Severity, suggestion
 from piarules.schema import KINDS, document_type
-from piarules.span import Span
 from piarules.syntax import parse_template_expr
 from piarules.type_system import DATE, ListType, ObjectType, TextType, UnknownType
 
@@ -90,7 +89,7 @@ def check_names(files: list[ast.PolicyFile], diags: Diagnostics) -> dict[str, Fi
                                    ("マッチャー", policy.matchers, d.matchers)):
             for item in items:
                 if item.name in table:
-                    first = table[item.name].span  # type: ignore[attr-defined]
+                    first = table[item.name].span
                     diags.add(Diagnostic("PIA203", f"{kind}「{item.name}」が重複しています", item.span,
                                          help=f"最初の定義: {first}"))
                 table[item.name] = item  # type: ignore[assignment]

@@ -134,7 +134,7 @@ class Elaborator:
         self.error("PIA201", f"「{name}」は項目名・用語・変数のいずれでもありません", node, help=suggestion(name, pool))
 
     # ------------------------------------------------------------ expressions
-    def expr(self, node: ast.Expr) -> Checked:  # noqa: PLR0911 - one case per node kind
+    def expr(self, node: ast.Expr) -> Checked:
         match node:
             case ast.Path():
                 return self.path(node)

@@ -5,12 +5,18 @@ from __future__ import annotations
 import sys
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
 from piarules.cli.common import fail, parse_as_of, print_diagnostics, source_lines
 from piarules.cli.exit_codes import ExitCode
+
+if TYPE_CHECKING:
+    import datetime as dt
+
+    from piarules.diagnostics import Diagnostic
+    from piarules.findings import DocumentResult
 
 
 class FailOn(StrEnum):
@@ -45,7 +51,6 @@ def eval_command(
 ) -> None:
     """評価書をポリシーで検査し、指摘を表示する。"""
     from piarules.api import bundled_policy_dir, load_policies, run
-    from piarules.diagnostics import Severity
     from piarules.document import load_document
     from piarules.findings import DocumentResult
 
@@ -68,10 +73,11 @@ def eval_command(
             result.kind = doc.kind
         results.append(result)
     _report(results, policies.diagnostics, output_format, date)
-    raise typer.Exit(_exit_code(results, fail_on, Severity))
+    raise typer.Exit(_exit_code(results, fail_on))
 
 
-def _report(results: list, diagnostics: list, output_format: Format, date: object) -> None:  # type: ignore[type-arg]
+def _report(results: list[DocumentResult], diagnostics: list[Diagnostic], output_format: Format,
+            date: dt.date | None) -> None:
     if output_format is Format.JSON:
         from piarules.report import json as json_report
 
@@ -79,14 +85,16 @@ def _report(results: list, diagnostics: list, output_format: Format, date: objec
         return
     from piarules.report import text
 
-    sys.stdout.write(text.render(results, source_lines(r.path for r in results), date) + "\n")  # type: ignore[arg-type]
+    sys.stdout.write(text.render(results, source_lines(r.path for r in results), date) + "\n")
 
 
-def _exit_code(results: list, fail_on: FailOn, severity: type) -> ExitCode:  # type: ignore[type-arg]
+def _exit_code(results: list[DocumentResult], fail_on: FailOn) -> ExitCode:
     if any(not r.loaded for r in results):
         return ExitCode.INVALID_INPUT
     if fail_on is FailOn.NEVER:
         return ExitCode.OK
-    threshold = severity(fail_on.value).rank
+    from piarules.diagnostics import Severity
+
+    threshold = Severity(fail_on.value).rank
     hit = any(f.severity.rank >= threshold for r in results for f in r.findings)
     return ExitCode.FINDINGS if hit else ExitCode.OK

@@ -6,6 +6,7 @@ import datetime as dt
 import sys
 from collections.abc import Iterable
 from pathlib import Path
+from typing import TextIO
 
 import typer
 
@@ -41,10 +42,10 @@ def source_lines(paths: Iterable[str]) -> dict[str, list[str]]:
     return out
 
 
-def print_diagnostics(diagnostics: list[Diagnostic], stream: object = None) -> None:
+def print_diagnostics(diagnostics: list[Diagnostic], stream: TextIO | None = None) -> None:
     from piarules.report.text import render_diagnostic
 
     sources = source_lines(d.span.path for d in diagnostics if d.span)
     out = stream or sys.stderr
     for d in diagnostics:
-        out.write("\n".join(render_diagnostic(d, sources)) + "\n")  # type: ignore[attr-defined]
+        out.write("\n".join(render_diagnostic(d, sources)) + "\n")

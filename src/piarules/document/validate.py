@@ -50,9 +50,7 @@ def _unwrap(annotation: Any) -> Any:
         if origin in (typing.Union, types.UnionType):
             args = [a for a in typing.get_args(annotation) if a is not type(None)]
             annotation = args[0] if args else annotation
-        elif origin is list:
-            annotation = typing.get_args(annotation)[0]
-        elif origin is typing.Annotated:
+        elif origin is list or origin is typing.Annotated:
             annotation = typing.get_args(annotation)[0]
         else:
             return annotation

@@ -47,7 +47,8 @@ def syntax_diagnostic(exc: UnexpectedInput, path: str, text: str) -> Diagnostic:
     lines = text.splitlines()
     source_line = lines[line - 1] if 0 < line <= len(lines) else ""
     if isinstance(exc, UnexpectedCharacters):
-        char = text[exc.pos_in_stream] if exc.pos_in_stream < len(text) else ""
+        pos = exc.pos_in_stream or 0
+        char = text[pos] if pos < len(text) else ""
         if char in "\"「":
             return Diagnostic("PIA102", "文字列が閉じられていません", Span.point(path, line, col),
                               help="同じ行のうちに「\"」(または「」」) で閉じてください")
