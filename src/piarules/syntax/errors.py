@@ -66,6 +66,9 @@ def syntax_diagnostic(exc: UnexpectedInput, path: str, text: str) -> Diagnostic:
     if token.type == "$END":
         shown = "ファイルの終わり"
     width = len(str(token)) if token.type not in ("_NL", "$END") else 1
+    if token.type == "EQUAL":
+        return Diagnostic("PIA101", "「=」は比較には使えません", Span.point(path, line, col),
+                          help="等しいことの比較は「==」と書きます (「=」は const / term の定義だけに使います)")
     keyword_hint = _keyword_hint(source_line)
     if keyword_hint:
         first = source_line.split()[0]

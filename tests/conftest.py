@@ -1,0 +1,46 @@
+"""Shared helpers: run policy text over YAML text through the public pipeline."""
+
+from __future__ import annotations
+
+import datetime as dt
+import textwrap
+from functools import cache
+
+import pytest
+
+from piarules.api import PolicySet, bundled_policy_dir, load_policies, parse_policy_texts, run
+from piarules.document import Document, load_document_text
+from piarules.findings import Finding
+
+
+def dedent(text: str) -> str:
+    return textwrap.dedent(text).lstrip("\n")
+
+
+def compile_policy(source: str, path: str = "test.pia") -> PolicySet:
+    policies = parse_policy_texts([(path, dedent(source))])
+    assert policies.ok, [d.one_line() for d in policies.diagnostics]
+    return policies
+
+
+def load_doc(yaml_text: str, path: str = "doc.yaml") -> Document:
+    doc, diagnostics = load_document_text(dedent(yaml_text), path)
+    assert doc is not None, [d.one_line() for d in diagnostics]
+    return doc
+
+
+def findings(policy: str | PolicySet, yaml_text: str, as_of: dt.date | None = None) -> list[Finding]:
+    policies = compile_policy(policy) if isinstance(policy, str) else policy
+    return run(policies, load_doc(yaml_text), as_of or dt.date(2026, 1, 1))
+
+
+@cache
+def bundled() -> PolicySet:
+    policies = load_policies([bundled_policy_dir()])
+    assert policies.ok, [d.one_line() for d in policies.diagnostics]
+    return policies
+
+
+@pytest.fixture
+def standard_policies() -> PolicySet:
+    return bundled()
