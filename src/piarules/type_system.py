@@ -82,7 +82,7 @@ class ObjectType(Type):
     fields: dict[str, Type] = field(default_factory=dict, compare=False, hash=False)
 
     def name_ja(self) -> str:
-        return f"節「{self.name}」" if self.name else "節"
+        return "節"
 
 
 @dataclass(frozen=True)

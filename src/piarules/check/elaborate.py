@@ -56,7 +56,7 @@ class Elaborator:
         assert isinstance(head, str)  # INVARIANT: the grammar starts a path with a NAME
         label = ".".join(str(p) for p in node.parts)
         if (var := self.env.lookup(head)) is not None:
-            return self.follow(node, "var", var.slot, var.type, node.parts[1:], label)
+            return self.follow(node, "var", var.slot, var.type, node.parts[1:], label, owner=head)
         if head in BUILTIN_VARIABLES and len(node.parts) == 1:
             return ast.Ref("as_of", 0, (), label, node.span), DATE
         if head in ROOT_VARIABLES and self.env.lookup(head) is None:
@@ -70,14 +70,15 @@ class Elaborator:
             if not isinstance(body, ast.Ref):
                 self.error("PIA204", f"「{head}」は項目を指していないため「.{node.parts[1]}」を続けられません", node)
                 return body, UNKNOWN
-            return self.follow(node, body.base, body.slot, type_, node.parts[1:], label, prefix=body.fields)
+            return self.follow(node, body.base, body.slot, type_, node.parts[1:], label, prefix=body.fields,
+                               owner=str(body.fields[-1]) if body.fields else head)
         for var in reversed(self.env.variables):
             if isinstance(var.type, ObjectType) and head in var.type.fields:
                 if head in self.env.root.fields:
                     self.diags.add(Diagnostic(
                         "PIA212", f"「{head}」は {var.name}.{head} と 文書.{head} のどちらにもあります ({var.name} の方を使います)",
                         node.span, Severity.WARNING, help=f"意図をはっきりさせるため「{var.name}.{head}」か「文書.{head}」と書いてください"))
-                return self.follow(node, "var", var.slot, var.type, node.parts, label)
+                return self.follow(node, "var", var.slot, var.type, node.parts, label, owner=var.name)
         if head in self.env.root.fields:
             return self.follow(node, "root", 0, self.env.root, node.parts, label)
         self.unknown_name(head, node)
@@ -98,32 +99,35 @@ class Elaborator:
         return body, type_
 
     def follow(self, node: ast.Path | ast.Member, base: str, slot: int, type_: Type,
-               fields: tuple[str | int, ...], label: str, prefix: tuple[str | int, ...] = ()) -> Checked:
-        """Walk `fields` through the types; the Ref gets prefix + fields."""
-        ref_fields = prefix + tuple(fields)
+               fields: tuple[str | int, ...], label: str, prefix: tuple[str | int, ...] = (),
+               owner: str = "評価書") -> Checked:
+        """Walk `fields` through the types; the Ref gets prefix + fields. `owner` names the
+        mapping being searched, for messages."""
+        ref = ast.Ref(base, slot, prefix + tuple(fields), label, node.span)
         for part in fields:
             if isinstance(type_, UnknownType):
                 break
             if isinstance(part, int):
                 if not isinstance(type_, ListType):
                     self.error("PIA204", f"「{label}」: [{part}] はリストにしか使えません", node)
-                    return ast.Ref(base, slot, ref_fields, label, node.span), UNKNOWN
+                    return ref, UNKNOWN
                 type_ = type_.item
             elif isinstance(type_, ConflictType):
                 self.error("PIA213", f"「{label}」は評価書の種類 ({'・'.join(type_.kinds)}) によって形が違います", node,
                            help="ルールまたは policy に「applies to 重点項目評価書」のように種類を書いてください")
-                return ast.Ref(base, slot, ref_fields, label, node.span), UNKNOWN
+                return ref, UNKNOWN
             elif isinstance(type_, ObjectType):
                 if part not in type_.fields:
-                    self.error("PIA201", f"{type_.name_ja()}に項目「{part}」はありません", node,
+                    self.error("PIA201", f"「{owner}」に項目「{part}」はありません", node,
                                help=suggestion(part, type_.fields))
-                    return ast.Ref(base, slot, ref_fields, label, node.span), UNKNOWN
+                    return ref, UNKNOWN
                 type_ = type_.fields[part]
             else:
                 hint = "リストの各要素は for each または any/all で取り出してください" if isinstance(type_, ListType) else None
-                self.error("PIA204", f"「{label}」: {type_.name_ja()}には項目「{part}」がありません", node, help=hint)
-                return ast.Ref(base, slot, ref_fields, label, node.span), UNKNOWN
-        return ast.Ref(base, slot, ref_fields, label, node.span), type_
+                self.error("PIA204", f"「{label}」: 「{owner}」は{type_.name_ja()}で、項目「{part}」はありません", node, help=hint)
+                return ref, UNKNOWN
+            owner = str(part)
+        return ref, type_
 
     def unknown_name(self, name: str, node: ast.Path) -> None:
         pool: list[str] = [v.name for v in self.env.variables]
@@ -183,7 +187,7 @@ class Elaborator:
                 return self.quantifier(node)
             case ast.Member():
                 base, bt = self.expr(node.base)
-                checked, type_ = self.follow(node, "member", 0, bt, node.fields, ".".join(node.fields))
+                checked, type_ = self.follow(node, "member", 0, bt, node.fields, ".".join(node.fields), owner="値")
                 assert isinstance(checked, ast.Ref)  # INVARIANT: follow returns a Ref
                 return dataclasses.replace(node, base=base), type_
             case _:

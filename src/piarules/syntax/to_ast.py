@@ -89,11 +89,13 @@ class _ToAst(Transformer[Token, Any]):
         assert m is not None  # INVARIANT: the DURATION terminal only matches this shape
         return ast.Duration(int(m[1]), _UNITS[m[2]], self.span(tok))
 
-    def true(self, _: list[Any]) -> ast.Literal:
-        return ast.Literal(True)
+    @v_args(meta=True)
+    def true(self, meta: Meta, _: list[Any]) -> ast.Literal:
+        return ast.Literal(True, self.span(meta))
 
-    def false(self, _: list[Any]) -> ast.Literal:
-        return ast.Literal(False)
+    @v_args(meta=True)
+    def false(self, meta: Meta, _: list[Any]) -> ast.Literal:
+        return ast.Literal(False, self.span(meta))
 
     def _literal_string(self, tok: Token) -> ast.Literal:
         return ast.Literal(str(tok), self.span(tok))
