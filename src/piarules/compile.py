@@ -15,7 +15,7 @@ from typing import Any, assert_never
 
 from piarules import ast
 from piarules.builtins import REGISTRY
-from piarules.check import MISSING_PLACEHOLDER, CheckedRule, CheckResult
+from piarules.check import MISSING_PLACEHOLDER, CheckedRule, CheckResult, first_ref
 from piarules.document.source_map import DocPath
 from piarules.jpvalues import compact_text, normalize_text
 from piarules.values import MISSING, display, is_empty, is_missing, shift_date
@@ -94,6 +94,8 @@ class CompiledRule:
     message: Callable[[RunEnv, list[str]], str]
     blame: Callable[[RunEnv], DocPath | None]
     as_of: Fn | None
+    require_parts: list[tuple[Fn, Callable[[RunEnv], DocPath | None]]] | None = None
+    """For `require A and B …` without `at`: each conjunct with its place, to blame the first that fails."""
 
 
 # ---------------------------------------------------------------- paths
@@ -450,7 +452,16 @@ def compile_rule(rule: CheckedRule, matcher_defs: dict[str, ast.MatcherDef],
         message=compile_message(rule.message, m),
         blame=locate_ref(rule.blame),
         as_of=compile_expr(rule.as_of, m) if rule.as_of else None,
+        require_parts=_require_parts(rule, m),
     )
+
+
+def _require_parts(rule: CheckedRule, m: Matchers) -> list[tuple[Fn, Callable[[RunEnv], DocPath | None]]] | None:
+    require = rule.require
+    if rule.rule.at is not None or not (isinstance(require, ast.BoolOp) and require.op == "and"):
+        return None
+    parts = [(compile_expr(op, m), locate_ref(first_ref(op))) for op in require.operands]
+    return parts if all(first_ref(op) is not None for op in require.operands) else None
 
 
 def compile_rules(result: CheckResult) -> list[CompiledRule]:

@@ -66,7 +66,7 @@ def _check(rule: CompiledRule, env: RunEnv, doc: Document, as_of: dt.date, out: 
     if rule.when is not None and not rule.when(env):
         return
     if rule.require is not None and not rule.require(env):
-        out.append(_finding(rule, env, doc, []))
+        out.append(_finding(rule, env, doc, [], _first_failing(rule, env)))
     if rule.requires is not None:
         condition, target, matchers = rule.requires
         if not condition(env):
@@ -81,9 +81,18 @@ def _check(rule: CompiledRule, env: RunEnv, doc: Document, as_of: dt.date, out: 
             out.append(_finding(rule, env, doc, unmet))
 
 
-def _finding(rule: CompiledRule, env: RunEnv, doc: Document, missing: list[str]) -> Finding:
+def _first_failing(rule: CompiledRule, env: RunEnv) -> DocPath | None:
+    """The place of the first conjunct of `require A and B …` that fails."""
+    for test, locate in rule.require_parts or ():
+        if not test(env):
+            return locate(env)
+    return None
+
+
+def _finding(rule: CompiledRule, env: RunEnv, doc: Document, missing: list[str],
+             place: DocPath | None = None) -> Finding:
     checked = rule.checked
-    path: DocPath = rule.blame(env) or _innermost_path(env, len(rule.scopes))
+    path: DocPath = place or rule.blame(env) or _innermost_path(env, len(rule.scopes))
     found_path, located = doc.source_map.nearest(path)
     missing_key = None if found_path == path else str(path[len(found_path)])
     span = located.key or located.value
