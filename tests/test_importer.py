@@ -23,7 +23,7 @@ def seed() -> tuple[dict, object]:
 
 
 def test_seed_rows_and_timing_counts(seed: tuple[dict, object]) -> None:
-    data, result = seed
+    data, _ = seed
     rows = data["変更箇所"]
     assert len(rows) == 137 and data["評価書の種類"] == "重点項目評価書"  # (別添2) → 重点
     counts = collections.Counter(r["提出時期"] for r in rows)

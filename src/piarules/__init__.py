@@ -1,10 +1,24 @@
 """piarules: policy-as-code checks for 特定個人情報保護評価書 (PIA under the My Number Act).
 
 The public API reads as the pipeline: policy text → checked rules; YAML → document;
-evaluate → findings.
+evaluate → findings. Names are imported on first use (PEP 562), so importing one stage
+(e.g. the CLI's --help) does not pay for all of them.
 """
 
-from piarules.api import PolicySet, check_policies, evaluate, load_document, load_policies
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
 
 __all__ = ["PolicySet", "check_policies", "evaluate", "load_document", "load_policies"]
 __version__ = "0.1.0"
+
+if TYPE_CHECKING:
+    from piarules.api import PolicySet, check_policies, evaluate, load_document, load_policies
+
+
+def __getattr__(name: str) -> Any:
+    if name in __all__:
+        from piarules import api
+
+        return getattr(api, name)
+    raise AttributeError(f"module 'piarules' has no attribute {name!r}")

@@ -307,6 +307,8 @@ class Rule:
     period: Period | None
     description: str | None
     kinds: tuple[str, ...] = ()
+    message_parts: tuple[str | Expr, ...] = ()
+    """The message split into text and parsed `{…}` placeholders (empty: use the title)."""
     span: Span = _span()
     id_span: Span = _span()
 

@@ -146,12 +146,21 @@ def _first_date(value: Any) -> Any:
     return MISSING
 
 
+_POSITIONS: dict[int, tuple[list[Any], dict[int, int]]] = {}
+"""id(list) → (the list, id(item) → index). Holding the list keeps its id from being reused."""
+
+
 def _index(items: Any, item: Any) -> int:
-    if isinstance(items, list):
-        for i, x in enumerate(items):
-            if x is item:
-                return i
-    return -1
+    """Position of `item` (by identity) in `items`, in O(1) after the first call per list."""
+    if not isinstance(items, list):
+        return -1
+    cached = _POSITIONS.get(id(items))
+    if cached is None or cached[0] is not items:
+        if len(_POSITIONS) > 256:
+            _POSITIONS.clear()
+        cached = (items, {id(x): i for i, x in enumerate(items)})
+        _POSITIONS[id(items)] = cached
+    return cached[1].get(id(item), -1)
 
 
 @builtin("previous", (ListType(UNKNOWN), UNKNOWN), ItemOfFirstArg(),

@@ -63,14 +63,22 @@ def _row_leaves(rows: list[Any]) -> list[TextLeaf]:
 class RunEnv:
     """Per-document evaluation state: the tree, the judging date, scope slots."""
 
-    __slots__ = ("_texts", "as_of", "paths", "root", "values")
+    __slots__ = ("_texts", "as_of", "indexes", "paths", "root", "values")
 
     def __init__(self, root: dict[str, Any], as_of: dt.date):
         self.root = root
         self.as_of = as_of
         self.values: list[Any] = [MISSING] * MAX_SLOTS
+        # INVARIANT: the place of the item in slot s is paths[s] + (indexes[s],) when
+        # indexes[s] >= 0, else paths[s] itself (None: no place). Built lazily: tuples are
+        # only made when a finding needs a location.
         self.paths: list[DocPath | None] = [None] * MAX_SLOTS
+        self.indexes: list[int] = [-1] * MAX_SLOTS
         self._texts: list[TextLeaf] | None = None
+
+    def place(self, slot: int) -> DocPath | None:
+        base, index = self.paths[slot], self.indexes[slot]
+        return base if base is None or index < 0 else (*base, index)
 
     def texts(self) -> list[TextLeaf]:
         """本文: computed once per document, on first use."""
@@ -96,6 +104,10 @@ class CompiledRule:
     as_of: Fn | None
     require_parts: list[tuple[Fn, Callable[[RunEnv], DocPath | None]]] | None = None
     """For `require A and B …` without `at`: each conjunct with its place, to blame the first that fails."""
+    runner: Any = None
+    """The rule's loop closure, built by evaluate.build_runner on first use."""
+    when_outside_loops: bool = False
+    """The `when` reads no `for each` variable (nor a per-item date): test it once, before the loops."""
 
 
 # ---------------------------------------------------------------- paths
@@ -144,7 +156,7 @@ def locate_ref(ref: ast.Ref | None) -> Callable[[RunEnv], DocPath | None]:
     if ref.base == "root":
         return lambda env: fields
     slot = ref.slot
-    return lambda env: None if (base := env.paths[slot]) is None else base + fields
+    return lambda env: None if (base := env.place(slot)) is None else base + fields
 
 
 # ---------------------------------------------------------------- expressions
@@ -306,10 +318,32 @@ def compile_quantifier(node: ast.Quantifier, m: Matchers) -> Fn:
 def compile_call(node: ast.Call, m: Matchers) -> Fn:
     impl = REGISTRY[node.func].impl
     args = [compile_expr(a, m) for a in node.args]
-    if len(args) == 1:
-        (only,) = args
-        return lambda env: impl(only(env))
-    return lambda env: impl(*(a(env) for a in args))
+    match args:  # fixed arities avoid building a generator per call
+        case [a]:
+            return lambda env: impl(a(env))
+        case [a, b]:
+            return lambda env: impl(a(env), b(env))
+        case [a, b, c]:
+            return lambda env: impl(a(env), b(env), c(env))
+        case _:
+            return lambda env: impl(*[f(env) for f in args])
+
+
+def compile_boolop(op: str, fns: list[Fn]) -> Fn:
+    """Short-circuit and/or; two and three operands get closures without generators."""
+    if op == "and":
+        match fns:
+            case [a, b]:
+                return lambda env: bool(a(env)) and bool(b(env))
+            case [a, b, c]:
+                return lambda env: bool(a(env)) and bool(b(env)) and bool(c(env))
+        return lambda env: all(f(env) for f in fns)
+    match fns:
+        case [a, b]:
+            return lambda env: bool(a(env)) or bool(b(env))
+        case [a, b, c]:
+            return lambda env: bool(a(env)) or bool(b(env)) or bool(c(env))
+    return lambda env: any(f(env) for f in fns)
 
 
 def compile_expr(node: ast.Expr, m: Matchers) -> Fn:
@@ -324,15 +358,14 @@ def compile_expr(node: ast.Expr, m: Matchers) -> Fn:
         case ast.ListExpr(items=items):
             fns = [compile_expr(i, m) for i in items]
             return lambda env: [f(env) for f in fns]
+        case ast.Not(operand=ast.RegexTest(subject=subject, pattern=pattern)):
+            fn, test = compile_expr(subject, m), regex_predicate(pattern)  # fused: one closure
+            return lambda env: not (isinstance(s := fn(env), str) and test(s))
         case ast.Not(operand=operand):
             fn = compile_expr(operand, m)
             return lambda env: not fn(env)
-        case ast.BoolOp(op="and", operands=operands):
-            fns = [compile_expr(o, m) for o in operands]
-            return lambda env: all(f(env) for f in fns)
-        case ast.BoolOp(operands=operands):
-            fns = [compile_expr(o, m) for o in operands]
-            return lambda env: any(f(env) for f in fns)
+        case ast.BoolOp(op=op, operands=operands):
+            return compile_boolop(op, [compile_expr(o, m) for o in operands])
         case ast.Compare():
             return compile_compare(node, m)
         case ast.Membership():
@@ -453,7 +486,22 @@ def compile_rule(rule: CheckedRule, matcher_defs: dict[str, ast.MatcherDef],
         blame=locate_ref(rule.blame),
         as_of=compile_expr(rule.as_of, m) if rule.as_of else None,
         require_parts=_require_parts(rule, m),
+        when_outside_loops=bool(rule.scopes) and rule.when is not None and
+        not _reads_scope(rule.when, len(rule.scopes), rule.as_of is not None),
     )
+
+
+def _reads_scope(node: Any, scopes: int, dated: bool) -> bool:
+    """Whether an expression reads a `for each` variable (slot < scopes) or, for a dated
+    rule, the judging date (which then changes per item)."""
+    if isinstance(node, ast.Ref):
+        return (node.base == "var" and node.slot < scopes) or (dated and node.base == "as_of")
+    for name in getattr(node, "__slots__", ()):
+        value = getattr(node, name)
+        for child in value if isinstance(value, tuple) else (value,):
+            if hasattr(child, "__slots__") and _reads_scope(child, scopes, dated):
+                return True
+    return False
 
 
 def _require_parts(rule: CheckedRule, m: Matchers) -> list[tuple[Fn, Callable[[RunEnv], DocPath | None]]] | None:

@@ -2,47 +2,115 @@
 
 Rules on a change row judge it as of the date their `as of` gives (e.g. the row's 変更日);
 the others as of the run's as-of date. A rule's effective period is checked against that date.
+Each rule gets a runner (nested scope loops as closures) built once, on first use.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from typing import Any
 
-from piarules.compile import CompiledRule, RunEnv
+from piarules.compile import CompiledRule, RunEnv, TextLeaf
 from piarules.document import Document
 from piarules.document.source_map import DocPath
 from piarules.findings import Finding
 from piarules.values import is_empty
 
+Out = list[Finding]
+Runner = Callable[[RunEnv, Document, dt.date, Out], None]
+
 
 def evaluate(rules: list[CompiledRule], document: Document, as_of: dt.date) -> list[Finding]:
     """Run every rule over the document; findings come out in a stable order."""
     env = RunEnv(document.tree, as_of)
-    found: list[Finding] = []
+    found: Out = []
+    kind = document.kind
     for rule in rules:
-        if rule.checked.kinds and document.kind not in rule.checked.kinds:
+        if rule.checked.kinds and kind not in rule.checked.kinds:
             continue
-        _scope(rule, env, 0, document, as_of, found)
+        runner = rule.runner
+        if runner is None:
+            runner = rule.runner = build_runner(rule)
+        env.as_of = as_of  # a dated rule moves it per item; every rule starts from the run's date
+        runner(env, document, as_of, found)
     found.sort(key=Finding.sort_key)
     return found
 
 
-def _scope(rule: CompiledRule, env: RunEnv, depth: int, doc: Document, as_of: dt.date,
-           out: list[Finding]) -> None:
-    if depth == len(rule.scopes):
-        _check(rule, env, doc, as_of, out)
-        return
+def build_runner(rule: CompiledRule) -> Runner:
+    """The rule's check wrapped in one loop closure per `for each` scope, innermost first."""
+    runner = _check_runner(rule)
+    for depth in range(len(rule.scopes) - 1, -1, -1):
+        runner = _loop(rule, depth, runner)
+    if rule.when_outside_loops:
+        return _guarded(rule, runner)
+    return runner
+
+
+def _guarded(rule: CompiledRule, loops: Runner) -> Runner:
+    """Test a loop-invariant `when` once per document instead of once per item."""
+    when = rule.when
+    assert when is not None  # INVARIANT: when_outside_loops implies a when
+
+    def guarded(env: RunEnv, doc: Document, as_of: dt.date, out: Out) -> None:
+        if when(env):
+            loops(env, doc, as_of, out)
+
+    return guarded
+
+
+def _loop(rule: CompiledRule, depth: int, inner: Runner) -> Runner:
     collection, locate = rule.scopes[depth]
-    items = collection(env)
-    if not isinstance(items, list):
-        return
-    base = locate(env)
-    for index, item in enumerate(items):
-        env.values[depth] = item
-        own = getattr(item, "doc_path", None)  # 本文 items carry their own location
-        env.paths[depth] = own if own is not None else (None if base is None else (*base, index))
-        _scope(rule, env, depth + 1, doc, as_of, out)
+
+    def loop(env: RunEnv, doc: Document, as_of: dt.date, out: Out) -> None:
+        items = collection(env)
+        if not isinstance(items, list) or not items:
+            return
+        values, paths, indexes = env.values, env.paths, env.indexes
+        if isinstance(items[0], TextLeaf):  # 本文: each item carries its own place
+            indexes[depth] = -1
+            for item in items:
+                values[depth] = item
+                paths[depth] = item.doc_path
+                inner(env, doc, as_of, out)
+            return
+        paths[depth] = locate(env)
+        for index, item in enumerate(items):
+            values[depth] = item
+            indexes[depth] = index
+            inner(env, doc, as_of, out)
+
+    return loop
+
+
+def _check_runner(rule: CompiledRule) -> Runner:
+    start, end = rule.checked.period
+    dated = rule.as_of is not None or start is not None or end is not None
+    when = None if rule.when_outside_loops else rule.when
+    require, requires = rule.require, rule.requires
+
+    if not dated and when is None and requires is None and require is not None:
+        def check_plain(env: RunEnv, doc: Document, as_of: dt.date, out: Out) -> None:
+            if not require(env):
+                out.append(_finding(rule, env, doc, [], _first_failing(rule, env)))
+
+        return check_plain
+
+    def check(env: RunEnv, doc: Document, as_of: dt.date, out: Out) -> None:
+        if dated:
+            date = _judging_date(rule, env, as_of)
+            if (start and date < start) or (end and date > end):
+                return
+            env.as_of = date
+        if when is not None and not when(env):
+            return
+        if require is not None and not require(env):
+            out.append(_finding(rule, env, doc, [], _first_failing(rule, env)))
+        if requires is not None:
+            _check_requires(rule, env, doc, out)
+
+    return check
 
 
 def _judging_date(rule: CompiledRule, env: RunEnv, as_of: dt.date) -> dt.date:
@@ -53,32 +121,18 @@ def _judging_date(rule: CompiledRule, env: RunEnv, as_of: dt.date) -> dt.date:
     return value if isinstance(value, dt.date) else as_of
 
 
-def _in_period(rule: CompiledRule, date: dt.date) -> bool:
-    start, end = rule.checked.period
-    return not ((start and date < start) or (end and date > end))
-
-
-def _check(rule: CompiledRule, env: RunEnv, doc: Document, as_of: dt.date, out: list[Finding]) -> None:
-    date = _judging_date(rule, env, as_of)
-    if not _in_period(rule, date):
+def _check_requires(rule: CompiledRule, env: RunEnv, doc: Document, out: Out) -> None:
+    assert rule.requires is not None and rule.checked.requires is not None  # INVARIANT: compiled together
+    condition, target, matchers = rule.requires
+    if not condition(env):
         return
-    env.as_of = date
-    if rule.when is not None and not rule.when(env):
+    value: Any = target(env)
+    if is_empty(value):
+        out.append(_finding(rule, env, doc, [rule.checked.requires.target.label]))
         return
-    if rule.require is not None and not rule.require(env):
-        out.append(_finding(rule, env, doc, [], _first_failing(rule, env)))
-    if rule.requires is not None:
-        condition, target, matchers = rule.requires
-        if not condition(env):
-            return
-        value: Any = target(env)
-        if is_empty(value):
-            label = rule.checked.requires.target.label if rule.checked.requires else "項目"
-            out.append(_finding(rule, env, doc, [label]))
-            return
-        unmet = [desc for _, desc, test in matchers if not (isinstance(value, str) and test(value))]
-        if unmet:
-            out.append(_finding(rule, env, doc, unmet))
+    unmet = [desc for _, desc, test in matchers if not (isinstance(value, str) and test(value))]
+    if unmet:
+        out.append(_finding(rule, env, doc, unmet))
 
 
 def _first_failing(rule: CompiledRule, env: RunEnv) -> DocPath | None:
@@ -92,24 +146,21 @@ def _first_failing(rule: CompiledRule, env: RunEnv) -> DocPath | None:
 def _finding(rule: CompiledRule, env: RunEnv, doc: Document, missing: list[str],
              place: DocPath | None = None) -> Finding:
     checked = rule.checked
-    path: DocPath = place or rule.blame(env) or _innermost_path(env, len(rule.scopes))
+    path: DocPath = place or rule.blame(env) or _innermost_place(env, len(rule.scopes))
     found_path, located = doc.source_map.nearest(path)
     missing_key = None if found_path == path else str(path[len(found_path)])
-    span = located.key or located.value
     message = rule.message(env, missing)
     if missing and checked.rule.message is None:
         message = f"{message}: 次の記載がありません: " + "、".join(f"「{m}」" for m in missing)
     return Finding(
         rule_id=checked.id, severity=checked.severity, title=checked.rule.title, message=message,
-        references=checked.references, hint=checked.rule.hint, span=span, path=path,
+        references=checked.references, hint=checked.rule.hint, span=located.key or located.value, path=path,
         missing_key=missing_key, policy_span=checked.rule.id_span,
     )
 
 
-def _innermost_path(env: RunEnv, depth: int) -> DocPath:
+def _innermost_place(env: RunEnv, depth: int) -> DocPath:
     for slot in range(depth - 1, -1, -1):
-        if env.paths[slot] is not None:
-            return env.paths[slot]  # type: ignore[return-value]
+        if (place := env.place(slot)) is not None:
+            return place
     return ()
-
-

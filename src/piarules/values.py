@@ -59,7 +59,7 @@ def display(value: Any) -> str:
         return value.isoformat()
     if isinstance(value, Band):
         return value.text
-    text = str(value)
+    text = " ".join(str(value).split())  # one line: cells may hold line breaks
     return text if len(text) <= 60 else text[:57] + "…"
 
 

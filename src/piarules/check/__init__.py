@@ -7,7 +7,6 @@ expressions ready for the compiler) with all diagnostics.
 from __future__ import annotations
 
 import datetime as dt
-import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any
@@ -17,11 +16,9 @@ from piarules.check.context import Diagnostics, Env, FileDecls
 from piarules.check.elaborate import Elaborator, check_regex
 from piarules.diagnostics import Diagnostic, Severity, suggestion
 from piarules.schema import KINDS, document_type
-from piarules.syntax import parse_template_expr
 from piarules.type_system import DATE, ListType, ObjectType, TextType, UnknownType
 
 MISSING_PLACEHOLDER = "不足"
-_PLACEHOLDER = re.compile(r"\{\{|\}\}|\{([^{}]*)\}")
 
 
 @dataclass
@@ -156,29 +153,21 @@ def _period(rule: ast.Rule, policy: ast.PolicyHeader | None, el: Elaborator) -> 
     return (start, end)
 
 
-def _template(text: str, rule: ast.Rule, el: Elaborator, allow_missing: bool) -> list[str | ast.Expr]:
-    """Split a message into text and checked placeholder expressions."""
+def _template(rule: ast.Rule, el: Elaborator, allow_missing: bool) -> list[str | ast.Expr]:
+    """Check the message's placeholders; {不足} names the unmet matchers of a `requires`."""
     parts: list[str | ast.Expr] = []
-    pos = 0
-    for m in _PLACEHOLDER.finditer(text):
-        parts.append(text[pos:m.start()])
-        pos = m.end()
-        if m[0] in ("{{", "}}"):
-            parts.append(m[0][0])
-            continue
-        inner = m[1].strip()
-        if inner == MISSING_PLACEHOLDER and allow_missing:
+    for part in rule.message_parts:
+        if isinstance(part, str):
+            parts.append(part)
+        elif allow_missing and part == ast.Path((MISSING_PLACEHOLDER,)):
             parts.append(ast.Literal(MISSING_PLACEHOLDER))
-            continue
-        local = Diagnostics()
-        node, found = parse_template_expr(inner, rule.span.path, rule.span)
-        if node is not None:
-            checked, _ = Elaborator(el.env, local).expr(node)
+        else:
+            local = Diagnostics()
+            checked, _ = Elaborator(el.env, local).expr(part)
             parts.append(checked)
-        for d in [*found, *local.items]:  # placeholder offsets are template-relative: report at the rule
-            el.diags.add(Diagnostic(d.code, f"message の {{{inner}}}: {d.message}", rule.id_span, help=d.help))
-    parts.append(text[pos:])
-    return [p for p in parts if p != ""]
+            for d in local.items:  # placeholder offsets are template-relative: report at the rule
+                el.diags.add(Diagnostic(d.code, f"message の差し込み: {d.message}", rule.id_span, help=d.help))
+    return parts
 
 
 def first_ref(node: Any) -> ast.Ref | None:
@@ -241,7 +230,7 @@ def check_rule(rule: ast.Rule, decls: FileDecls, policy: ast.PolicyHeader | None
         as_of, at = el.expr(rule.as_of)
         if at not in (DATE,) and not isinstance(at, UnknownType):
             diags.add(Diagnostic("PIA204", f"as of には日付が必要ですが、{at.name_ja()}です", rule.as_of.span))
-    message = _template(rule.message or rule.title, rule, el, requires is not None)
+    message = _template(rule, el, requires is not None)
     blame = None
     if rule.at is not None:
         ref, _ = el.expr(rule.at)

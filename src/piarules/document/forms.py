@@ -17,7 +17,8 @@ from piarules.document import field_types as t
 class Section(BaseModel):
     """Base of every mapping in the form: unknown keys are errors, never dropped."""
 
-    model_config = ConfigDict(extra="forbid", arbitrary_types_allowed=True, populate_by_name=False)
+    # defer_build: a validator is built on first use, for the kinds a run actually loads.
+    model_config = ConfigDict(extra="forbid", arbitrary_types_allowed=True, populate_by_name=False, defer_build=True)
 
 
 def item(alias: str, description: str = "") -> Any:

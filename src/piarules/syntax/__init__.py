@@ -3,15 +3,13 @@
 from __future__ import annotations
 
 import re
-
-from lark import UnexpectedInput
+from functools import cache
+from pathlib import Path
 
 from piarules import ast
 from piarules.diagnostics import Diagnostic
 from piarules.span import Span
-from piarules.syntax.errors import syntax_diagnostic
-from piarules.syntax.grammar import parser
-from piarules.syntax.to_ast import expr_tree_to_ast, tree_to_ast
+from piarules.syntax.grammar import grammar_text
 
 MAX_SYNTAX_ERRORS = 20
 _BLOCK_START = re.compile(r"^(policy|rule|term|const|matcher)\b", re.M)
@@ -27,6 +25,11 @@ def _blocks(text: str) -> list[tuple[int, str]]:
 
 def _parse_blocks(text: str, path: str) -> list[Diagnostic]:
     """Re-parse block by block so that every broken block is reported, not just the first."""
+    from lark import UnexpectedInput
+
+    from piarules.syntax.errors import syntax_diagnostic
+    from piarules.syntax.grammar import parser
+
     found: list[Diagnostic] = []
     for start, block in _blocks(text):
         padded = "\n" * text.count("\n", 0, start) + block
@@ -42,7 +45,38 @@ def _parse_blocks(text: str, path: str) -> list[Diagnostic]:
 
 
 def parse_policy(text: str, path: str) -> tuple[ast.PolicyFile | None, list[Diagnostic]]:
-    """Parse one policy file. Returns the AST (None on syntax errors) and diagnostics."""
+    """Parse one policy file. Returns the AST (None on syntax errors) and diagnostics.
+
+    A clean parse is cached on disk by content (see piarules.cache): unchanged policies are
+    not re-parsed in the next run.
+    """
+    from piarules import cache as disk
+
+    name = f"ast-{disk.key(grammar_text(), _code_fingerprint(), path, text)}.pickle"
+    cached = disk.load(name)
+    if isinstance(cached, ast.PolicyFile):
+        return cached, []
+    policy, diagnostics = _parse(text, path)
+    if policy is not None and not diagnostics:
+        disk.store(name, policy)
+    return policy, diagnostics
+
+
+@cache
+def _code_fingerprint() -> str:
+    """The source of the modules that shape the AST: a change to them invalidates cached ASTs."""
+    here = Path(__file__).parent
+    return "".join((p).read_text(encoding="utf-8") for p in (here.parent / "ast.py", here / "to_ast.py"))
+
+
+def _parse(text: str, path: str) -> tuple[ast.PolicyFile | None, list[Diagnostic]]:
+    # Lark is imported only here: a run whose policies are all cached never loads it.
+    from lark import UnexpectedInput
+
+    from piarules.syntax.errors import syntax_diagnostic
+    from piarules.syntax.grammar import parser
+    from piarules.syntax.to_ast import tree_to_ast
+
     source = text if text.endswith("\n") else text + "\n"
     try:
         tree = parser().parse(source, start="start")
@@ -63,13 +97,3 @@ def parse_policy(text: str, path: str) -> tuple[ast.PolicyFile | None, list[Diag
         span=Span(path, 1, 1, 1, 1),
     )
     return policy, diagnostics
-
-
-def parse_template_expr(text: str, path: str, span: Span) -> tuple[ast.Expr | None, list[Diagnostic]]:
-    """Parse the inside of a message placeholder `{…}` as an expression."""
-    try:
-        tree = parser().parse(text, start="expr")
-    except UnexpectedInput:
-        return None, [Diagnostic("PIA209", f"メッセージの差し込み「{{{text}}}」を解釈できません", span)]
-    node, diagnostics = expr_tree_to_ast(tree, path)
-    return node, diagnostics

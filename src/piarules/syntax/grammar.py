@@ -10,8 +10,10 @@ from collections.abc import Iterator
 from functools import cache
 from importlib import resources
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from lark import Lark, Token
+if TYPE_CHECKING:
+    from lark import Lark, Token
 
 KEYWORDS = (
     "policy", "reference", "effective", "from", "until", "description", "const", "term",
@@ -54,14 +56,25 @@ class _LineJoiner:
 
 
 @cache
+def grammar_text() -> str:
+    return grammar_path().read_text(encoding="utf-8")
+
+
+@cache
 def parser() -> Lark:
-    """The LALR parser (built on first use, then reused)."""
+    """The LALR parser: built once per process; its tables are cached on disk across runs."""
+    from lark import Lark
+
+    from piarules import cache as disk
+
+    directory = disk.cache_dir()
+    cache_file = str(directory / f"lalr-{disk.key(grammar_text())}.lark") if directory else False
     return Lark(
-        grammar_path().read_text(encoding="utf-8"),
+        grammar_text(),
         parser="lalr",
         start=["start", "expr"],
         propagate_positions=True,
         maybe_placeholders=True,
         postlex=_LineJoiner(),
-        cache=False,
+        cache=cache_file,
     )

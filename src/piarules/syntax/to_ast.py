@@ -340,17 +340,47 @@ class _ToAst(Transformer[Token, Any]):
         if "severity" not in got:
             self.error("PIA208", f"ルール {rid} に severity がありません", rid,
                        help="「severity error」「severity warning」「severity info」のいずれかを書いてください")
+        message = got.get("message")
         return ast.Rule(
             id=str(rid), title=str(title), severity=got.get("severity"),
             scopes=tuple(got.get("scope", ())), when=got.get("when"), require=got.get("require"),
             requires=got.get("requires"), message=got.get("message"),
             references=got.get("reference", ()), hint=got.get("hint"), at=got.get("at"),
             as_of=got.get("as_of"), period=got.get("period"), description=got.get("description"),
-            kinds=got.get("kinds", ()), span=self.span(meta), id_span=self.span(rid),
+            kinds=got.get("kinds", ()), message_parts=self.template(message or str(title), rid),
+            span=self.span(meta), id_span=self.span(rid),
         )
 
     def start(self, children: list[Any]) -> list[Any]:
         return children
+
+
+    def template(self, text: str, where: Token) -> tuple[str | ast.Expr, ...]:
+        """Split a message into text and parsed `{…}` placeholders (`{{`/`}}` escape braces)."""
+        from lark import UnexpectedInput
+
+        from piarules.syntax.grammar import parser
+
+        parts: list[str | ast.Expr] = []
+        pos = 0
+        for m in _PLACEHOLDER.finditer(text):
+            parts.append(text[pos:m.start()])
+            pos = m.end()
+            if m[0] in ("{{", "}}"):
+                parts.append(m[0][0])
+                continue
+            try:
+                tree = parser().parse(m[1].strip(), start="expr")
+            except UnexpectedInput:
+                self.error("PIA209", f"メッセージの差し込み「{m[0]}」を解釈できません", where,
+                           help="{項目名} や {変数.項目名} の形で書いてください")
+                continue
+            parts.append(self.expr(_ToAst(self.file).transform(tree)))
+        parts.append(text[pos:])
+        return tuple(p for p in parts if p != "")
+
+
+_PLACEHOLDER = re.compile(r"\{\{|\}\}|\{([^{}]*)\}")
 
 
 def _collect(stmts: list[tuple[str, Any]]) -> dict[str, Any]:
@@ -371,10 +401,3 @@ def tree_to_ast(tree: Tree[Token], path: str) -> tuple[list[Any], list[Diagnosti
     transformer = _ToAst(path)
     items = transformer.transform(tree)
     return items, transformer.diagnostics
-
-
-def expr_tree_to_ast(tree: Tree[Token], path: str) -> tuple[ast.Expr, list[Diagnostic]]:
-    """Transform an `expr` tree (message placeholders)."""
-    transformer = _ToAst(path)
-    node = transformer.transform(tree)
-    return transformer.expr(node), transformer.diagnostics
