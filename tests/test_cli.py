@@ -134,3 +134,11 @@ def test_import_command(tmp_path: Path) -> None:
 def test_import_bad_table_exits_2(tmp_path: Path) -> None:
     code, _, err = invoke("import", write(tmp_path, "t.txt", "変更日\t項目\nx\ty\n"))
     assert code == 2 and "PIA401" in err
+
+
+def test_grammar_and_policies_are_found_without_the_source_tree() -> None:
+    from piarules.api import bundled_policy_dir
+    from piarules.syntax.grammar import grammar_path
+
+    assert grammar_path().is_file()
+    assert len(list(bundled_policy_dir().glob("*.pia"))) >= 7
