@@ -75,7 +75,6 @@ def render(results: list[DocumentResult], sources: dict[str, list[str]], as_of: 
             out.append("  注意: 次の節が文書にないため、その節を見るルールは何も検査していません: "
                        + "、".join(result.absent_sections))
         out.append("")
-    if as_of:
-        out.append(f"基準日: {as_of.isoformat()} (--as-of 未指定の文書は各文書の公表日)")
+    out.append(f"基準日: {as_of.isoformat()}" if as_of else "基準日: 各文書の公表日 (なければ今日)")
     out.append(summary_line(results))
     return "\n".join(out)
