@@ -11,6 +11,7 @@ import typer
 
 from piarules.cli.common import fail, parse_as_of, print_diagnostics, source_lines
 from piarules.cli.exit_codes import ExitCode
+from piarules.report import OutputFormat
 
 if TYPE_CHECKING:
     import datetime as dt
@@ -24,11 +25,6 @@ class FailOn(StrEnum):
     WARNING = "warning"
     INFO = "info"
     NEVER = "never"
-
-
-class Format(StrEnum):
-    TEXT = "text"
-    JSON = "json"
 
 
 def document_files(paths: list[Path]) -> list[Path]:
@@ -45,7 +41,7 @@ def document_files(paths: list[Path]) -> list[Path]:
 def eval_command(
     documents: Annotated[list[Path], typer.Argument(help="評価書の YAML ファイル (ディレクトリ可)")],
     policy: Annotated[list[Path] | None, typer.Option("--policy", "-p", help="ポリシー (*.pia) またはそのディレクトリ。既定: 同梱の policies/")] = None,
-    output_format: Annotated[Format, typer.Option("--format", "-f", help="出力形式")] = Format.TEXT,
+    output_format: Annotated[OutputFormat, typer.Option("--format", "-f", help="出力形式")] = OutputFormat.TEXT,
     fail_on: Annotated[FailOn, typer.Option("--fail-on", help="この重大度以上の指摘で終了コード 1")] = FailOn.ERROR,
     as_of: Annotated[str | None, typer.Option("--as-of", help="基準日 (例: 令和6年4月1日, 2024-04-01)。既定: 文書の公表日、なければ今日")] = None,
 ) -> None:
@@ -76,9 +72,9 @@ def eval_command(
     raise typer.Exit(_exit_code(results, fail_on))
 
 
-def _report(results: list[DocumentResult], diagnostics: list[Diagnostic], output_format: Format,
+def _report(results: list[DocumentResult], diagnostics: list[Diagnostic], output_format: OutputFormat,
             date: dt.date | None) -> None:
-    if output_format is Format.JSON:
+    if output_format is OutputFormat.JSON:
         from piarules.report import json as json_report
 
         sys.stdout.write(json_report.render(results, diagnostics) + "\n")
