@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import datetime as dt
+import os
+import tempfile
 import textwrap
 from functools import cache
 
@@ -11,6 +13,9 @@ import pytest
 from piarules.api import PolicySet, bundled_policy_dir, load_policies, parse_policy_texts, run
 from piarules.document import Document, load_document_text
 from piarules.findings import Finding
+
+# Tests (fuzzing included) must not fill the user's cache: use a private one per session.
+os.environ["PIARULES_CACHE_DIR"] = tempfile.mkdtemp(prefix="piarules-test-cache-")
 
 
 def dedent(text: str) -> str:
