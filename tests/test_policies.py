@@ -1,44 +1,25 @@
 """Every rule of the bundled policies fires on its 'fires' document and stays quiet on its
-'quiet' one (tests/cases/rules.yaml), through the public load → evaluate path."""
+'quiet' one (policies/tests/rules.yaml), through the same engine as `piarules test`."""
 
 from __future__ import annotations
 
-import datetime as dt
 from pathlib import Path
-from typing import Any
 
 import pytest
 
-from piarules.api import run
-from piarules.document import load_document_text
-from piarules.document.loader import load_yaml
-from piarules.jpvalues import parse_date
+from piarules import testing
 from tests.conftest import bundled
 
-CASES_FILE = Path(__file__).parent / "cases" / "rules.yaml"
-CASES: list[dict[str, Any]] = load_yaml(CASES_FILE.read_text(encoding="utf-8"), str(CASES_FILE)).data
+RULE_TESTS = Path(__file__).resolve().parents[1] / "policies" / "tests" / "rules.yaml"
+CASES = testing.load_test_file(RULE_TESTS)
 
 
-def rule_ids(kind: str, case: dict[str, Any]) -> list[tuple[str, str]]:
-    doc, diagnostics = load_document_text(case[kind], f"{case['rule']}-{kind}.yaml")
-    assert doc is not None, [d.one_line() for d in diagnostics]
-    as_of = parse_date(case["as_of"]) if case.get("as_of") else dt.date(2026, 1, 1)
-    return [(f.rule_id, f.path_text) for f in run(bundled(), doc, as_of)]
+@pytest.mark.parametrize("case", CASES, ids=[c.name for c in CASES])
+def test_rule_case(case: testing.Case) -> None:
+    result = testing.run_case(bundled(), case)
+    assert result.passed, "\n".join(result.problems)
 
 
-@pytest.mark.parametrize("case", CASES, ids=[c["rule"] for c in CASES])
-def test_rule_fires(case: dict[str, Any]) -> None:
-    found = rule_ids("fires", case)
-    assert (case["rule"], case["at"]) in found, found
-
-
-@pytest.mark.parametrize("case", CASES, ids=[c["rule"] for c in CASES])
-def test_rule_stays_quiet(case: dict[str, Any]) -> None:
-    found = rule_ids("quiet", case)
-    assert case["rule"] not in [rule for rule, _ in found], found
-
-
-def test_every_bundled_rule_has_a_case() -> None:
-    covered = {c["rule"] for c in CASES}
-    missing = sorted(r.id for r in bundled().check.rules if r.id not in covered)
-    assert missing == []
+def test_every_bundled_rule_is_tested_both_ways() -> None:
+    report = testing.run_tests(bundled(), CASES)
+    assert (report.never_fired, report.never_quiet, report.unknown_rules) == ([], [], [])

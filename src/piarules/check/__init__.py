@@ -51,6 +51,8 @@ class CheckedRule:
     period: tuple[dt.date | None, dt.date | None]
     severity: Severity = Severity.ERROR
     kinds: tuple[str, ...] = ()
+    reads: frozenset[str] = frozenset()
+    """Form fields the rule reads (schema paths such as 特定個人情報ファイル[].委託.委託の有無)."""
 
     @property
     def id(self) -> str:
@@ -201,11 +203,13 @@ def check_rule(rule: ast.Rule, decls: FileDecls, policy: ast.PolicyHeader | None
     el = Elaborator(Env(decls, document_type(kinds)), diags)
     scopes = []
     for scope in rule.scopes:
+        el.resolved_path = None
         collection, ct = el.expr(scope.collection)
         if not isinstance(ct, ListType | UnknownType):
             diags.add(Diagnostic("PIA204", f"for each の対象はリストでなければなりませんが、{ct.name_ja()}です",
                                  scope.collection.span))
-        el.env.push(scope.var, ct.item if isinstance(ct, ListType) else ct)
+        items_at = f"{el.resolved_path}[]" if el.resolved_path and isinstance(collection, ast.Ref) else None
+        el.env.push(scope.var, ct.item if isinstance(ct, ListType) else ct, items_at)
         scopes.append(CheckedScope(scope.var, collection))
     when = el.condition(rule.when) if rule.when else None
     require = el.condition(rule.require) if rule.require else None
@@ -238,7 +242,8 @@ def check_rule(rule: ast.Rule, decls: FileDecls, policy: ast.PolicyHeader | None
     else:
         blame = requires.target if requires else first_ref(require) or first_ref(when)
     return CheckedRule(rule, decls.path, policy, scopes, when, require, requires, message, blame, as_of,
-                       _period(rule, policy, el), rule.severity or Severity.ERROR, kinds)
+                       _period(rule, policy, el), rule.severity or Severity.ERROR, kinds,
+                       frozenset(el.env.reads))
 
 
 # ---------------------------------------------------------------- the pass table

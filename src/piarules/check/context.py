@@ -30,6 +30,8 @@ class Variable:
     name: str
     type: Type
     slot: int
+    schema_path: str | None = None
+    """Where the variable's items live in the form, e.g. 特定個人情報ファイル[].委託.委託事項[]."""
 
 
 @dataclass
@@ -40,6 +42,8 @@ class Env:
     root: ObjectType
     variables: list[Variable] = field(default_factory=list)
     expanding: tuple[str, ...] = ()
+    reads: set[str] = field(default_factory=set)
+    """Form fields the rule reads, as schema paths (for `piarules test --coverage`)."""
 
     def lookup(self, name: str) -> Variable | None:
         for var in reversed(self.variables):
@@ -47,8 +51,8 @@ class Env:
                 return var
         return None
 
-    def push(self, name: str, type_: Type) -> Variable:
-        var = Variable(name, type_, len(self.variables))
+    def push(self, name: str, type_: Type, schema_path: str | None = None) -> Variable:
+        var = Variable(name, type_, len(self.variables), schema_path)
         self.variables.append(var)
         return var
 

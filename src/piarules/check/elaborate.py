@@ -46,6 +46,8 @@ class Elaborator:
     def __init__(self, env: Env, diags: Diagnostics):
         self.env = env
         self.diags = diags
+        self.resolved_path: str | None = None
+        """Schema path of the last path followed (None when not a form field)."""
 
     def error(self, code: str, message: str, node: Any, help: str | None = None) -> None:
         self.diags.add(Diagnostic(code, message, getattr(node, "span", None), help=help))
@@ -104,6 +106,7 @@ class Elaborator:
         """Walk `fields` through the types; the Ref gets prefix + fields. `owner` names the
         mapping being searched, for messages."""
         ref = ast.Ref(base, slot, prefix + tuple(fields), label, node.span)
+        schema = self._base_schema_path(base, slot, prefix)
         for part in fields:
             if isinstance(type_, UnknownType):
                 break
@@ -127,7 +130,24 @@ class Elaborator:
                 self.error("PIA204", f"「{label}」: 「{owner}」は{type_.name_ja()}で、項目「{part}」はありません", node, help=hint)
                 return ref, UNKNOWN
             owner = str(part)
+            if schema is not None:
+                schema += "[]" if isinstance(part, int) else (f".{part}" if schema else str(part))
+        self.resolved_path = schema
+        if schema:
+            self.env.reads.add(schema)
         return ref, type_
+
+    def _base_schema_path(self, base: str, slot: int, prefix: tuple[str | int, ...]) -> str | None:
+        if base == "root":
+            start: str | None = ""
+        elif base == "var":
+            start = next((v.schema_path for v in self.env.variables if v.slot == slot), None)
+        else:
+            return None
+        for part in prefix:
+            if start is not None:
+                start += "[]" if isinstance(part, int) else (f".{part}" if start else str(part))
+        return start
 
     def unknown_name(self, name: str, node: ast.Path) -> None:
         pool: list[str] = [v.name for v in self.env.variables]
@@ -315,7 +335,7 @@ class Elaborator:
             item = ct.item
         elif not isinstance(ct, UnknownType):
             self.error("PIA204", f"{node.kind} の対象はリストでなければなりませんが、{ct.name_ja()}です", node.collection)
-        var = self.env.push(node.var, item)
+        var = self.env.push(node.var, item, f"{self.resolved_path}[]" if self.resolved_path else None)
         try:
             body = self.condition(node.body)
         finally:

@@ -75,13 +75,15 @@ def choice_type(literal: Any) -> Any:
     def check(value: Any) -> Any:
         if not isinstance(value, str):
             return value
+        if is_empty_text(value):  # 「」「(空欄)」「-」: not filled in; rules report it (e.g. CH-001b)
+            return None
         folded = unicodedata.normalize("NFKC", value).strip()
         for c in choices:
             if unicodedata.normalize("NFKC", c) == folded:
                 return c
         raise _fail(_choice_message(value, choices))
 
-    return Annotated[literal, BeforeValidator(check)]
+    return Annotated[literal | None, BeforeValidator(check)]
 
 
 def multi_choice_type(*choices: str) -> Any:

@@ -1,0 +1,80 @@
+"""`piarules test [PATH…] [--policy P]… [--strict] [--coverage]`: run policy test cases."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from piarules.cli.common import print_diagnostics
+from piarules.cli.exit_codes import ExitCode
+
+
+def test_command(
+    paths: Annotated[list[Path] | None, typer.Argument(help="テストファイル (YAML) またはディレクトリ。既定: 同梱の policies/tests")] = None,
+    policy: Annotated[list[Path] | None, typer.Option("--policy", "-p", help="検査するポリシー。既定: 同梱の policies/")] = None,
+    strict: Annotated[bool, typer.Option("--strict", help="発火・非発火のケースがないルールがあれば失敗にする")] = False,
+    coverage: Annotated[bool, typer.Option("--coverage", help="どのルールも見ていない様式の項目を一覧する")] = False,
+) -> None:
+    """ポリシーのテストケースを実行する。最後の行は「N passed, M failed」。"""
+    from piarules.api import bundled_policy_dir, load_policies
+    from piarules.diagnostics import PiarulesError
+    from piarules.testing import find_test_files, load_test_file, run_tests
+
+    policies = load_policies(policy or [bundled_policy_dir()])
+    if not policies.ok:
+        print_diagnostics(policies.diagnostics)
+        raise typer.Exit(ExitCode.INVALID_INPUT)
+    files = find_test_files(paths or [bundled_policy_dir() / "tests"])
+    cases = []
+    try:
+        for file in files:
+            cases += load_test_file(file)
+    except PiarulesError as exc:
+        print_diagnostics(exc.diagnostics)
+        raise typer.Exit(ExitCode.INVALID_INPUT) from None
+    if not cases:
+        sys.stderr.write("エラー[PIA501] テストケースが見つかりません\n")
+        raise typer.Exit(ExitCode.INVALID_INPUT)
+    report = run_tests(policies, cases)
+    out = sys.stdout
+    for result in report.results:
+        mark = "PASS" if result.passed else "FAIL"
+        out.write(f"{mark}  {result.case.where}  {result.case.name}\n")
+        for problem in result.problems:
+            out.write(f"      {problem}\n")
+    _vacuity(report, strict)
+    if coverage:
+        _coverage(report, policies)
+    out.write(f"{report.passed} passed, {report.failed} failed\n")
+    raise typer.Exit(ExitCode.OK if report.ok(strict) else ExitCode.FINDINGS)
+
+
+def _vacuity(report: object, strict: bool) -> None:
+    from piarules.testing import SuiteReport
+
+    assert isinstance(report, SuiteReport)
+    out = sys.stdout
+    for title, rules in (("発火させるケースのないルール", report.never_fired),
+                         ("発火しないことを確かめるケースのないルール", report.never_quiet),
+                         ("ポリシーにないルールID (テストの書き誤り?)", report.unknown_rules)):
+        if rules:
+            out.write(f"{title}: {', '.join(rules)}\n")
+    if strict and (report.never_fired or report.never_quiet or report.unknown_rules):
+        out.write("--strict: 上のルールがあるため失敗とします\n")
+
+
+def _coverage(report: object, policies: object) -> None:
+    from piarules.api import PolicySet
+    from piarules.testing import SuiteReport
+
+    assert isinstance(report, SuiteReport) and isinstance(policies, PolicySet)
+    rules = [r.id for r in policies.check.rules]
+    tested = len([r for r in rules if r not in report.never_fired or r not in report.never_quiet])
+    sys.stdout.write(f"検査されたルール: {tested} / {len(rules)}\n")
+    sys.stdout.write(f"どのルールも直接見ていない様式の項目: {len(report.unread_fields)} 件"
+                     " (文字列の項目は 本文 を走査するルールが見ています)\n")
+    for leaf in report.unread_fields:
+        sys.stdout.write(f"  {leaf}\n")

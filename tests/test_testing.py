@@ -1,0 +1,117 @@
+"""`piarules test`: case formats, annotations, failure reports, vacuity, exit codes."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from typer.testing import CliRunner
+
+from piarules import testing
+from piarules.cli import app
+from tests.conftest import compile_policy, dedent
+
+POLICY = """
+rule R-1 "提出時期が空欄" {
+  severity error
+  for each 行 in 変更箇所
+  require 行.提出時期 is not empty
+  at 行.提出時期
+}
+rule R-2 "説明に重大な変更" {
+  severity warning
+  for each 行 in 変更箇所
+  require not (行.提出時期に係る説明 contains "重大な変更")
+  at 行.提出時期に係る説明
+}
+"""
+
+ANNOTATED = """\
+変更箇所:
+  - 変更日: 令和5年1月1日
+    項目: a
+    変更後の記載: b
+    提出時期:   # 違反: R-1
+    # 適合: R-2
+    提出時期に係る説明: 重要な変更には当たらない
+"""
+
+
+def write(tmp_path: Path, name: str, text: str) -> Path:
+    path = tmp_path / name
+    path.write_text(dedent(text), encoding="utf-8")
+    return path
+
+
+def test_annotations_apply_to_their_line_or_the_next() -> None:
+    fire, quiet = testing.annotations(ANNOTATED)
+    assert [(e.rule, e.line) for e in fire] == [("R-1", 5)]
+    assert [(e.rule, e.line) for e in quiet] == [("R-2", 7)]
+
+
+def test_annotated_fixture_is_a_test(tmp_path: Path) -> None:
+    (case,) = testing.load_test_file(write(tmp_path, "fixture.yaml", ANNOTATED))
+    assert testing.run_case(compile_policy(POLICY), case).passed
+
+
+def test_missing_and_unexpected_findings_fail(tmp_path: Path) -> None:
+    path = write(tmp_path, "t.yaml", """
+        cases:
+          - name: 期待と違う
+            as_of: 2026-01-01
+            document: |
+              変更箇所:
+                - {変更日: 令和5年1月1日, 項目: a, 変更後の記載: b, 提出時期: 事後, 提出時期に係る説明: 「重大な変更」に当たらない}
+            expect: [{rule: R-1, path: "変更箇所[0].提出時期"}]
+            quiet: [R-2]
+    """)
+    (case,) = testing.load_test_file(path)
+    result = testing.run_case(compile_policy(POLICY), case)
+    assert not result.passed
+    assert any("期待した指摘がありません: R-1" in p for p in result.problems)
+    assert any("発火してはいけない指摘があります: R-2" in p for p in result.problems)
+
+
+def test_vacuity_and_strict(tmp_path: Path) -> None:
+    policy = write(tmp_path, "p.pia", POLICY)
+    tests = write(tmp_path, "t.yaml", """
+        - rule: R-1
+          at: 変更箇所[0].提出時期
+          fires: |
+            変更箇所:
+              - {変更日: 令和5年1月1日, 項目: a, 変更後の記載: b, 提出時期: ""}
+          quiet: |
+            変更箇所:
+              - {変更日: 令和5年1月1日, 項目: a, 変更後の記載: b, 提出時期: 事後}
+    """)
+    runner = CliRunner()
+    loose = runner.invoke(app, ["test", str(tests), "--policy", str(policy)])
+    assert loose.exit_code == 0 and loose.stdout.rstrip().endswith("2 passed, 0 failed")
+    assert "発火させるケースのないルール: R-2" in loose.stdout
+    strict = runner.invoke(app, ["test", str(tests), "--policy", str(policy), "--strict"])
+    assert strict.exit_code == 1 and "--strict" in strict.stdout
+
+
+def test_failure_exits_1_with_summary_line(tmp_path: Path) -> None:
+    policy = write(tmp_path, "p.pia", POLICY)
+    tests = write(tmp_path, "t.yaml", """
+        - rule: R-1
+          at: 変更箇所[0].提出時期
+          fires: |
+            変更箇所:
+              - {変更日: 令和5年1月1日, 項目: a, 変更後の記載: b, 提出時期: 事後}
+    """)
+    result = CliRunner().invoke(app, ["test", str(tests), "--policy", str(policy)])
+    assert result.exit_code == 1 and result.stdout.rstrip().endswith("0 passed, 1 failed")
+    assert "FAIL" in result.stdout
+
+
+def test_bundled_library_passes_strict_with_coverage() -> None:
+    result = CliRunner().invoke(app, ["test", "--strict", "--coverage"])
+    assert result.exit_code == 0, result.stdout[-2000:]
+    assert "どのルールも直接見ていない様式の項目" in result.stdout
+
+
+def test_bad_test_file_is_a_clear_error(tmp_path: Path) -> None:
+    tests = write(tmp_path, "t.yaml", "cases: 3\n")
+    result = CliRunner().invoke(app, ["test", str(tests)])
+    assert result.exit_code == 2 and "cases:" in result.stderr
