@@ -43,7 +43,7 @@ def write(tmp_path: Path, name: str, text: str) -> Path:
 
 
 def test_annotations_apply_to_their_line_or_the_next() -> None:
-    fire, quiet = testing.annotations(ANNOTATED)
+    fire, quiet = testing.read_annotations(ANNOTATED)
     assert [(e.rule, e.line) for e in fire] == [("R-1", 5)]
     assert [(e.rule, e.line) for e in quiet] == [("R-2", 7)]
 

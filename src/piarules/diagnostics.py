@@ -31,37 +31,80 @@ class Severity(StrEnum):
         return {"error": "エラー", "warning": "警告", "info": "情報"}[self.value]
 
 
-CODES: dict[str, tuple[str, str]] = {
-    # code: (name, explanation in Japanese)
-    "PIA101": ("syntax-error", "ポリシーの構文が正しくありません。示された位置で期待される語を確認してください。"),
-    "PIA102": ("unclosed-string", "文字列の「\"」が閉じられていません。"),
-    "PIA103": ("invalid-literal", "日付・期間・人数帯などのリテラルを解釈できません。"),
-    "PIA201": ("unknown-field", "評価書の様式に存在しない項目名を参照しています。"),
-    "PIA202": ("undefined-name", "定義されていない用語・変数・マッチャーを参照しています。"),
-    "PIA203": ("duplicate-id", "ルールIDまたは用語名が重複しています。IDは一意でなければなりません。"),
-    "PIA204": ("type-mismatch", "比較・演算の型が合いません (例: 日付と人数帯の比較)。"),
-    "PIA205": ("never-fires", "条件が常に偽になるため、このルールは決して発火しません。"),
-    "PIA206": ("invalid-choice", "選択肢にない値と比較しています。様式の選択肢を確認してください。"),
-    "PIA207": ("invalid-regex", "正規表現をコンパイルできません。"),
-    "PIA208": ("missing-severity", "ルールに severity (error / warning / info) がありません。"),
-    "PIA209": ("bad-template", "メッセージの {…} 差し込みを解釈できません。"),
-    "PIA210": ("recursive-term", "用語の定義が自分自身を参照しています。"),
-    "PIA211": ("invalid-period", "有効期間の開始日が終了日より後です。"),
-    "PIA212": ("ambiguous-name", "項目名が scope の変数の項目と文書全体の項目の両方に当たります。"),
-    "PIA213": ("kind-dependent-field", "評価書の種類によって形の違う節を、種類を指定せずに使っています。"),
-    "PIA214": ("unknown-kind", "applies to に評価書の種類でない名前が書かれています。"),
-    "PIA301": ("yaml-syntax", "YAMLとして読み込めません。"),
-    "PIA302": ("unknown-key", "様式にない項目名 (キー) です。"),
-    "PIA303": ("invalid-value", "項目の値が様式の選択肢・形式に合いません。"),
-    "PIA304": ("invalid-date", "日付として解釈できないか、存在しない日付です。"),
-    "PIA305": ("duplicate-key", "同じ項目名が同じ階層に2回書かれています。"),
-    "PIA306": ("too-large", "文書が大きすぎるか、エイリアスの展開が多すぎます。"),
-    "PIA307": ("wrong-kind", "評価書の種類に合わない節が書かれています。"),
-    "PIA308": ("encoding", "文字コードを判別できません (UTF-8 または Shift_JIS で保存してください)。"),
-    "PIA401": ("import-format", "変更箇所の表の形式が正しくありません。"),
-    "PIA402": ("import-anomaly", "変更箇所の行に確認が必要な点があります (空の提出時期、日付の順序など)。"),
-    "PIA501": ("usage", "コマンドの使い方が正しくありません。"),
+@dataclass(frozen=True)
+class CodeDoc:
+    """What a diagnostic code means, why it matters, and an example (for `check --explain`)."""
+
+    name: str
+    meaning: str
+    why: str
+    example: str
+
+
+CODES: dict[str, CodeDoc] = {
+    "PIA101": CodeDoc("syntax-error", "ポリシーの構文が正しくありません。", "構文が解釈できないと、そのファイルのルールは一つも検査できません。",
+                      '誤: severty error\n正: severity error'),
+    "PIA102": CodeDoc("unclosed-string", "文字列の「\"」(または「」」) が同じ行で閉じられていません。", "文字列は1行で書きます。",
+                      '誤: message "区の評価書\n正: message "区の評価書"'),
+    "PIA103": CodeDoc("invalid-literal", "日付・期間・人数帯などの値を解釈できません。", "存在しない日付や読めない人数帯は、推測せずに誤りとします。",
+                      '誤: effective from 2023-02-29\n正: effective from 2023-03-01'),
+    "PIA201": CodeDoc("unknown-field", "評価書の様式に存在しない項目名、または定義されていない名前を参照しています。",
+                      "項目名の誤りはルールを黙って無効にします (何も見つからないまま通ってしまう)。",
+                      '誤: require 委託.再委託の許諾 is present\n正: require 委託.再委託の許諾方法 is present'),
+    "PIA202": CodeDoc("undefined-name", "定義されていないマッチャーまたは関数を使っています。", "未定義の名前は評価できません。",
+                      '誤: require 本文 matches 国内保管\n正: matcher 国内保管 = contains "国内"  (を先に定義)'),
+    "PIA203": CodeDoc("duplicate-id", "ルールID・用語・定数・マッチャーの名前が重複しています。",
+                      "IDは指摘・例外・ベースラインの識別に使うため一意でなければなりません。", "rule ENT-001 … を2回書かない"),
+    "PIA204": CodeDoc("type-mismatch", "比較・計算・関数の引数の型が合いません。", "日付と人数帯の比較などは常に意味をなしません。",
+                      '誤: require 公表日 > 基本情報.事務.対象人数\n正: require 公表日 > 2024-05-27'),
+    "PIA205": CodeDoc("never-fires", "条件が常に偽、または require がないため、ルールが決して発火しません。",
+                      "決して発火しないルールは、検査したつもりで何も検査しません。", '誤: when false\n正: when 再委託の有無 == "再委託する"'),
+    "PIA206": CodeDoc("invalid-choice", "項目の選択肢にない値と比較しています (決して一致しません)。", "様式の選択肢と表記が違うと、ルールは黙って無効になります。",
+                      '誤: 再委託の有無 == "再委託あり"\n正: 再委託の有無 == "再委託する"'),
+    "PIA207": CodeDoc("invalid-regex", "正規表現をコンパイルできません。", "壊れた正規表現では何も一致しません。", '誤: matches "(国内"\n正: matches "(国内)"'),
+    "PIA208": CodeDoc("missing-severity", "ルールに severity がないか、error / warning / info 以外です。", "重大度は終了コード (--fail-on) を決めます。",
+                      "severity error   # または warning / info / エラー / 警告 / 情報"),
+    "PIA209": CodeDoc("bad-template", "メッセージの {…} 差し込みを解釈できません。", "差し込みは項目の値を示すための式です。",
+                      '誤: message "{委託.}"\n正: message "{委託.委託先名}"'),
+    "PIA210": CodeDoc("recursive-term", "用語・マッチャーの定義が自分自身を参照しています。", "循環する定義は評価できません。", "term a = b と term b = a を同時に書かない"),
+    "PIA211": CodeDoc("invalid-period", "有効期間の開始が終了より後です。", "その期間は空で、ルールは決して適用されません。",
+                      "誤: effective from 2025-01-01 until 2024-01-01"),
+    "PIA212": CodeDoc("ambiguous-name", "名前が for each の要素の項目と文書全体の項目の両方に当たります。", "意図と違う項目を見てしまう恐れがあります。",
+                      "ファイル.基本情報 または 文書.基本情報 と書き分ける"),
+    "PIA213": CodeDoc("kind-dependent-field", "評価書の種類によって形の違う節を、種類を指定せずに使っています。",
+                      "基礎項目評価書のリスク対策と重点・全項目のリスク対策は別の形です。", "applies to 重点項目評価書, 全項目評価書"),
+    "PIA214": CodeDoc("unknown-kind", "applies to に評価書の種類でない名前があります。", "種類の誤記はルールを黙って無効にします。",
+                      "誤: applies to 重点評価書\n正: applies to 重点項目評価書"),
+    "PIA301": CodeDoc("yaml-syntax", "YAMLとして読み込めません。", "壊れた文書は検査できません。", "誤: 評価書名 国保\n正: 評価書名: 国保"),
+    "PIA302": CodeDoc("unknown-key", "様式にない項目名 (キー) です。", "項目名の誤りは値を黙って無視させるため、誤りとします。",
+                      "誤: 再委託の許諾: …\n正: 再委託の許諾方法: …"),
+    "PIA303": CodeDoc("invalid-value", "値が様式の選択肢・形式に合いません。", "選択肢以外の値はルールで正しく判定できません。",
+                      "誤: 提出時期: 事中\n正: 提出時期: 事前"),
+    "PIA304": CodeDoc("invalid-date", "日付として解釈できないか、存在しない日付です。", "平成31年5月1日のような日付は推測せずに誤りとします。",
+                      "誤: 公表日: 平成31年5月1日\n正: 公表日: 令和元年5月1日"),
+    "PIA305": CodeDoc("duplicate-key", "同じ項目名が同じ階層に2回あります。", "どちらの値が正しいか分からないため誤りとします。", "評価書名: を1回だけ書く"),
+    "PIA306": CodeDoc("too-large", "文書が大きすぎるか、エイリアスの展開が多すぎます。", "悪意ある YAML (エイリアス爆弾) から身を守ります。", "アンカー/エイリアスを使いすぎない"),
+    "PIA307": CodeDoc("wrong-kind", "評価書の種類に合わない節が書かれているか、種類の指定がありません。", "種類ごとに様式が違います。",
+                      "先頭に 評価書の種類: 重点項目評価書 を書く"),
+    "PIA308": CodeDoc("encoding", "文字コードを判別できないか、バイナリファイルです。", "UTF-8 と Shift_JIS を読めます。", "UTF-8 で保存し直す"),
+    "PIA401": CodeDoc("import-format", "変更箇所の表の形式が正しくありません (列の数など)。", "列がずれると内容を取り違えます。",
+                      "列: 変更日 | 項目 | 変更前の記載 | 変更後の記載 | 提出時期 | 提出時期に係る説明"),
+    "PIA402": CodeDoc("import-anomaly", "変更箇所の行に確認が必要な点があります (空の提出時期、日付の順序、途中で切れたセル)。",
+                      "取り込みは値を勝手に直さず、警告として知らせます。", "提出時期が空の行に 事前 か 事後 を書く"),
+    "PIA501": CodeDoc("usage", "コマンドの使い方、またはファイルの指定が正しくありません。", "", "piarules eval --help"),
 }
+
+
+def explain(code: str) -> str | None:
+    """The `check --explain` text for a code, or None."""
+    doc = CODES.get(code.upper())
+    if doc is None:
+        return None
+    parts = [f"{code.upper()} ({doc.name})", "", doc.meaning]
+    if doc.why:
+        parts += ["", "なぜ: " + doc.why]
+    parts += ["", "例:", *("  " + line for line in doc.example.splitlines())]
+    return "\n".join(parts)
 
 
 @dataclass(frozen=True)

@@ -103,7 +103,7 @@ class SuiteReport:
 # ---------------------------------------------------------------- reading test files
 
 
-def annotations(text: str) -> tuple[list[Expectation], list[Expectation]]:
+def read_annotations(text: str) -> tuple[list[Expectation], list[Expectation]]:
     """`# 違反: ID` / `# 適合: ID` comments → (must-fire, must-not-fire) line expectations."""
     fire: list[Expectation] = []
     quiet: list[Expectation] = []
@@ -178,7 +178,7 @@ def _general(item: dict[str, Any], path: Path, where: Span, as_of: dt.date | Non
         text, name = str(item.get("document") or ""), f"{path.name}#case{index + 1}"
     expect = [Expectation(str(e["rule"]), e.get("path"), int(e["line"]) if e.get("line") else None)
               for e in item.get("expect") or [] if isinstance(e, dict) and "rule" in e]
-    fire, quiet_lines = annotations(text)
+    fire, quiet_lines = read_annotations(text)
     quiet = [str(q) for q in item.get("quiet") or []]
     return Case(str(item.get("name") or f"ケース {index + 1}"), where, text, name, as_of, expect + fire, quiet,
                 quiet_lines)
@@ -191,7 +191,7 @@ def load_test_file(path: Path) -> list[Case]:
     data = loaded.data
     if isinstance(data, list) or (isinstance(data, dict) and "cases" in data):
         return _cases_from(data, path, loaded.source_map)
-    fire, quiet = annotations(text)
+    fire, quiet = read_annotations(text)
     if not fire and not quiet:
         return []
     return [Case(path.name, Span.point(str(path), 1, 1), text, str(path), None, fire, [], quiet)]

@@ -71,7 +71,8 @@ class ListType(Type):
     item: Type = field(default_factory=Type)
 
     def name_ja(self) -> str:
-        return f"{self.item.name_ja()}のリスト"
+        known = not isinstance(self.item, UnknownType) and type(self.item) is not Type
+        return f"{self.item.name_ja()}のリスト" if known else "リスト"
 
 
 @dataclass(frozen=True)

@@ -16,6 +16,7 @@ from piarules import ast
 from piarules.builtins import REGISTRY, ItemOfFirstArg
 from piarules.check.context import BUILTIN_VARIABLES, ROOT_VARIABLES, TEXTS_VARIABLE, Diagnostics, Env
 from piarules.diagnostics import Diagnostic, Severity, did_you_mean, suggestion
+from piarules.document.source_map import format_path
 from piarules.jpvalues import parse_band, parse_date
 from piarules.type_system import (
     BOOL,
@@ -56,7 +57,7 @@ class Elaborator:
     def path(self, node: ast.Path) -> Checked:
         head = node.parts[0]
         assert isinstance(head, str)  # INVARIANT: the grammar starts a path with a NAME
-        label = ".".join(str(p) for p in node.parts)
+        label = format_path(node.parts)
         if (var := self.env.lookup(head)) is not None:
             return self.follow(node, "var", var.slot, var.type, node.parts[1:], label, owner=head)
         if head in BUILTIN_VARIABLES and len(node.parts) == 1:
@@ -132,6 +133,10 @@ class Elaborator:
             owner = str(part)
             if schema is not None:
                 schema += "[]" if isinstance(part, int) else (f".{part}" if schema else str(part))
+        if isinstance(type_, ConflictType):
+            self.error("PIA213", f"「{label}」は評価書の種類 ({'・'.join(type_.kinds)}) によって形が違います", node,
+                       help="ルールまたは policy に「applies to 重点項目評価書」のように種類を書いてください")
+            type_ = UNKNOWN
         self.resolved_path = schema
         if schema:
             self.env.reads.add(schema)
@@ -252,7 +257,8 @@ class Elaborator:
         left, lt = self.coerce(left, lt, rt)
         right, rt = self.coerce(right, rt, lt)
         if not comparable(lt, rt):
-            self.error("PIA204", f"{lt.name_ja()}と{rt.name_ja()}は比較できません", node)
+            self.error("PIA204", f"{lt.name_ja()}と{rt.name_ja()}は比較できません", node,
+                       help="日付は日付と、人数帯は人数帯または数値と、文字列は文字列と比べます")
         if node.op in (ast.CmpOp.EQ, ast.CmpOp.NE):
             self.check_choice(right, lt, left)
             self.check_choice(left, rt, right)

@@ -14,9 +14,22 @@ from piarules.cli.exit_codes import ExitCode
 
 def check_command(
     policies: Annotated[list[Path] | None, typer.Argument(help="ポリシー (*.pia) またはディレクトリ。既定: 同梱の policies/")] = None,
+    explain: Annotated[str | None, typer.Option("--explain", help="診断コード (例: PIA206) の意味・理由・例を表示する")] = None,
 ) -> None:
     """ポリシーの構文と項目名・型を検査する (文書は読まない)。"""
     from piarules.api import bundled_policy_dir, load_policies
+
+    if explain is not None:
+        from piarules.diagnostics import CODES, suggestion
+        from piarules.diagnostics import explain as explain_code
+
+        text = explain_code(explain)
+        if text is None:
+            hint = suggestion(explain.upper(), CODES)
+            sys.stderr.write(f"エラー[PIA501] 診断コード「{explain}」はありません" + (f" ({hint})" if hint else "") + "\n")
+            raise typer.Exit(ExitCode.INVALID_INPUT)
+        sys.stdout.write(text + "\n")
+        return
 
     result = load_policies(policies or [bundled_policy_dir()])
     print_diagnostics(result.diagnostics)

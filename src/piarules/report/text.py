@@ -11,7 +11,7 @@ from piarules.findings import DocumentResult, Finding, count_by_severity
 from piarules.span import Span
 
 
-def _width(text: str) -> int:
+def display_width(text: str) -> int:
     """Display width: East Asian wide characters take two columns."""
     return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in text)
 
@@ -25,8 +25,8 @@ def code_frame(span: Span, source_lines: list[str] | None) -> list[str]:
     start = max(span.col - 1, 0)
     end = span.end_col - 1 if span.end_line == span.line and span.end_col > span.col else start + 1
     end = min(max(end, start + 1), max(len(line), start + 1))
-    pad = " " * _width(line[:start])
-    marks = "^" * max(_width(line[start:end]), 1)
+    pad = " " * display_width(line[:start])
+    marks = "^" * max(display_width(line[start:end]), 1)
     shown = line if len(line) <= 160 else line[:157] + "…"
     return [f"{' ' * len(gutter)} |", f"{gutter} | {shown}", f"{' ' * len(gutter)} | {pad}{marks}"]
 
