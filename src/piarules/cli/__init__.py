@@ -23,7 +23,7 @@ app = typer.Typer(
 
 
 def _register() -> None:
-    from piarules.cli import cmd_check, cmd_eval, cmd_import, cmd_rules, cmd_schema, cmd_test
+    from piarules.cli import cmd_check, cmd_eval, cmd_explain, cmd_import, cmd_rules, cmd_schema, cmd_test
 
     app.command("eval")(cmd_eval.eval_command)
     app.command("import")(cmd_import.import_command)
@@ -31,6 +31,7 @@ def _register() -> None:
     app.command("check")(cmd_check.check_command)
     app.command("test")(cmd_test.test_command)
     app.command("rules")(cmd_rules.rules_command)
+    app.command("explain")(cmd_explain.explain_command)
 
 
 _register()

@@ -1,0 +1,47 @@
+"""`piarules explain RULE DOC [--policy P]… [--as-of DATE] [--all]`: why a rule fires or not."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from piarules.cli.common import fail, parse_as_of, print_diagnostics
+from piarules.cli.exit_codes import ExitCode
+
+
+def explain_command(
+    rule_id: Annotated[str, typer.Argument(help="ルールID (例: ENT-001)")],
+    document: Annotated[Path, typer.Argument(help="評価書の YAML")],
+    policy: Annotated[list[Path] | None, typer.Option("--policy", "-p", help="ポリシー。既定: 同梱の policies/")] = None,
+    as_of: Annotated[str | None, typer.Option("--as-of", help="基準日。既定: 文書の公表日、なければ今日")] = None,
+    show_all: Annotated[bool, typer.Option("--all", help="発火しなかった対象もすべて表示する")] = False,
+    limit: Annotated[int, typer.Option("--limit", help="表示する非発火の対象の数")] = 5,
+) -> None:
+    """ルールが文書のどこで、なぜ発火した (しなかった) かを、式の値とともに示す。"""
+    import datetime as dt
+
+    from piarules.api import bundled_policy_dir, load_policies
+    from piarules.diagnostics import suggestion
+    from piarules.document import load_document
+    from piarules.explain import explain_rule, render
+
+    date = parse_as_of(as_of)
+    policies = load_policies(policy or [bundled_policy_dir()])
+    if not policies.ok:
+        print_diagnostics(policies.diagnostics)
+        raise typer.Exit(ExitCode.INVALID_INPUT)
+    rule = next((r for r in policies.rules if r.checked.id == rule_id), None)
+    if rule is None:
+        hint = suggestion(rule_id, [r.checked.id for r in policies.rules])
+        fail(f"ルール「{rule_id}」はありません" + (f" ({hint})" if hint else ""))
+        return
+    doc, diagnostics = load_document(document)
+    if doc is None:
+        print_diagnostics(diagnostics)
+        raise typer.Exit(ExitCode.INVALID_INPUT)
+    judged = date or doc.model.公表日 or dt.date.today()
+    bindings = explain_rule(rule, policies.check.matchers.get(rule.checked.file, {}), doc, judged)
+    sys.stdout.write(render(rule, bindings, doc, show_all, limit))
