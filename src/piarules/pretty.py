@@ -52,6 +52,18 @@ def path(parts: tuple[str | int, ...]) -> str:
     return out
 
 
+BREAK = "\x01"
+"""Marks a place where `fmt` may break a long line (after and / or / satisfies / where / ,).
+Inside each further pair of ( ) or [ ] the mark is the next character (\x02, \x03 …), so
+`fmt` can break the outermost level first."""
+_MAX_LEVEL = 8
+
+
+def deeper(b: str) -> str:
+    """The break mark one bracket level further in ('' stays '': no marks wanted)."""
+    return chr(min(ord(b) + 1, _MAX_LEVEL)) if b else ""
+
+
 def strength(node: ast.Expr) -> int:
     match node:
         case ast.BoolOp(op="or"):
@@ -69,12 +81,14 @@ def strength(node: ast.Expr) -> int:
     return ATOM
 
 
-def wrap(node: ast.Expr, minimum: int) -> str:
-    text = expr(node)
-    return f"({text})" if strength(node) < minimum else text
+def wrap(node: ast.Expr, minimum: int, b: str = "") -> str:
+    if strength(node) < minimum:
+        return f"({expr(node, deeper(b))})"
+    return expr(node, b)
 
 
-def expr(node: ast.Expr) -> str:
+def expr(node: ast.Expr, b: str = "") -> str:
+    """Policy text of an expression; `b` (BREAK) marks where a line may be broken."""
     match node:
         case ast.Path(parts=parts):
             return path(parts)
@@ -85,35 +99,38 @@ def expr(node: ast.Expr) -> str:
         case ast.Duration(amount=amount, unit=unit):
             return f"{amount} {_UNITS[unit]}{'' if amount == 1 else 's'}"
         case ast.ListExpr(items=items):
-            return "[" + ", ".join(expr(i) for i in items) + "]"
+            inner = deeper(b)
+            return "[" + f",{inner} ".join(expr(i, inner) for i in items) + "]"
         case ast.Not(operand=operand):
-            return "not " + wrap(operand, NOT)
+            # Parentheses for clarity: `not (a matches b)`, never `not a matches b`.
+            return "not " + wrap(operand, ATOM, b)
         case ast.BoolOp(op=op, operands=operands):
-            level = OR if op == "or" else AND
-            return f" {op} ".join(wrap(o, level + 1) for o in operands)
+            # and-groups inside or (and or-groups inside and) keep their parentheses, for readers.
+            return f" {op}{b} ".join(wrap(o, NOT, b) for o in operands)
         case ast.Compare(op=op, left=left, right=right):
-            return f"{wrap(left, SUM)} {op.value} {wrap(right, SUM)}"
+            return f"{wrap(left, SUM, b)} {op.value} {wrap(right, SUM, b)}"
         case ast.Membership(item=item, container=container, negated=negated):
-            return f"{wrap(item, SUM)} {'not in' if negated else 'in'} {wrap(container, SUM)}"
+            return f"{wrap(item, SUM, b)} {'not in' if negated else 'in'} {wrap(container, SUM, b)}"
         case ast.TextTest(op=op, subject=subject, needle=needle):
-            return f"{wrap(subject, SUM)} {op.value} {wrap(needle, SUM)}"
+            return f"{wrap(subject, SUM, b)} {op.value} {wrap(needle, SUM, b)}"
         case ast.RegexTest(subject=subject, pattern=pattern):
-            return f"{wrap(subject, SUM)} matches {_regex(pattern)}"
+            return f"{wrap(subject, SUM, b)} matches {_regex(pattern)}"
         case ast.MatcherTest(subject=subject, matcher=name):
-            return f"{wrap(subject, SUM)} matches {name}"
+            return f"{wrap(subject, SUM, b)} matches {name}"
         case ast.Presence(op=op, subject=subject):
-            return f"{wrap(subject, SUM)} {op.value}"
+            return f"{wrap(subject, SUM, b)} {op.value}"
         case ast.Arith(op=op, left=left, right=right):
-            return f"{wrap(left, SUM)} {op} {wrap(right, ATOM)}"
+            return f"{wrap(left, SUM, b)} {op} {wrap(right, ATOM, b)}"
         case ast.Call(func=func, args=args):
-            return f"{func}(" + ", ".join(expr(a) for a in args) + ")"
+            inner = deeper(b)
+            return f"{func}(" + f",{inner} ".join(expr(a, inner) for a in args) + ")"
         case ast.Member(base=base, fields=fields):
-            return expr(base) + "".join(f".{f}" for f in fields)
+            return expr(base, b) + "".join(f".{f}" for f in fields)
         case ast.Quantifier(kind=kind, var=var, collection=collection, body=body):
             name = var.split("#", 1)[0]
             if kind == "count":
-                return f"count {name} in {wrap(collection, SUM)} where {expr(body)}"
-            return f"{kind} {name} in {wrap(collection, SUM)} satisfies {expr(body)}"
+                return f"count {name} in {wrap(collection, SUM, b)} where{b} {expr(body, b)}"
+            return f"{kind} {name} in {wrap(collection, SUM, b)} satisfies{b} {expr(body, b)}"
         case _:
             assert_never(node)
 
@@ -123,7 +140,7 @@ def matcher(node: ast.Matcher, minimum: int = OR) -> str:
         case ast.MatchText(op=op, needles=needles):
             if op is ast.TextOp.CONTAINS and len(needles) == 1:
                 return f"contains {string(needles[0])}"
-            return f"{op.value} [" + ", ".join(string(n) for n in needles) + "]"
+            return f"{op.value} [" + f",{deeper(BREAK)} ".join(string(n) for n in needles) + "]"
         case ast.MatchRegex(pattern=pattern):
             return f"matches {_regex(pattern)}"
         case ast.MatchRef(name=name):
@@ -132,7 +149,7 @@ def matcher(node: ast.Matcher, minimum: int = OR) -> str:
             return "not " + matcher(operand, NOT)
         case ast.MatchBool(op=op, operands=operands):
             level = OR if op == "or" else AND
-            text = f" {op} ".join(matcher(o, level + 1) for o in operands)
+            text = f" {op}{BREAK} ".join(matcher(o, level + 1) for o in operands)
             return f"({text})" if level < minimum else text
         case _:
             raise TypeError(f"not a matcher: {node!r}")

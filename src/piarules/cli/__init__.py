@@ -23,7 +23,7 @@ app = typer.Typer(
 
 
 def _register() -> None:
-    from piarules.cli import cmd_check, cmd_eval, cmd_explain, cmd_import, cmd_rules, cmd_schema, cmd_test
+    from piarules.cli import cmd_check, cmd_eval, cmd_explain, cmd_fmt, cmd_import, cmd_rules, cmd_schema, cmd_test
 
     app.command("eval")(cmd_eval.eval_command)
     app.command("import")(cmd_import.import_command)
@@ -32,6 +32,7 @@ def _register() -> None:
     app.command("test")(cmd_test.test_command)
     app.command("rules")(cmd_rules.rules_command)
     app.command("explain")(cmd_explain.explain_command)
+    app.command("fmt")(cmd_fmt.fmt_command)
 
 
 _register()
