@@ -65,7 +65,7 @@ def test_json_output_is_stable_and_parseable() -> None:
     (doc,) = data["documents"]
     first = doc["findings"][0]
     assert set(first) == {"rule_id", "severity", "title", "message", "references", "hint", "path",
-                          "path_parts", "missing_key", "location"}
+                          "path_parts", "missing_key", "location", "waived"}
     assert first["location"]["line"] >= 1 and doc["absent_sections"] == ["公表日"]
 
 

@@ -1,12 +1,37 @@
-"""Findings: what a rule found in a document, with where, and run summaries."""
+"""Findings: what a rule found in a document, with where; waivers; the report of a whole run.
+
+Data only: the reporters format a RunReport and compute nothing.
+"""
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass, field
 
 from piarules.diagnostics import Diagnostic, Severity
 from piarules.document.source_map import DocPath, format_path
 from piarules.span import Span
+
+
+@dataclass(frozen=True)
+class Waiver:
+    """An accepted deviation (例外) from a waiver file: which finding, why, who, until when."""
+
+    index: int
+    rule: str
+    span: Span
+    document: str | None = None
+    path: str | None = None
+    row_date: dt.date | None = None
+    row_item: str | None = None
+    reason: str | None = None
+    approver: str | None = None
+    expires: dt.date | None = None
+
+    def target(self) -> str:
+        if self.row_date is not None:
+            return f"変更箇所 {self.row_date}" + (f" 「{self.row_item}」" if self.row_item else "")
+        return self.path or "(文書全体)"
 
 
 @dataclass(frozen=True)
@@ -23,6 +48,8 @@ class Finding:
     path: DocPath
     missing_key: str | None = None
     policy_span: Span | None = None
+    waived_by: Waiver | None = None
+    """Set when an accepted waiver covers this finding: shown and counted, but not a failure."""
 
     @property
     def path_text(self) -> str:
@@ -41,10 +68,79 @@ class DocumentResult:
     errors: list[Diagnostic] = field(default_factory=list)
     absent_sections: tuple[str, ...] = ()
     kind: str | None = None
+    sha256: str | None = None
+    matched_waivers: frozenset[int] = frozenset()
+    baseline_suppressed: int = 0
 
     @property
     def loaded(self) -> bool:
         return not any(e.severity == Severity.ERROR for e in self.errors)
+
+    @property
+    def open_findings(self) -> list[Finding]:
+        return [f for f in self.findings if f.waived_by is None]
+
+    @property
+    def waived_findings(self) -> list[Finding]:
+        return [f for f in self.findings if f.waived_by is not None]
+
+
+@dataclass(frozen=True)
+class RuleInfo:
+    """What reports say about a rule (SARIF rules[], the HTML report)."""
+
+    id: str
+    title: str
+    severity: Severity
+    references: tuple[str, ...]
+    hint: str | None
+    description: str | None
+    where: str
+
+
+@dataclass
+class RunReport:
+    """Everything one `eval` run found, for every reporter."""
+
+    results: list[DocumentResult]
+    as_of: dt.date | None = None
+    rules: list[RuleInfo] = field(default_factory=list)
+    policy_files: list[str] = field(default_factory=list)
+    policy_digest: str = ""
+    policy_diagnostics: list[Diagnostic] = field(default_factory=list)
+    waiver_file: str | None = None
+    waivers: list[Waiver] = field(default_factory=list)
+    waiver_findings: list[Finding] = field(default_factory=list)
+    baseline_file: str | None = None
+    tool_version: str = ""
+    fail_on: Severity | None = Severity.ERROR
+    """The gate: unwaived findings at or above this severity fail the run (None: never)."""
+
+    @property
+    def open_findings(self) -> list[Finding]:
+        return [f for r in self.results for f in r.open_findings] + self.waiver_findings
+
+    @property
+    def waived_count(self) -> int:
+        return sum(len(r.waived_findings) for r in self.results)
+
+    @property
+    def baseline_suppressed(self) -> int:
+        return sum(r.baseline_suppressed for r in self.results)
+
+    @property
+    def unreadable(self) -> int:
+        return sum(1 for r in self.results if not r.loaded)
+
+    @property
+    def failed(self) -> bool:
+        """Whether the run fails the gate: any unwaived finding at or above `fail_on`."""
+        return self.fail_on is not None and any(f.severity.rank >= self.fail_on.rank for f in self.open_findings)
+
+    @property
+    def verdict(self) -> str:
+        """提出可 when nothing fails the gate and every document was read; else 要修正."""
+        return "要修正" if self.failed or self.unreadable else "提出可"
 
 
 def count_by_severity(findings: list[Finding]) -> dict[Severity, int]:

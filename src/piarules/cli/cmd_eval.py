@@ -1,4 +1,5 @@
-"""`piarules eval DOC… [--policy P]… [--format text|json] [--fail-on LEVEL] [--as-of DATE]`."""
+"""`piarules eval DOC… [--policy P]… [--format F] [--output F=PATH]… [--fail-on LEVEL] [--as-of DATE]
+[--waivers FILE] [--baseline FILE] [--jobs N]`."""
 
 from __future__ import annotations
 
@@ -14,10 +15,8 @@ from piarules.cli.exit_codes import ExitCode
 from piarules.report import OutputFormat
 
 if TYPE_CHECKING:
-    import datetime as dt
-
-    from piarules.diagnostics import Diagnostic
-    from piarules.findings import DocumentResult
+    from piarules.api import PolicySet
+    from piarules.findings import RuleInfo
 
 
 class FailOn(StrEnum):
@@ -38,20 +37,44 @@ def document_files(paths: list[Path]) -> list[Path]:
     return out
 
 
+def parse_outputs(values: list[str]) -> list[tuple[OutputFormat, Path]]:
+    """`sarif=out.sarif` → (OutputFormat.SARIF, Path("out.sarif"))."""
+    out = []
+    for value in values:
+        name, sep, path = value.partition("=")
+        if not sep or not path or name not in OutputFormat.__members__.values():
+            fail(f"--output は 形式=ファイル の形で書いてください (形式: {', '.join(f.value for f in OutputFormat)}): {value}")
+        out.append((OutputFormat(name), Path(path)))
+    return out
+
+
 def eval_command(
     documents: Annotated[list[Path], typer.Argument(help="評価書の YAML ファイル (ディレクトリ可)")],
     policy: Annotated[list[Path] | None, typer.Option("--policy", "-p", help="ポリシー (*.pia) またはそのディレクトリ。既定: 同梱の policies/")] = None,
-    output_format: Annotated[OutputFormat, typer.Option("--format", "-f", help="出力形式")] = OutputFormat.TEXT,
-    fail_on: Annotated[FailOn, typer.Option("--fail-on", help="この重大度以上の指摘で終了コード 1")] = FailOn.ERROR,
+    output_format: Annotated[OutputFormat, typer.Option("--format", "-f", help="標準出力の形式")] = OutputFormat.TEXT,
+    outputs: Annotated[list[str] | None, typer.Option("--output", "-o", help="形式=ファイル (例: sarif=out.sarif, html=report.html)。複数可")] = None,
+    fail_on: Annotated[FailOn, typer.Option("--fail-on", help="この重大度以上の未承認の指摘で終了コード 1")] = FailOn.ERROR,
     as_of: Annotated[str | None, typer.Option("--as-of", help="基準日 (例: 令和6年4月1日, 2024-04-01)。既定: 文書の公表日、なければ今日")] = None,
+    waivers: Annotated[Path | None, typer.Option("--waivers", help="例外ファイル (YAML)")] = None,
+    baseline: Annotated[Path | None, typer.Option("--baseline", help="以前の --format json の結果。そこにない指摘だけを報告する")] = None,
+    jobs: Annotated[int | None, typer.Option("--jobs", "-j", help="並列に検査するプロセス数 (既定: コア数)")] = None,
 ) -> None:
     """評価書をポリシーで検査し、指摘を表示する。"""
-    from piarules.api import bundled_policy_dir, load_policies, run
-    from piarules.document import load_document
-    from piarules.findings import DocumentResult
+    import datetime as dt
+
+    from piarules import __version__
+    from piarules.api import bundled_policy_dir, load_policies
+    from piarules.baseline import load_baseline
+    from piarules.batch import Settings, default_jobs, run_batch
+    from piarules.diagnostics import PiarulesError, Severity
+    from piarules.findings import RunReport
+    from piarules.report import render
+    from piarules.waivers import load_waivers, waiver_problems
 
     date = parse_as_of(as_of)
-    policies = load_policies(policy or [bundled_policy_dir()])
+    targets = parse_outputs(outputs or [])
+    policy_paths = policy or [bundled_policy_dir()]
+    policies = load_policies(policy_paths)
     if not policies.ok:
         print_diagnostics(policies.diagnostics)
         sys.stderr.write("ポリシーにエラーがあるため検査を中止しました\n")
@@ -59,38 +82,53 @@ def eval_command(
     files = document_files(documents)
     if not files:
         fail("検査する YAML ファイルがありません")
-    results: list[DocumentResult] = []
-    for file in files:
-        doc, diagnostics = load_document(file)
-        result = DocumentResult(str(file), errors=diagnostics)
-        if doc is not None:
-            result.findings = run(policies, doc, date)
-            result.absent_sections = doc.absent_sections
-            result.kind = doc.kind
-        results.append(result)
-    _report(results, policies.diagnostics, output_format, date)
-    raise typer.Exit(_exit_code(results, fail_on))
+    try:
+        waiver_list = load_waivers(waivers) if waivers else []
+        keys = load_baseline(baseline) if baseline else set()
+    except PiarulesError as exc:
+        print_diagnostics(exc.diagnostics)
+        raise typer.Exit(ExitCode.INVALID_INPUT) from None
+    today = date or dt.date.today()  # waivers expire by the run's 基準日
+    settings = Settings(tuple(str(p) for p in policy_paths), date, today, tuple(waiver_list),
+                        str(waivers.parent) if waivers else ".", frozenset(keys))
+    results = run_batch(files, settings, policies, jobs or default_jobs())
+    matched = {i for r in results for i in r.matched_waivers}
+    report = RunReport(
+        results=results, as_of=date, rules=rule_infos(policies), policy_files=[f.path for f in policies.files],
+        policy_digest=policy_digest(policies), policy_diagnostics=policies.diagnostics,
+        waiver_file=str(waivers) if waivers else None, waivers=waiver_list,
+        waiver_findings=waiver_problems(waiver_list, matched, today),
+        baseline_file=str(baseline) if baseline else None, tool_version=__version__,
+        fail_on=None if fail_on is FailOn.NEVER else Severity(fail_on.value),
+    )
+    sources = source_lines([r.path for r in results] + ([str(waivers)] if waivers else []))
+    sys.stdout.write(render(output_format, report, sources).rstrip("\n") + "\n")
+    for fmt, path in targets:
+        try:
+            path.write_text(render(fmt, report, sources), encoding="utf-8")
+        except OSError as exc:
+            fail(f"{path} に書き込めません: {exc.strerror}")
+    if report.unreadable:
+        raise typer.Exit(ExitCode.INVALID_INPUT)
+    raise typer.Exit(ExitCode.FINDINGS if report.failed else ExitCode.OK)
 
 
-def _report(results: list[DocumentResult], diagnostics: list[Diagnostic], output_format: OutputFormat,
-            date: dt.date | None) -> None:
-    if output_format is OutputFormat.JSON:
-        from piarules.report import json as json_report
+def rule_infos(policies: PolicySet) -> list[RuleInfo]:
+    from piarules.findings import RuleInfo
 
-        sys.stdout.write(json_report.render(results, diagnostics) + "\n")
-        return
-    from piarules.report import text
-
-    sys.stdout.write(text.render(results, source_lines(r.path for r in results), date) + "\n")
+    return [RuleInfo(r.id, r.rule.title, r.severity, r.references, r.rule.hint, r.rule.description,
+                     f"{Path(r.rule.id_span.path).name}:{r.rule.id_span.line}") for r in policies.check.rules]
 
 
-def _exit_code(results: list[DocumentResult], fail_on: FailOn) -> ExitCode:
-    if any(not r.loaded for r in results):
-        return ExitCode.INVALID_INPUT
-    if fail_on is FailOn.NEVER:
-        return ExitCode.OK
-    from piarules.diagnostics import Severity
+def policy_digest(policies: PolicySet) -> str:
+    """SHA-256 over the policy files' names and contents: which policy set judged."""
+    import hashlib
 
-    threshold = Severity(fail_on.value).rank
-    hit = any(f.severity.rank >= threshold for r in results for f in r.findings)
-    return ExitCode.FINDINGS if hit else ExitCode.OK
+    digest = hashlib.sha256()
+    for f in sorted(policies.files, key=lambda f: Path(f.path).name):
+        digest.update(Path(f.path).name.encode() + b"\0")
+        try:
+            digest.update(Path(f.path).read_bytes())
+        except OSError:
+            continue
+    return digest.hexdigest()

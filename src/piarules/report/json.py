@@ -1,4 +1,4 @@
-"""Stable JSON output (schema version 1), documented in README §JSON."""
+"""Stable JSON output (schema version 1), documented in the README."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ import json
 from typing import Any
 
 from piarules.diagnostics import Diagnostic
-from piarules.findings import DocumentResult, Finding, count_by_severity
+from piarules.findings import Finding, RunReport, Waiver, count_by_severity
 from piarules.span import Span
 
 SCHEMA_VERSION = 1
@@ -19,11 +19,19 @@ def _location(span: Span | None) -> dict[str, Any] | None:
             "end_line": span.end_line, "end_column": span.end_col}
 
 
-def _finding(f: Finding) -> dict[str, Any]:
+def _waiver(w: Waiver | None) -> dict[str, Any] | None:
+    if w is None:
+        return None
+    return {"rule": w.rule, "target": w.target(), "reason": w.reason, "approver": w.approver,
+            "expires": w.expires.isoformat() if w.expires else None, "location": _location(w.span)}
+
+
+def finding_dict(f: Finding) -> dict[str, Any]:
     return {
         "rule_id": f.rule_id, "severity": f.severity.value, "title": f.title, "message": f.message,
         "references": list(f.references), "hint": f.hint, "path": f.path_text,
         "path_parts": list(f.path), "missing_key": f.missing_key, "location": _location(f.span),
+        "waived": _waiver(f.waived_by),
     }
 
 
@@ -32,21 +40,26 @@ def _diagnostic(d: Diagnostic) -> dict[str, Any]:
             "location": _location(d.span)}
 
 
-def to_dict(results: list[DocumentResult], policy_diagnostics: list[Diagnostic]) -> dict[str, Any]:
-    all_findings = [f for r in results for f in r.findings]
-    counts = count_by_severity(all_findings)
+def to_dict(report: RunReport) -> dict[str, Any]:
+    counts = count_by_severity(report.open_findings)
     return {
         "version": SCHEMA_VERSION,
-        "policy_errors": [_diagnostic(d) for d in policy_diagnostics],
+        "as_of": report.as_of.isoformat() if report.as_of else None,
+        "verdict": report.verdict,
+        "policy_errors": [_diagnostic(d) for d in report.policy_diagnostics],
         "documents": [
-            {"path": r.path, "kind": r.kind, "loaded": r.loaded, "absent_sections": list(r.absent_sections),
-             "errors": [_diagnostic(d) for d in r.errors], "findings": [_finding(f) for f in r.findings]}
-            for r in results
+            {"path": r.path, "kind": r.kind, "sha256": r.sha256, "loaded": r.loaded,
+             "absent_sections": list(r.absent_sections), "errors": [_diagnostic(d) for d in r.errors],
+             "findings": [finding_dict(f) for f in r.findings], "baseline_suppressed": r.baseline_suppressed}
+            for r in report.results
         ],
-        "summary": {"documents": len(results), **{s.value: n for s, n in counts.items()},
-                    "unreadable_documents": sum(1 for r in results if not r.loaded)},
+        "waivers": {"file": report.waiver_file, "register": [_waiver(w) for w in report.waivers],
+                    "problems": [finding_dict(f) for f in report.waiver_findings]},
+        "baseline": {"file": report.baseline_file, "suppressed": report.baseline_suppressed},
+        "summary": {"documents": len(report.results), **{s.value: n for s, n in counts.items()},
+                    "waived": report.waived_count, "unreadable_documents": report.unreadable},
     }
 
 
-def render(results: list[DocumentResult], policy_diagnostics: list[Diagnostic]) -> str:
-    return json.dumps(to_dict(results, policy_diagnostics), ensure_ascii=False, indent=2)
+def render(report: RunReport) -> str:
+    return json.dumps(to_dict(report), ensure_ascii=False, indent=2)

@@ -2,12 +2,10 @@
 
 from __future__ import annotations
 
-import datetime as dt
 import unicodedata
-from collections.abc import Iterable
 
 from piarules.diagnostics import Diagnostic, Severity
-from piarules.findings import DocumentResult, Finding, count_by_severity
+from piarules.findings import Finding, RunReport, count_by_severity
 from piarules.span import Span
 
 
@@ -39,7 +37,10 @@ def render_diagnostic(d: Diagnostic, sources: dict[str, list[str]]) -> list[str]
 
 
 def render_finding(f: Finding, source_lines: list[str] | None) -> list[str]:
-    lines = [f"{f.span}: {f.severity.label_ja}[{f.rule_id}] {f.message}"]
+    label = f"{f.severity.label_ja}[{f.rule_id}]"
+    if f.waived_by is not None:
+        label = f"例外[{f.rule_id}]"
+    lines = [f"{f.span}: {label} {f.message}"]
     lines += ["  " + x for x in code_frame(f.span, source_lines)]
     lines.append(f"  = 項目: {f.path_text}")
     if f.missing_key:
@@ -48,23 +49,27 @@ def render_finding(f: Finding, source_lines: list[str] | None) -> list[str]:
         lines.append("  = 根拠: " + "、".join(f.references))
     if f.hint:
         lines.append(f"  = 対処: {f.hint}")
+    if f.waived_by is not None:
+        w = f.waived_by
+        lines.append(f"  = 例外として承認済み: {w.reason} (承認者 {w.approver}、期限 {w.expires}) [{w.span}]")
     return lines
 
 
-def summary_line(results: Iterable[DocumentResult]) -> str:
-    results = list(results)
-    counts = count_by_severity([f for r in results for f in r.findings])
-    broken = sum(1 for r in results if not r.loaded)
-    text = (f"{len(results)} 文書: エラー {counts[Severity.ERROR]} 件、警告 {counts[Severity.WARNING]} 件、"
+def summary_line(report: RunReport) -> str:
+    counts = count_by_severity(report.open_findings)
+    text = (f"{len(report.results)} 文書: エラー {counts[Severity.ERROR]} 件、警告 {counts[Severity.WARNING]} 件、"
             f"情報 {counts[Severity.INFO]} 件")
-    return text + (f"、読み込めない文書 {broken} 件" if broken else "")
+    if report.waived_count:
+        text += f"、例外 {report.waived_count} 件"
+    if report.baseline_suppressed:
+        text += f"、ベースラインで除外 {report.baseline_suppressed} 件"
+    return text + (f"、読み込めない文書 {report.unreadable} 件" if report.unreadable else "")
 
 
-def render(results: list[DocumentResult], sources: dict[str, list[str]], as_of: dt.date | None) -> str:
+def render(report: RunReport, sources: dict[str, list[str]]) -> str:
     out: list[str] = []
-    for result in results:
-        header = f"== {result.path}" + (f" ({result.kind})" if result.kind else "")
-        out.append(header)
+    for result in report.results:
+        out.append(f"== {result.path}" + (f" ({result.kind})" if result.kind else ""))
         for d in result.errors:
             out += render_diagnostic(d, sources)
         if result.loaded and not result.findings:
@@ -75,6 +80,11 @@ def render(results: list[DocumentResult], sources: dict[str, list[str]], as_of: 
             out.append("  注意: 次の節が文書にないため、その節を見るルールは何も検査していません: "
                        + "、".join(result.absent_sections))
         out.append("")
-    out.append(f"基準日: {as_of.isoformat()}" if as_of else "基準日: 各文書の公表日 (なければ今日)")
-    out.append(summary_line(results))
+    if report.waiver_findings:
+        out.append(f"== 例外ファイル {report.waiver_file}")
+        for f in report.waiver_findings:
+            out += render_finding(f, sources.get(f.span.path))
+        out.append("")
+    out.append(f"基準日: {report.as_of.isoformat()}" if report.as_of else "基準日: 各文書の公表日 (なければ今日)")
+    out.append(summary_line(report))
     return "\n".join(out)

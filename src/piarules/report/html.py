@@ -1,0 +1,140 @@
+"""A self-contained Japanese HTML report for the reviewer or the 個人情報保護管理者.
+
+Verdict first (提出可 / 要修正), then the documents checked (with SHA-256), the policy set,
+findings grouped by severity and rule with the offending YAML lines, the waived findings and
+the waiver register. No scripts, fonts or other network resources.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from html import escape
+
+from piarules.diagnostics import Severity
+from piarules.findings import Finding, RunReport, count_by_severity
+
+_CSS = """
+body{font-family:"Hiragino Sans","Noto Sans CJK JP","Yu Gothic",sans-serif;margin:2rem auto;max-width:1100px;
+color:#1b1b1b;line-height:1.6;padding:0 1rem}
+h1{font-size:1.6rem;margin-bottom:.5rem}h2{border-bottom:2px solid #ccc;padding-bottom:.2rem;margin-top:2rem}
+.verdict{font-size:2rem;font-weight:bold;padding:.6rem 1.2rem;border-radius:.4rem;display:inline-block}
+.verdict.ok{background:#e3f4e6;color:#0b5d1e;border:2px solid #0b5d1e}
+.verdict.ng{background:#fde8e8;color:#9b1c1c;border:2px solid #9b1c1c}
+table{border-collapse:collapse;width:100%;margin:.5rem 0}th,td{border:1px solid #ccc;padding:.3rem .5rem;
+text-align:left;vertical-align:top}th{background:#f3f3f3}
+.sev{display:inline-block;padding:0 .4rem;border-radius:.2rem;font-size:.9rem;color:#fff}
+.sev.error{background:#b42318}.sev.warning{background:#b54708}.sev.info{background:#175cd3}.sev.waived{background:#667085}
+article{border:1px solid #ddd;border-radius:.4rem;padding:.5rem 1rem;margin:1rem 0}
+.finding{border-top:1px dashed #ddd;padding:.4rem 0}.where{font-family:monospace;color:#444}
+pre{background:#f7f7f7;padding:.4rem;overflow-x:auto;font-size:.85rem}pre .hit{background:#fff3bf;display:block}
+.hash{font-family:monospace;font-size:.8rem;word-break:break-all}.muted{color:#666}
+"""
+_ORDER = (Severity.ERROR, Severity.WARNING, Severity.INFO)
+
+
+def _context(f: Finding, sources: dict[str, list[str]]) -> str:
+    lines = sources.get(f.span.path)
+    if not lines or f.span.line < 1:
+        return ""
+    start, end = max(f.span.line - 2, 1), min(f.span.line + 2, len(lines))
+    rows = []
+    for n in range(start, end + 1):
+        text = escape(f"{n:>5} | {lines[n - 1][:200]}")
+        rows.append(f'<span class="hit">{text}</span>' if n == f.span.line else text)
+    return "<pre>" + "\n".join(rows) + "</pre>"
+
+
+def _finding(f: Finding, sources: dict[str, list[str]]) -> str:
+    where = f"{escape(str(f.span))} — {escape(f.path_text)}"
+    missing = f"<p>「{escape(f.missing_key)}」がこの節にありません</p>" if f.missing_key else ""
+    waived = ""
+    if f.waived_by is not None:
+        w = f.waived_by
+        waived = (f'<p><span class="sev waived">例外</span> 理由: {escape(w.reason or "")} / 承認者: '
+                  f"{escape(w.approver or '')} / 期限: {w.expires}</p>")
+    return (f'<div class="finding"><p class="where">{where}</p><p class="msg">{escape(f.message)}</p>'
+            f"{missing}{waived}{_context(f, sources)}</div>")
+
+
+def _rule_groups(findings: list[Finding], sources: dict[str, list[str]]) -> str:
+    parts = []
+    for severity in _ORDER:
+        by_rule: dict[str, list[Finding]] = defaultdict(list)
+        for f in findings:
+            if f.severity == severity:
+                by_rule[f.rule_id].append(f)
+        for rule_id in sorted(by_rule):
+            group = by_rule[rule_id]
+            first = group[0]
+            refs = f"<p>根拠: {escape('、'.join(first.references))}</p>" if first.references else ""
+            hint = f"<p>対処: {escape(first.hint)}</p>" if first.hint else ""
+            body = "".join(_finding(f, sources) for f in group)
+            parts.append(f'<article id="rule-{escape(rule_id)}"><h3><span class="sev {severity.value}">'
+                         f"{severity.label_ja}</span> {escape(rule_id)} {escape(first.title)} ({len(group)} 件)</h3>"
+                         f"{refs}{hint}{body}</article>")
+    return "".join(parts) or "<p>指摘はありません。</p>"
+
+
+def _documents(report: RunReport) -> str:
+    rows = []
+    for r in report.results:
+        counts = count_by_severity(r.open_findings)
+        state = "読み込めません" if not r.loaded else (
+            f"エラー {counts[Severity.ERROR]} / 警告 {counts[Severity.WARNING]} / 情報 {counts[Severity.INFO]}"
+            + (f" / 例外 {len(r.waived_findings)}" if r.waived_findings else ""))
+        absent = "、".join(r.absent_sections)
+        rows.append(f"<tr><td>{escape(r.path)}</td><td>{escape(r.kind or '')}</td>"
+                    f'<td class="hash">{escape(r.sha256 or "")}</td><td>{state}</td><td>{escape(absent)}</td></tr>')
+    return ("<table><tr><th>文書</th><th>種類</th><th>SHA-256</th><th>指摘</th><th>文書にない節 (未検査)</th></tr>"
+            + "".join(rows) + "</table>")
+
+
+def _waiver_register(report: RunReport) -> str:
+    if not report.waivers:
+        return "<p>例外ファイルは指定されていません。</p>" if not report.waiver_file else "<p>例外はありません。</p>"
+    problems = {f.path[1]: f for f in report.waiver_findings if len(f.path) == 2}
+    used = {i for r in report.results for i in r.matched_waivers}
+    rows = []
+    for w in report.waivers:
+        problem = problems.get(w.index)
+        state = escape(problem.title) if problem else ("適用" if w.index in used else "未使用")
+        rows.append(f"<tr><td>{escape(w.rule)}</td><td>{escape(w.target())}</td><td>{escape(w.reason or '(なし)')}</td>"
+                    f"<td>{escape(w.approver or '(なし)')}</td><td>{w.expires or '(なし)'}</td><td>{state}</td></tr>")
+    return ("<table><tr><th>ルール</th><th>対象</th><th>理由</th><th>承認者</th><th>期限</th><th>状態</th></tr>"
+            + "".join(rows) + "</table>")
+
+
+def render(report: RunReport, sources: dict[str, list[str]]) -> str:
+    counts = count_by_severity(report.open_findings)
+    ok = report.verdict == "提出可"
+    gate = f"{report.fail_on.label_ja}以上" if report.fail_on else "なし (--fail-on never)"
+    open_findings = [f for r in report.results for f in r.open_findings]
+    waived = [f for r in report.results for f in r.waived_findings]
+    unreadable = "".join(f"<p>{escape(d.one_line())}</p>" for r in report.results for d in r.errors)
+    problems = "".join(_finding(f, sources) for f in report.waiver_findings)
+    as_of = report.as_of.isoformat() if report.as_of else "各文書の公表日 (なければ実行日)"
+    return f"""<!doctype html>
+<html lang="ja"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1">
+<title>特定個人情報保護評価書 検査報告 — {escape(report.verdict)}</title><style>{_CSS}</style></head>
+<body>
+<header><h1>特定個人情報保護評価書 検査報告</h1>
+<div id="verdict" class="verdict {'ok' if ok else 'ng'}">判定: {escape(report.verdict)}</div>
+<p class="muted">判定の基準: 例外として承認されていない「{escape(gate)}」の指摘、または読み込めない文書があれば要修正。</p></header>
+<section id="summary"><h2>概要</h2><table>
+<tr><th>基準日</th><td>{escape(as_of)}</td></tr>
+<tr><th>指摘 (未承認)</th><td>エラー {counts[Severity.ERROR]} 件 / 警告 {counts[Severity.WARNING]} 件 / 情報 {counts[Severity.INFO]} 件</td></tr>
+<tr><th>例外として承認</th><td>{report.waived_count} 件</td></tr>
+<tr><th>例外ファイルの問題</th><td>{len(report.waiver_findings)} 件</td></tr>
+<tr><th>ベースラインで除外</th><td>{report.baseline_suppressed} 件</td></tr>
+<tr><th>読み込めない文書</th><td>{report.unreadable} 件</td></tr>
+<tr><th>ポリシー</th><td>{len(report.policy_files)} ファイル、{len(report.rules)} ルール
+ <span class="hash">(SHA-256 {escape(report.policy_digest)})</span></td></tr>
+<tr><th>piarules</th><td>{escape(report.tool_version)}</td></tr></table></section>
+<section id="documents"><h2>検査した文書</h2>{_documents(report)}</section>
+<section id="findings"><h2>指摘</h2>{_rule_groups(open_findings, sources)}</section>
+<section id="waived"><h2>例外として承認された指摘</h2>{_rule_groups(waived, sources) if waived else '<p>ありません。</p>'}</section>
+<section id="waivers"><h2>例外の登録簿</h2>{_waiver_register(report)}{problems}</section>
+{f'<section id="errors"><h2>読み込めない文書</h2>{unreadable}</section>' if unreadable else ''}
+<footer class="muted"><p>piarules {escape(report.tool_version)} により作成</p></footer>
+</body></html>
+"""

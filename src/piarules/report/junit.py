@@ -1,0 +1,61 @@
+"""JUnit XML: a test suite per document, a test case per rule (failure = unwaived findings at
+or above --fail-on; lower ones go to system-out; waived-only cases are skipped)."""
+
+from __future__ import annotations
+
+import xml.etree.ElementTree as ET
+
+from piarules.findings import DocumentResult, Finding, RunReport
+
+
+def _finding_line(f: Finding) -> str:
+    return f"{f.span}: {f.severity.label_ja}[{f.rule_id}] {f.message} ({f.path_text})"
+
+
+def _suite(doc: DocumentResult, report: RunReport) -> ET.Element:
+    suite = ET.Element("testsuite", name=doc.path)
+    failures = errors = skipped = 0
+    if not doc.loaded:
+        case = ET.SubElement(suite, "testcase", classname=doc.path, name="読み込み")
+        error = ET.SubElement(case, "error", message="文書を読み込めません")
+        error.text = "\n".join(d.one_line() for d in doc.errors)
+        errors += 1
+    for rule in report.rules:
+        case = ET.SubElement(suite, "testcase", classname=doc.path, name=f"{rule.id} {rule.title}")
+        open_ = [f for f in doc.open_findings if f.rule_id == rule.id]
+        waived = [f for f in doc.waived_findings if f.rule_id == rule.id]
+        gate = report.fail_on
+        failing = [f for f in open_ if gate is not None and f.severity.rank >= gate.rank]
+        if failing:
+            failure = ET.SubElement(case, "failure", message=f"{len(failing)} 件の指摘", type=failing[0].severity.value)
+            failure.text = "\n".join(_finding_line(f) for f in failing)
+            failures += 1
+        if len(failing) < len(open_):  # below the gate: reported, not failed
+            ET.SubElement(case, "system-out").text = "\n".join(_finding_line(f) for f in open_ if f not in failing)
+        if not open_ and waived:
+            ET.SubElement(case, "skipped", message=f"例外として承認済み ({len(waived)} 件)")
+            skipped += 1
+    suite.set("tests", str(len(suite)))
+    suite.set("failures", str(failures))
+    suite.set("errors", str(errors))
+    suite.set("skipped", str(skipped))
+    return suite
+
+
+def render(report: RunReport) -> str:
+    root = ET.Element("testsuites", name="piarules")
+    for doc in report.results:
+        root.append(_suite(doc, report))
+    if report.waiver_findings:
+        suite = ET.SubElement(root, "testsuite", name=report.waiver_file or "waivers",
+                              tests=str(len(report.waiver_findings)), failures=str(len(report.waiver_findings)),
+                              errors="0", skipped="0")
+        for f in report.waiver_findings:
+            case = ET.SubElement(suite, "testcase", classname="例外", name=f"{f.rule_id} {f.span.line}行目")
+            ET.SubElement(case, "failure", message=f.message, type="error").text = _finding_line(f)
+    tests = sum(int(s.get("tests", "0")) for s in root)
+    root.set("tests", str(tests))
+    root.set("failures", str(sum(int(s.get("failures", "0")) for s in root)))
+    root.set("errors", str(sum(int(s.get("errors", "0")) for s in root)))
+    ET.indent(root)
+    return '<?xml version="1.0" encoding="UTF-8"?>\n' + ET.tostring(root, encoding="unicode") + "\n"

@@ -1,0 +1,173 @@
+"""SARIF 2.1.0, from typed models (validated against the official schema in the tests).
+
+Rules carry their title, references and hint; results carry physical locations in the YAML;
+waived findings carry an external suppression with the waiver's reason, approver and expiry.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from typing import Any
+from urllib.parse import quote
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from piarules.findings import Finding, RunReport
+from piarules.span import Span
+
+_LEVELS = {"error": "error", "warning": "warning", "info": "note"}
+
+
+class _Model(BaseModel):
+    model_config = ConfigDict(populate_by_name=True)
+
+
+class Text(_Model):
+    text: str
+    markdown: str | None = None
+
+
+class ReportingConfiguration(_Model):
+    level: str
+
+
+class ReportingDescriptor(_Model):
+    id: str
+    name: str
+    short_description: Text = Field(alias="shortDescription")
+    full_description: Text | None = Field(default=None, alias="fullDescription")
+    help: Text | None = None
+    default_configuration: ReportingConfiguration = Field(alias="defaultConfiguration")
+    properties: dict[str, Any] = Field(default_factory=dict)
+
+
+class Driver(_Model):
+    name: str
+    version: str
+    semantic_version: str = Field(alias="semanticVersion")
+    rules: list[ReportingDescriptor]
+
+
+class Tool(_Model):
+    driver: Driver
+
+
+class ArtifactLocation(_Model):
+    uri: str
+
+
+class Region(_Model):
+    start_line: int = Field(alias="startLine")
+    start_column: int = Field(alias="startColumn")
+    end_line: int | None = Field(default=None, alias="endLine")
+    end_column: int | None = Field(default=None, alias="endColumn")
+
+
+class PhysicalLocation(_Model):
+    artifact_location: ArtifactLocation = Field(alias="artifactLocation")
+    region: Region
+
+
+class Location(_Model):
+    physical_location: PhysicalLocation = Field(alias="physicalLocation")
+
+
+class Suppression(_Model):
+    kind: str = "external"
+    status: str = "accepted"
+    justification: str | None = None
+    properties: dict[str, Any] = Field(default_factory=dict)
+
+
+class Result(_Model):
+    rule_id: str = Field(alias="ruleId")
+    rule_index: int | None = Field(default=None, alias="ruleIndex")
+    level: str
+    message: Text
+    locations: list[Location]
+    partial_fingerprints: dict[str, str] = Field(alias="partialFingerprints")
+    suppressions: list[Suppression] | None = None
+    properties: dict[str, Any] = Field(default_factory=dict)
+
+
+class Artifact(_Model):
+    location: ArtifactLocation
+    hashes: dict[str, str] = Field(default_factory=dict)
+
+
+class Notification(_Model):
+    level: str
+    message: Text
+    locations: list[Location] = Field(default_factory=list)
+
+
+class Invocation(_Model):
+    execution_successful: bool = Field(alias="executionSuccessful")
+    tool_execution_notifications: list[Notification] = Field(default_factory=list, alias="toolExecutionNotifications")
+
+
+class Run(_Model):
+    tool: Tool
+    results: list[Result]
+    artifacts: list[Artifact]
+    invocations: list[Invocation]
+
+
+class SarifLog(_Model):
+    schema_uri: str = Field(default="https://json.schemastore.org/sarif-2.1.0.json", alias="$schema")
+    version: str = "2.1.0"
+    runs: list[Run]
+
+
+def uri(path: str) -> str:
+    """A relative URI for a file path (non-ASCII percent-encoded, as URIs require)."""
+    return quote(path.replace("\\", "/"), safe="/:")
+
+
+def _location(span: Span) -> Location:
+    region = Region(startLine=max(span.line, 1), startColumn=max(span.col, 1),
+                    endLine=max(span.end_line, 1), endColumn=max(span.end_col, 1))
+    return Location(physicalLocation=PhysicalLocation(artifactLocation=ArtifactLocation(uri=uri(span.path)), region=region))
+
+
+def _result(f: Finding, rule_index: dict[str, int], document: str) -> Result:
+    fingerprint = hashlib.sha256(f"{f.rule_id}\0{document}\0{f.path_text}".encode()).hexdigest()[:32]
+    suppressions = None
+    if f.waived_by is not None:
+        w = f.waived_by
+        suppressions = [Suppression(justification=w.reason, properties={
+            "approver": w.approver, "expires": w.expires.isoformat() if w.expires else None, "waiverLocation": str(w.span)})]
+    return Result(ruleId=f.rule_id, ruleIndex=rule_index.get(f.rule_id), level=_LEVELS[f.severity.value],
+                  message=Text(text=f.message), locations=[_location(f.span)],
+                  partialFingerprints={"piarules/v1": fingerprint}, suppressions=suppressions,
+                  properties={"path": f.path_text, "references": list(f.references)})
+
+
+def build(report: RunReport) -> SarifLog:
+    rules = [
+        ReportingDescriptor(
+            id=r.id, name=r.id, shortDescription=Text(text=r.title),
+            fullDescription=Text(text=r.description) if r.description else None,
+            help=Text(text="\n".join(x for x in (r.hint, "根拠: " + "、".join(r.references) if r.references else None) if x))
+            if (r.hint or r.references) else None,
+            defaultConfiguration=ReportingConfiguration(level=_LEVELS[r.severity.value]),
+            properties={"references": list(r.references), "definedAt": r.where},
+        )
+        for r in report.rules
+    ]
+    index = {r.id: i for i, r in enumerate(report.rules)}
+    results = [_result(f, index, doc.path) for doc in report.results for f in doc.findings]
+    results += [_result(f, index, report.waiver_file or "") for f in report.waiver_findings]
+    notifications = [Notification(level="error", message=Text(text=f"{d.code} {d.message}"),
+                                  locations=[_location(d.span)] if d.span else [])
+                     for doc in report.results for d in doc.errors]
+    artifacts = [Artifact(location=ArtifactLocation(uri=uri(doc.path)), hashes={"sha-256": doc.sha256} if doc.sha256 else {})
+                 for doc in report.results]
+    driver = Driver(name="piarules", version=report.tool_version, semanticVersion=report.tool_version, rules=rules)
+    run = Run(tool=Tool(driver=driver), results=results, artifacts=artifacts,
+              invocations=[Invocation(executionSuccessful=not report.unreadable, toolExecutionNotifications=notifications)])
+    return SarifLog(runs=[run])
+
+
+def render(report: RunReport) -> str:
+    return build(report).model_dump_json(by_alias=True, exclude_none=True, indent=2)
