@@ -26,7 +26,7 @@ text-align:left;vertical-align:top}th{background:#f3f3f3}
 .sev.error{background:#b42318}.sev.warning{background:#b54708}.sev.info{background:#175cd3}.sev.waived{background:#667085}
 article{border:1px solid #ddd;border-radius:.4rem;padding:.5rem 1rem;margin:1rem 0}
 .finding{border-top:1px dashed #ddd;padding:.4rem 0}.where{font-family:monospace;color:#444}
-pre{background:#f7f7f7;padding:.4rem;overflow-x:auto;font-size:.85rem}pre .hit{background:#fff3bf;display:block}
+pre{background:#f7f7f7;padding:.4rem;overflow-x:auto;font-size:.85rem}pre .hit{background:#fff3bf;display:inline-block;width:100%}
 .hash{font-family:monospace;font-size:.8rem;word-break:break-all}.muted{color:#666}
 """
 _ORDER = (Severity.ERROR, Severity.WARNING, Severity.INFO)

@@ -1,0 +1,48 @@
+"""pre-commit runs the piarules hook for real against a temporary git repository."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+PRE_COMMIT = shutil.which("pre-commit") or str(Path(sys.executable).parent / "pre-commit")
+
+GOOD = """評価書の種類: 重点項目評価書
+評価実施機関名: 墨田区長
+公表日: 令和6年1月31日
+変更箇所:
+  - {変更日: 令和6年1月31日, 項目: 委託の有無, 変更前の記載: 4件, 変更後の記載: 5件, 提出時期: 事前}
+"""
+BAD = GOOD.replace("提出時期: 事前}", "提出時期: }")
+
+pytestmark = pytest.mark.skipif(not Path(PRE_COMMIT).exists() or shutil.which("git") is None,
+                                reason="pre-commit and git are needed")
+
+
+def sh(*args: str, cwd: Path, env: dict[str, str]) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(list(args), cwd=cwd, env=env, capture_output=True, text=True, timeout=900, check=False)
+
+
+def test_hook_passes_a_good_document_and_stops_a_bad_one(tmp_path: Path) -> None:
+    repo = tmp_path / "repo"
+    (repo / "評価書").mkdir(parents=True)
+    env = {**os.environ, "PRE_COMMIT_HOME": str(tmp_path / "cache"), "GIT_AUTHOR_NAME": "t", "GIT_AUTHOR_EMAIL": "t@x",
+           "GIT_COMMITTER_NAME": "t", "GIT_COMMITTER_EMAIL": "t@x", "PIARULES_NO_CACHE": "1"}
+    sh("git", "init", "-q", cwd=repo, env=env)
+    (repo / "評価書" / "kokuho.yaml").write_text(GOOD, encoding="utf-8")
+    (repo / "ci.yaml").write_text("not: an assessment\n", encoding="utf-8")  # not matched by the hook
+    sh("git", "add", ".", cwd=repo, env=env)
+    # try-repo installs this checkout (uncommitted changes included) as the hook's repository.
+    good = sh(PRE_COMMIT, "try-repo", str(ROOT), "piarules", "--all-files", cwd=repo, env=env)
+    assert good.returncode == 0, good.stdout[-3000:] + good.stderr[-3000:]
+    (repo / "評価書" / "kokuho.yaml").write_text(BAD, encoding="utf-8")
+    sh("git", "add", ".", cwd=repo, env=env)
+    bad = sh(PRE_COMMIT, "try-repo", str(ROOT), "piarules", "--all-files", cwd=repo, env=env)
+    assert bad.returncode == 1
+    assert "CH-001b" in bad.stdout and "kokuho.yaml" in bad.stdout
