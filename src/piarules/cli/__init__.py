@@ -1,47 +1,66 @@
 """The `piarules` command line: thin wrappers that parse options, call the library, report.
 
-Heavy modules are imported inside each command, so `piarules --help` stays fast.
+Heavy modules are imported inside each command, and only the invoked subcommand is registered
+(building every command's options costs start-up time); `--help` and unknown names see all.
 """
 
 from __future__ import annotations
 
 import sys
+from collections.abc import Callable
+from importlib import import_module
 
 import typer
 
 from piarules.cli.exit_codes import ExitCode
 
-app = typer.Typer(
-    name="piarules",
-    help="特定個人情報保護評価書 (PIA) のルールチェッカー。\n\n"
-    "終了コード: 0 = 基準以上の指摘なし、1 = 指摘あり、2 = 入力が不正 (YAML・ポリシー・オプション)。",
-    no_args_is_help=True,
-    add_completion=False,
-    pretty_exceptions_enable=False,
-    rich_markup_mode=None,
-)
+COMMANDS: dict[str, tuple[str, str]] = {
+    "eval": ("cmd_eval", "eval_command"),
+    "explain": ("cmd_explain", "explain_command"),
+    "import": ("cmd_import", "import_command"),
+    "test": ("cmd_test", "test_command"),
+    "check": ("cmd_check", "check_command"),
+    "fmt": ("cmd_fmt", "fmt_command"),
+    "rules": ("cmd_rules", "rules_command"),
+    "schema": ("cmd_schema", "schema_command"),
+}
 
 
-def _register() -> None:
-    from piarules.cli import cmd_check, cmd_eval, cmd_explain, cmd_fmt, cmd_import, cmd_rules, cmd_schema, cmd_test
+def build_app(only: str | None = None) -> typer.Typer:
+    """The typer app with every command, or just `only` when it names one."""
+    app = typer.Typer(
+        name="piarules",
+        help="特定個人情報保護評価書 (PIA) のルールチェッカー。\n\n"
+        "終了コード: 0 = 基準以上の指摘なし、1 = 指摘あり、2 = 入力が不正 (YAML・ポリシー・オプション)。",
+        no_args_is_help=True,
+        add_completion=False,
+        pretty_exceptions_enable=False,
+        rich_markup_mode=None,
+    )
 
-    app.command("eval")(cmd_eval.eval_command)
-    app.command("import")(cmd_import.import_command)
-    app.command("schema")(cmd_schema.schema_command)
-    app.command("check")(cmd_check.check_command)
-    app.command("test")(cmd_test.test_command)
-    app.command("rules")(cmd_rules.rules_command)
-    app.command("explain")(cmd_explain.explain_command)
-    app.command("fmt")(cmd_fmt.fmt_command)
+    @app.callback()
+    def _group() -> None:
+        """Keeps `piarules NAME …` a group even when one command is registered."""
+
+    names = [only] if only in COMMANDS else list(COMMANDS)
+    for name in names:
+        module, function = COMMANDS[name]  # type: ignore[index]
+        command: Callable[..., None] = getattr(import_module(f"piarules.cli.{module}"), function)
+        app.command(name)(command)
+    return app
 
 
-_register()
+def __getattr__(name: str) -> typer.Typer:
+    if name == "app":  # the full app, for tests and `python -m piarules`
+        return build_app()
+    raise AttributeError(name)
 
 
 def main() -> None:
     """Entry point: never lets a traceback reach the user."""
+    only = sys.argv[1] if len(sys.argv) > 1 and sys.argv[1] in COMMANDS else None
     try:
-        app(standalone_mode=True)
+        build_app(only)(standalone_mode=True)
     except SystemExit:
         raise
     except KeyboardInterrupt:

@@ -17,19 +17,13 @@ class OutputFormat(StrEnum):
 
 
 def render(fmt: OutputFormat, report: RunReport, sources: dict[str, list[str]]) -> str:
-    """The report in one format. `sources` holds the lines of each file, for code excerpts."""
-    from piarules.report import github, html, json, junit, sarif, text
+    """The report in one format. `sources` holds the lines of each file, for code excerpts.
 
-    match fmt:
-        case OutputFormat.TEXT:
-            return text.render(report, sources)
-        case OutputFormat.JSON:
-            return json.render(report)
-        case OutputFormat.SARIF:
-            return sarif.render(report)
-        case OutputFormat.JUNIT:
-            return junit.render(report)
-        case OutputFormat.GITHUB:
-            return github.render(report)
-        case OutputFormat.HTML:
-            return html.render(report, sources)
+    Only the chosen reporter is imported (the SARIF models cost time to build).
+    """
+    from importlib import import_module
+
+    module = import_module(f"piarules.report.{fmt.value}")
+    if fmt in (OutputFormat.TEXT, OutputFormat.HTML):
+        return str(module.render(report, sources))
+    return str(module.render(report))
