@@ -42,9 +42,9 @@ def build_app(only: str | None = None) -> typer.Typer:
     def _group() -> None:
         """Keeps `piarules NAME …` a group even when one command is registered."""
 
-    names = [only] if only in COMMANDS else list(COMMANDS)
+    names = [only] if only is not None and only in COMMANDS else list(COMMANDS)
     for name in names:
-        module, function = COMMANDS[name]  # type: ignore[index]
+        module, function = COMMANDS[name]
         command: Callable[..., None] = getattr(import_module(f"piarules.cli.{module}"), function)
         app.command(name)(command)
     return app
