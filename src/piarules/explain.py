@@ -19,7 +19,7 @@ from piarules.document.source_map import DocPath, format_path
 from piarules.evaluate import build_runner
 from piarules.findings import Finding
 from piarules.span import Span
-from piarules.values import MISSING, display
+from piarules.values import display
 
 
 @dataclass
@@ -141,10 +141,7 @@ def _single(rule: CompiledRule) -> CompiledRule:
 
 
 def _value(value: Any) -> str:
-    if value is MISSING or value is None:
-        return "(記載なし)"
-    if isinstance(value, bool):
-        return "はい" if value else "いいえ"
+    """Like messages (values.display), but texts quoted and lists counted, for the tree."""
     if isinstance(value, str):
         return f"「{display(value)}」"
     if isinstance(value, list):
