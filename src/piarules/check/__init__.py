@@ -246,9 +246,7 @@ def check_rule(rule: ast.Rule, decls: FileDecls, policy: ast.PolicyHeader | None
                        frozenset(el.env.reads))
 
 
-# ---------------------------------------------------------------- the pass table
-
-Pass = Callable[..., Any]
+# ---------------------------------------------------------------- the passes, in order
 
 
 def check_policies(files: Iterable[ast.PolicyFile]) -> CheckResult:
