@@ -7,7 +7,7 @@ expressions ready for the compiler) with all diagnostics.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
