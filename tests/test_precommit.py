@@ -21,8 +21,10 @@ GOOD = """評価書の種類: 重点項目評価書
 """
 BAD = GOOD.replace("提出時期: 事前}", "提出時期: }")
 
-pytestmark = pytest.mark.skipif(not Path(PRE_COMMIT).exists() or shutil.which("git") is None,
-                                reason="pre-commit and git are needed")
+pytestmark = pytest.mark.skipif(
+    not Path(PRE_COMMIT).exists() or shutil.which("git") is None or not (ROOT / ".git").exists(),
+    reason="needs pre-commit, git, and this checkout to be a git repository",
+)
 
 
 def sh(*args: str, cwd: Path, env: dict[str, str]) -> subprocess.CompletedProcess[str]:
