@@ -7,6 +7,7 @@ import os
 import tempfile
 import textwrap
 from functools import cache
+from pathlib import Path
 
 import pytest
 
@@ -37,6 +38,27 @@ def load_doc(yaml_text: str, path: str = "doc.yaml") -> Document:
 def findings(policy: str | PolicySet, yaml_text: str, as_of: dt.date | None = None) -> list[Finding]:
     policies = compile_policy(policy) if isinstance(policy, str) else policy
     return run(policies, load_doc(yaml_text), as_of or dt.date(2026, 1, 1))
+
+
+def invoke(*args: object) -> tuple[int, str, str]:
+    """Run the CLI in-process: (exit code, stdout, stderr)."""
+    from typer.testing import CliRunner
+
+    from piarules.cli import app
+
+    result = CliRunner().invoke(app, [str(a) for a in args])
+    return result.exit_code, result.stdout, result.stderr
+
+
+def write(directory: Path, name: str, content: str | bytes) -> Path:
+    """Write a test file (parents created); text as UTF-8."""
+    path = directory / name
+    path.parent.mkdir(parents=True, exist_ok=True)
+    if isinstance(content, bytes):
+        path.write_bytes(content)
+    else:
+        path.write_text(content, encoding="utf-8")
+    return path
 
 
 @cache

@@ -6,13 +6,11 @@ import json
 from pathlib import Path
 
 import pytest
-from typer.testing import CliRunner
 
-from piarules.cli import app
+from tests.conftest import invoke, write
 
 ROOT = Path(__file__).resolve().parents[1]
 EXAMPLE = ROOT / "examples" / "sumida-kokuho" / "assessment.yaml"
-runner = CliRunner()
 
 GOOD = """\
 評価書の種類: 重点項目評価書
@@ -27,18 +25,8 @@ GOOD = """\
 """
 
 
-def invoke(*args: str) -> tuple[int, str, str]:
-    result = runner.invoke(app, list(args))
-    return result.exit_code, result.stdout, result.stderr
 
 
-def write(tmp_path: Path, name: str, text: str | bytes) -> str:
-    path = tmp_path / name
-    if isinstance(text, bytes):
-        path.write_bytes(text)
-    else:
-        path.write_text(text, encoding="utf-8")
-    return str(path)
 
 
 def test_eval_example_fails_with_findings() -> None:

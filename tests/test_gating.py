@@ -8,14 +8,11 @@ from importlib import resources
 from pathlib import Path
 
 import pytest
-from typer.testing import CliRunner
 
-from piarules.cli import app
-from tests.conftest import bundled
+from tests.conftest import bundled, invoke, write
 
 ROOT = Path(__file__).resolve().parents[1]
 EXAMPLE = ROOT / "examples" / "sumida-kokuho" / "assessment.yaml"
-runner = CliRunner()
 
 BAD = """\
 評価書の種類: 重点項目評価書
@@ -42,16 +39,8 @@ GOOD = """\
 """
 
 
-def write(tmp_path: Path, name: str, text: str) -> Path:
-    path = tmp_path / name
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(text, encoding="utf-8")
-    return path
 
 
-def invoke(*args: str) -> tuple[int, str, str]:
-    result = runner.invoke(app, [str(a) for a in args])
-    return result.exit_code, result.stdout, result.stderr
 
 
 def sarif_schema() -> dict:
