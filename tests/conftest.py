@@ -15,6 +15,9 @@ from piarules.api import PolicySet, bundled_policy_dir, load_policies, parse_pol
 from piarules.document import Document, load_document_text
 from piarules.findings import Finding
 
+ROOT = Path(__file__).resolve().parents[1]
+EXAMPLE = ROOT / "examples" / "sumida-kokuho" / "assessment.yaml"
+
 # Tests (fuzzing included) must not fill the user's cache: use a private one per session.
 os.environ["PIARULES_CACHE_DIR"] = tempfile.mkdtemp(prefix="piarules-test-cache-")
 

@@ -3,16 +3,13 @@
 from __future__ import annotations
 
 import re
-from pathlib import Path
 
 from typer.testing import CliRunner
 
 from piarules.catalog import codes_markdown, rules_markdown
 from piarules.cli import app
 from piarules.diagnostics import CODES
-from tests.conftest import bundled
-
-ROOT = Path(__file__).resolve().parents[1]
+from tests.conftest import ROOT, bundled
 
 
 def test_docs_rules_md_is_current() -> None:

@@ -7,10 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import invoke, write
-
-ROOT = Path(__file__).resolve().parents[1]
-EXAMPLE = ROOT / "examples" / "sumida-kokuho" / "assessment.yaml"
+from tests.conftest import EXAMPLE, ROOT, invoke, write
 
 GOOD = """\
 評価書の種類: 重点項目評価書

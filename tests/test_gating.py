@@ -9,10 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import bundled, invoke, write
-
-ROOT = Path(__file__).resolve().parents[1]
-EXAMPLE = ROOT / "examples" / "sumida-kokuho" / "assessment.yaml"
+from tests.conftest import EXAMPLE, bundled, invoke, write
 
 BAD = """\
 評価書の種類: 重点項目評価書

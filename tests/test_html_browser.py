@@ -15,9 +15,8 @@ import pytest
 from typer.testing import CliRunner
 
 from piarules.cli import app
+from tests.conftest import EXAMPLE
 
-ROOT = Path(__file__).resolve().parents[1]
-EXAMPLE = ROOT / "examples" / "sumida-kokuho" / "assessment.yaml"
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
          "--disable-background-networking", "--disable-component-update", "--disable-sync"]

@@ -12,8 +12,8 @@ import pytest
 from piarules.diagnostics import PiarulesError
 from piarules.document import load_document_text
 from piarules.importer import COLUMNS, dump_yaml, entry_cells, import_table, read_table
+from tests.conftest import ROOT
 
-ROOT = Path(__file__).resolve().parents[1]
 SEED = ROOT / "examples" / "sumida-kokuho" / "seed-changelog.txt"
 
 

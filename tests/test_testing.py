@@ -4,11 +4,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from typer.testing import CliRunner
-
 from piarules import testing
-from piarules.cli import app
-from tests.conftest import compile_policy, dedent
+from tests.conftest import compile_policy, dedent, invoke
+from tests.conftest import write as write_file
 
 POLICY = """
 rule R-1 "提出時期が空欄" {
@@ -25,6 +23,10 @@ rule R-2 "説明に重大な変更" {
 }
 """
 
+def write(directory: Path, name: str, text: str) -> Path:
+    return write_file(directory, name, dedent(text))
+
+
 ANNOTATED = """\
 変更箇所:
   - 変更日: 令和5年1月1日
@@ -36,10 +38,6 @@ ANNOTATED = """\
 """
 
 
-def write(tmp_path: Path, name: str, text: str) -> Path:
-    path = tmp_path / name
-    path.write_text(dedent(text), encoding="utf-8")
-    return path
 
 
 def test_annotations_apply_to_their_line_or_the_next() -> None:
@@ -83,12 +81,11 @@ def test_vacuity_and_strict(tmp_path: Path) -> None:
             変更箇所:
               - {変更日: 令和5年1月1日, 項目: a, 変更後の記載: b, 提出時期: 事後}
     """)
-    runner = CliRunner()
-    loose = runner.invoke(app, ["test", str(tests), "--policy", str(policy)])
-    assert loose.exit_code == 0 and loose.stdout.rstrip().endswith("2 passed, 0 failed")
-    assert "発火させるケースのないルール: R-2" in loose.stdout
-    strict = runner.invoke(app, ["test", str(tests), "--policy", str(policy), "--strict"])
-    assert strict.exit_code == 1 and "--strict" in strict.stdout
+    code, out, _ = invoke("test", tests, "--policy", policy)
+    assert code == 0 and out.rstrip().endswith("2 passed, 0 failed")
+    assert "発火させるケースのないルール: R-2" in out
+    code, out, _ = invoke("test", tests, "--policy", policy, "--strict")
+    assert code == 1 and "--strict" in out
 
 
 def test_failure_exits_1_with_summary_line(tmp_path: Path) -> None:
@@ -100,18 +97,18 @@ def test_failure_exits_1_with_summary_line(tmp_path: Path) -> None:
             変更箇所:
               - {変更日: 令和5年1月1日, 項目: a, 変更後の記載: b, 提出時期: 事後}
     """)
-    result = CliRunner().invoke(app, ["test", str(tests), "--policy", str(policy)])
-    assert result.exit_code == 1 and result.stdout.rstrip().endswith("0 passed, 1 failed")
-    assert "FAIL" in result.stdout
+    code, out, _ = invoke("test", tests, "--policy", policy)
+    assert code == 1 and out.rstrip().endswith("0 passed, 1 failed")
+    assert "FAIL" in out
 
 
 def test_bundled_library_passes_strict_with_coverage() -> None:
-    result = CliRunner().invoke(app, ["test", "--strict", "--coverage"])
-    assert result.exit_code == 0, result.stdout[-2000:]
-    assert "どのルールも直接見ていない様式の項目" in result.stdout
+    code, out, _ = invoke("test", "--strict", "--coverage")
+    assert code == 0, out[-2000:]
+    assert "どのルールも直接見ていない様式の項目" in out
 
 
 def test_bad_test_file_is_a_clear_error(tmp_path: Path) -> None:
     tests = write(tmp_path, "t.yaml", "cases: 3\n")
-    result = CliRunner().invoke(app, ["test", str(tests)])
-    assert result.exit_code == 2 and "cases:" in result.stderr
+    code, _, err = invoke("test", tests)
+    assert code == 2 and "cases:" in err
