@@ -137,6 +137,9 @@ class ThresholdItems(Section):
     )
     重大事故の発覚日: t.DateValue | None = Field(default=None, description="発生ありのとき: 発覚した日")
     重大事故の発生日: t.DateValue | None = Field(default=None, description="発生ありのとき: 発生した日")
+    判断日: t.DateValue | None = Field(
+        default=None, description="しきい値判断を行った日 (重大事故の「過去1年以内」はこの日から数える。なければ公表日)"
+    )
 
 
 # ------------------------------------------------------------------ Ⅱ 特定個人情報ファイルの概要
@@ -346,11 +349,30 @@ class PPCApproval(Section):
     審査: t.OptionalText = None
 
 
+class ProcedureRecord(Section):
+    """One (re-)evaluation of the document's history, with its own procedure.
+
+    A re-published 評価書 has several: the first evaluation, each 再実施 (重要な変更, しきい値判断の
+    結果の変化, 5年経過) — an old change row is judged against the procedure of its own re-evaluation.
+    """
+
+    区分: t.OptionalText = Field(default=None, description="新規 / 重要な変更 / しきい値判断結果の変化 / 一定期間経過 など")
+    実施日: t.DateValue | None = Field(default=None, description="評価 (再実施) の実施日")
+    公表日: t.DateValue | None = None
+    国民住民等からの意見の聴取: PublicComment | None = item("国民・住民等からの意見の聴取")
+    第三者点検: ThirdPartyReview | None = None
+    個人情報保護委員会の承認: PPCApproval | None = None
+    備考: t.OptionalText = None
+
+
 class Procedure(Section):
     基礎項目評価: KisoAssessment | None = None
     国民住民等からの意見の聴取: PublicComment | None = item("国民・住民等からの意見の聴取")
     第三者点検: ThirdPartyReview | None = None
     個人情報保護委員会の承認: PPCApproval | None = Field(default=None, description="行政機関等のみ (全項目)")
+    実施の記録: list[ProcedureRecord] | None = Field(
+        default=None, description="評価の経過: 新規・再実施ごとの実施日・公表日・意見聴取・第三者点検 (古い順)"
+    )
 
 
 # ------------------------------------------------------------------ documents
@@ -367,7 +389,8 @@ class Cover(Section):
     個人のプライバシー等の権利利益の保護の宣言: t.OptionalText = None
     特記事項: t.OptionalText = None
     評価実施機関名: t.OptionalText = None
-    公表日: t.DateValue | None = None
+    公表日: t.DateValue | None = Field(default=None, description="この版の公表日")
+    初回公表日: t.DateValue | None = Field(default=None, description="この評価書を初めて公表した日 (再公表しても変わらない)")
     事務の終了日: t.DateValue | None = Field(default=None, description="事務を終了した日 (終了した場合)")
     変更箇所: list[ChangeRow] | None = None
 
