@@ -44,7 +44,7 @@ def rule(body: str, header: str = "") -> str:
         ("term a = b\nterm b = a\n" + rule("  require a"), "PIA210", 2, "自分自身"),
         (rule("  require 公表日 is present") + rule("  require 公表日 is present"), "PIA203", 5, "重複"),
         ("term t = 1\nterm t = 2\n" + rule("  require 公表日 is present"), "PIA203", 2, "重複"),
-        (rule("  require 公表日 is present\n  message \"{公表び}\""), "PIA201", 1, "message の差し込み"),
+        (rule("  require 公表日 is present\n  message \"{公表び}\""), "PIA201", 4, "「公表び」は項目名"),
         (rule("  for each ファイル in 特定個人情報ファイル\n  require 基本情報 is present"), "PIA212", 4, "文書.基本情報"),
     ],
 )

@@ -7,8 +7,10 @@ without positions). Passes live in their own modules; nodes carry no behaviour.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from enum import StrEnum
+from typing import TypeVar
 
 from piarules.diagnostics import Severity
 from piarules.jpvalues import Band
@@ -180,6 +182,8 @@ class Quantifier:
     collection: Expr
     body: Expr
     span: Span = _span()
+    slot: int | None = None
+    """The run-time slot of `var`, assigned by the checker (None in a parsed AST)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -262,6 +266,40 @@ class MatcherDef:
     span: Span = _span()
 
 
+# ---------------------------------------------------------------- statements of a block
+# A rule or policy body is the list of statements exactly as written (order kept), so that
+# nothing the user wrote can be dropped; the checker and compiler read them through the
+# properties of Rule / PolicyHeader. Which statements may repeat: see syntax/to_ast.py.
+
+
+@dataclass(frozen=True, slots=True)
+class SeverityStmt:
+    severity: Severity | None
+    """None when the word is not a severity (reported by the parser)."""
+    span: Span = _span()
+
+
+@dataclass(frozen=True, slots=True)
+class AppliesStmt:
+    kinds: tuple[str, ...]
+    span: Span = _span()
+
+
+@dataclass(frozen=True, slots=True)
+class Scope:
+    """`for each var in collection`; scopes nest in order."""
+
+    var: str
+    collection: Expr
+    span: Span = _span()
+
+
+@dataclass(frozen=True, slots=True)
+class AsOfStmt:
+    date: Expr
+    span: Span = _span()
+
+
 @dataclass(frozen=True, slots=True)
 class Period:
     """Effective period; either end may be open. Bounds are Exprs folded to dates by the checker."""
@@ -272,11 +310,14 @@ class Period:
 
 
 @dataclass(frozen=True, slots=True)
-class Scope:
-    """`for each var in collection`; scopes nest in order."""
+class WhenStmt:
+    condition: Expr
+    span: Span = _span()
 
-    var: str
-    collection: Expr
+
+@dataclass(frozen=True, slots=True)
+class RequireStmt:
+    condition: Expr
     span: Span = _span()
 
 
@@ -291,45 +332,217 @@ class Requires:
 
 
 @dataclass(frozen=True, slots=True)
+class MessageStmt:
+    text: str
+    parts: tuple[str | Expr, ...] = ()
+    """The text split into literal pieces and parsed `{…}` placeholders."""
+    span: Span = _span()
+
+
+@dataclass(frozen=True, slots=True)
+class HintStmt:
+    text: str
+    span: Span = _span()
+
+
+@dataclass(frozen=True, slots=True)
+class DescriptionStmt:
+    text: str
+    span: Span = _span()
+
+
+@dataclass(frozen=True, slots=True)
+class ReferenceStmt:
+    references: tuple[str, ...]
+    span: Span = _span()
+
+
+@dataclass(frozen=True, slots=True)
+class AtStmt:
+    target: Path
+    span: Span = _span()
+
+
+Statement = (
+    SeverityStmt | AppliesStmt | Scope | AsOfStmt | Period | WhenStmt | RequireStmt | Requires | MessageStmt
+    | HintStmt | DescriptionStmt | ReferenceStmt | AtStmt
+)
+HeaderStatement = ReferenceStmt | Period | DescriptionStmt | AppliesStmt
+
+S = TypeVar("S")
+
+
+def _first(body: tuple[object, ...], kind: type[S]) -> S | None:
+    return next((s for s in body if isinstance(s, kind)), None)
+
+
+def _all(body: tuple[object, ...], kind: type[S]) -> Iterator[S]:
+    return (s for s in body if isinstance(s, kind))
+
+
+@dataclass(frozen=True, slots=True)
 class Rule:
+    """A rule: its id, title and statements in source order."""
+
     id: str
     title: str
-    severity: Severity | None
-    scopes: tuple[Scope, ...]
-    when: Expr | None
-    require: Expr | None
-    requires: Requires | None
-    message: str | None
-    references: tuple[str, ...]
-    hint: str | None
-    at: Path | None
-    as_of: Expr | None
-    period: Period | None
-    description: str | None
-    kinds: tuple[str, ...] = ()
-    message_parts: tuple[str | Expr, ...] = ()
-    """The message split into text and parsed `{…}` placeholders (empty: use the title)."""
+    body: tuple[Statement, ...]
     span: Span = _span()
     id_span: Span = _span()
+
+    @property
+    def severity(self) -> Severity | None:
+        stmt = _first(self.body, SeverityStmt)
+        return stmt.severity if stmt else None
+
+    @property
+    def scopes(self) -> tuple[Scope, ...]:
+        return tuple(_all(self.body, Scope))
+
+    @property
+    def when(self) -> Expr | None:
+        stmt = _first(self.body, WhenStmt)
+        return stmt.condition if stmt else None
+
+    @property
+    def require(self) -> Expr | None:
+        stmt = _first(self.body, RequireStmt)
+        return stmt.condition if stmt else None
+
+    @property
+    def requires(self) -> Requires | None:
+        return _first(self.body, Requires)
+
+    @property
+    def message_stmt(self) -> MessageStmt | None:
+        return _first(self.body, MessageStmt)
+
+    @property
+    def message(self) -> str | None:
+        stmt = self.message_stmt
+        return stmt.text if stmt else None
+
+    @property
+    def message_parts(self) -> tuple[str | Expr, ...]:
+        """The message split into text and parsed placeholders (empty: no message)."""
+        stmt = self.message_stmt
+        return stmt.parts if stmt else ()
+
+    @property
+    def references(self) -> tuple[str, ...]:
+        return tuple(r for s in _all(self.body, ReferenceStmt) for r in s.references)
+
+    @property
+    def hint(self) -> str | None:
+        stmt = _first(self.body, HintStmt)
+        return stmt.text if stmt else None
+
+    @property
+    def at(self) -> Path | None:
+        stmt = _first(self.body, AtStmt)
+        return stmt.target if stmt else None
+
+    @property
+    def as_of(self) -> Expr | None:
+        stmt = _first(self.body, AsOfStmt)
+        return stmt.date if stmt else None
+
+    @property
+    def period(self) -> Period | None:
+        return _first(self.body, Period)
+
+    @property
+    def description(self) -> str | None:
+        stmt = _first(self.body, DescriptionStmt)
+        return stmt.text if stmt else None
+
+    @property
+    def kinds(self) -> tuple[str, ...]:
+        stmt = _first(self.body, AppliesStmt)
+        return stmt.kinds if stmt else ()
 
 
 @dataclass(frozen=True, slots=True)
 class PolicyHeader:
     id: str
     title: str
-    references: tuple[str, ...]
-    period: Period | None
-    description: str | None
-    kinds: tuple[str, ...] = ()
+    body: tuple[HeaderStatement, ...]
+    span: Span = _span()
+
+    @property
+    def references(self) -> tuple[str, ...]:
+        return tuple(r for s in _all(self.body, ReferenceStmt) for r in s.references)
+
+    @property
+    def period(self) -> Period | None:
+        return _first(self.body, Period)
+
+    @property
+    def description(self) -> str | None:
+        stmt = _first(self.body, DescriptionStmt)
+        return stmt.text if stmt else None
+
+    @property
+    def kinds(self) -> tuple[str, ...]:
+        stmt = _first(self.body, AppliesStmt)
+        return stmt.kinds if stmt else ()
+
+
+Declaration = PolicyHeader | Const | Term | MatcherDef | Rule
+
+
+class CommentPlace(StrEnum):
+    """Where a comment stands relative to its owner (see syntax/comments.py)."""
+
+    BEFORE = "before"
+    """On its own line(s) before the owner."""
+    WITHIN = "within"
+    """On a line of the owner (after code, or between the lines of a multi-line statement)."""
+    END = "end"
+    """On its own line after the last statement of a block (owner: the block) or the last declaration."""
+    CLOSE = "close"
+    """After the closing `}` of a block, on the same line."""
+
+
+@dataclass(frozen=True, slots=True)
+class Comment:
+    """A `#` comment, attached to what it stands next to, so `fmt` can neither drop it nor move it
+    across a statement.
+
+    owner: () the file; (i,) the i-th declaration; (i, j) statement j of declaration i.
+    """
+
+    text: str
+    owner: tuple[int, ...]
+    place: CommentPlace
     span: Span = _span()
 
 
 @dataclass(frozen=True, slots=True)
 class PolicyFile:
+    """A parsed policy file: declarations in source order and every comment."""
+
     path: str
-    header: PolicyHeader | None
-    consts: tuple[Const, ...]
-    terms: tuple[Term, ...]
-    matchers: tuple[MatcherDef, ...]
-    rules: tuple[Rule, ...]
+    items: tuple[Declaration, ...]
+    comments: tuple[Comment, ...] = ()
     span: Span = _span()
+
+    @property
+    def header(self) -> PolicyHeader | None:
+        return _first(self.items, PolicyHeader)
+
+    @property
+    def consts(self) -> tuple[Const, ...]:
+        return tuple(_all(self.items, Const))
+
+    @property
+    def terms(self) -> tuple[Term, ...]:
+        return tuple(_all(self.items, Term))
+
+    @property
+    def matchers(self) -> tuple[MatcherDef, ...]:
+        return tuple(_all(self.items, MatcherDef))
+
+    @property
+    def rules(self) -> tuple[Rule, ...]:
+        return tuple(_all(self.items, Rule))

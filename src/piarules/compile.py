@@ -18,78 +18,9 @@ from piarules.builtins import REGISTRY
 from piarules.check import MISSING_PLACEHOLDER, CheckedRule, CheckResult, first_ref
 from piarules.document.source_map import DocPath
 from piarules.jpvalues import compact_text, normalize_text
+from piarules.runtime import Fn, Matchers, RunEnv, TextFn, follow, nz
 from piarules.values import MISSING, display, is_empty, is_missing, shift_date
-
-MAX_SLOTS = 32
-
-
-class TextLeaf(str):
-    """A text of the document that knows where it stands and when it was written (本文)."""
-
-    doc_path: DocPath
-    written_on: dt.date | None
-
-    def __new__(cls, value: str, doc_path: DocPath, written_on: dt.date | None = None) -> TextLeaf:
-        self = super().__new__(cls, value)
-        self.doc_path = doc_path
-        self.written_on = written_on
-        return self
-
-
-def text_leaves(value: Any, path: DocPath = ()) -> list[TextLeaf]:
-    """本文: the document's text in force — every string outside 変更箇所, plus each change
-    row's 変更後の記載 dated by its 変更日 (変更前の記載 is history and never included)."""
-    if isinstance(value, dict):
-        if not path and isinstance(rows := value.get("変更箇所"), list):
-            return [leaf for k, v in value.items() if k != "変更箇所"
-                    for leaf in text_leaves(v, (*path, k))] + _row_leaves(rows)
-        return [leaf for k, v in value.items() for leaf in text_leaves(v, (*path, k))]
-    if isinstance(value, list):
-        return [leaf for i, v in enumerate(value) for leaf in text_leaves(v, (*path, i))]
-    if type(value) is str:
-        return [TextLeaf(value, path)]
-    return []
-
-
-def _row_leaves(rows: list[Any]) -> list[TextLeaf]:
-    out = []
-    for i, row in enumerate(rows):
-        if isinstance(row, dict) and isinstance(text := row.get("変更後の記載"), str):
-            date = row.get("変更日")
-            out.append(TextLeaf(text, ("変更箇所", i, "変更後の記載"), date if isinstance(date, dt.date) else None))
-    return out
-
-
-class RunEnv:
-    """Per-document evaluation state: the tree, the judging date, scope slots."""
-
-    __slots__ = ("_texts", "as_of", "indexes", "paths", "root", "values")
-
-    def __init__(self, root: dict[str, Any], as_of: dt.date):
-        self.root = root
-        self.as_of = as_of
-        self.values: list[Any] = [MISSING] * MAX_SLOTS
-        # INVARIANT: the place of the item in slot s is paths[s] + (indexes[s],) when
-        # indexes[s] >= 0, else paths[s] itself (None: no place). Built lazily: tuples are
-        # only made when a finding needs a location.
-        self.paths: list[DocPath | None] = [None] * MAX_SLOTS
-        self.indexes: list[int] = [-1] * MAX_SLOTS
-        self._texts: list[TextLeaf] | None = None
-
-    def place(self, slot: int) -> DocPath | None:
-        base, index = self.paths[slot], self.indexes[slot]
-        return base if base is None or index < 0 else (*base, index)
-
-    def texts(self) -> list[TextLeaf]:
-        """本文: computed once per document, on first use."""
-        if self._texts is None:
-            self._texts = text_leaves(self.root)
-        return self._texts
-
-
-Fn = Callable[[RunEnv], Any]
-TextFn = Callable[[str], bool]
-Matchers = dict[str, TextFn]
+from piarules.walk import walk
 
 
 @dataclass
@@ -110,20 +41,6 @@ class CompiledRule:
     """The `when` reads no `for each` variable (nor a per-item date): test it once, before the loops."""
 
 
-# ---------------------------------------------------------------- paths
-
-
-def _follow(value: Any, fields: tuple[str | int, ...]) -> Any:
-    for part in fields:
-        if isinstance(part, int):
-            value = value[part] if isinstance(value, list) and -len(value) <= part < len(value) else MISSING
-        else:
-            value = value.get(part, MISSING) if isinstance(value, dict) else MISSING
-        if value is None:
-            return MISSING
-    return value
-
-
 def compile_ref(ref: ast.Ref) -> Fn:
     fields = ref.fields
     if ref.base == "as_of":
@@ -133,19 +50,15 @@ def compile_ref(ref: ast.Ref) -> Fn:
     if ref.base == "root":
         if len(fields) == 1:
             key = fields[0]
-            return lambda env: _nz(env.root.get(key, MISSING))  # type: ignore[arg-type]
-        return lambda env: _follow(env.root, fields)
+            return lambda env: nz(env.root.get(key, MISSING))  # type: ignore[arg-type]
+        return lambda env: follow(env.root, fields)
     slot = ref.slot
     if not fields:
         return lambda env: env.values[slot]
     if len(fields) == 1 and isinstance(fields[0], str):
         key = fields[0]
-        return lambda env: _nz(v.get(key, MISSING)) if isinstance(v := env.values[slot], dict) else MISSING
-    return lambda env: _follow(env.values[slot], fields)
-
-
-def _nz(value: Any) -> Any:
-    return MISSING if value is None else value
+        return lambda env: nz(v.get(key, MISSING)) if isinstance(v := env.values[slot], dict) else MISSING
+    return lambda env: follow(env.values[slot], fields)
 
 
 def locate_ref(ref: ast.Ref | None) -> Callable[[RunEnv], DocPath | None]:
@@ -298,7 +211,8 @@ def compile_arith(node: ast.Arith, m: Matchers) -> Fn:
 def compile_quantifier(node: ast.Quantifier, m: Matchers) -> Fn:
     collection = compile_expr(node.collection, m)
     body = compile_expr(node.body, m)
-    slot = int(node.var.rsplit("#", 1)[1])
+    slot = node.slot
+    assert slot is not None  # INVARIANT: the checker assigns every quantifier a slot
 
     def items(env: RunEnv) -> list[Any]:
         value = collection(env)
@@ -388,7 +302,7 @@ def compile_expr(node: ast.Expr, m: Matchers) -> Fn:
             return compile_quantifier(node, m)
         case ast.Member(base=base, fields=fields):
             fn = compile_expr(base, m)
-            return lambda env: _follow(fn(env), fields)
+            return lambda env: follow(fn(env), fields)
         case ast.Path():
             raise AssertionError("unresolved Path reached the compiler; the checker must resolve it")
         case _:
@@ -491,17 +405,11 @@ def compile_rule(rule: CheckedRule, matcher_defs: dict[str, ast.MatcherDef],
     )
 
 
-def _reads_scope(node: Any, scopes: int, dated: bool) -> bool:
+def _reads_scope(node: ast.Expr, scopes: int, dated: bool) -> bool:
     """Whether an expression reads a `for each` variable (slot < scopes) or, for a dated
     rule, the judging date (which then changes per item)."""
-    if isinstance(node, ast.Ref):
-        return (node.base == "var" and node.slot < scopes) or (dated and node.base == "as_of")
-    for name in getattr(node, "__slots__", ()):
-        value = getattr(node, name)
-        for child in value if isinstance(value, tuple) else (value,):
-            if hasattr(child, "__slots__") and _reads_scope(child, scopes, dated):
-                return True
-    return False
+    return any(isinstance(n, ast.Ref) and ((n.base == "var" and n.slot < scopes) or (dated and n.base == "as_of"))
+               for n in walk(node))
 
 
 def _require_parts(rule: CheckedRule, m: Matchers) -> list[tuple[Fn, Callable[[RunEnv], DocPath | None]]] | None:

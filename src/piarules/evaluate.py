@@ -11,10 +11,11 @@ import datetime as dt
 from collections.abc import Callable
 from typing import Any
 
-from piarules.compile import CompiledRule, RunEnv, TextLeaf
+from piarules.compile import CompiledRule
 from piarules.document import Document
 from piarules.document.source_map import DocPath
 from piarules.findings import Finding
+from piarules.runtime import RunEnv, TextLeaf
 from piarules.values import is_empty
 
 Out = list[Finding]

@@ -13,13 +13,15 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from piarules import ast, pretty
-from piarules.compile import CompiledRule, Matchers, RunEnv, compile_expr, compile_matchers, locate_ref
+from piarules.compile import CompiledRule, compile_expr, compile_matchers, locate_ref
 from piarules.document import Document
 from piarules.document.source_map import DocPath, format_path
 from piarules.evaluate import build_runner
 from piarules.findings import Finding
+from piarules.runtime import Matchers, RunEnv
 from piarules.span import Span
 from piarules.values import display
+from piarules.walk import children
 
 
 @dataclass
@@ -45,34 +47,11 @@ class Binding:
     fired: bool
 
 
-def _children(node: ast.Expr) -> list[ast.Expr]:
-    match node:
-        case ast.Not(operand=o):
-            return [o]
-        case ast.BoolOp(operands=ops):
-            return list(ops)
-        case ast.Compare(left=a, right=b) | ast.Arith(left=a, right=b):
-            return [a, b]
-        case ast.Membership(item=a, container=b):
-            return [a, b]
-        case ast.TextTest(subject=a, needle=b):
-            return [a, b]
-        case ast.RegexTest(subject=a) | ast.MatcherTest(subject=a) | ast.Presence(subject=a):
-            return [a]
-        case ast.Call(args=args):
-            return list(args)
-        case ast.Member(base=b):
-            return [b]
-        case ast.Quantifier(collection=c):
-            return [c]
-    return []
-
-
 def trace(node: ast.Expr, env: RunEnv, matchers: Matchers) -> Trace:
     """Evaluate `node` and each sub-expression (literals are not repeated as children)."""
     value = compile_expr(node, matchers)(env)
     place = locate_ref(node)(env) if isinstance(node, ast.Ref) else None
-    kids = [trace(c, env, matchers) for c in _children(node)
+    kids = [trace(c, env, matchers) for c in children(node)
             if not isinstance(c, ast.Literal | ast.Duration)
             and not (isinstance(c, ast.ListExpr) and all(isinstance(i, ast.Literal) for i in c.items))]
     span = node.span if node.span.line else None

@@ -1,112 +1,32 @@
 """`piarules fmt`: canonical formatting of policy files, safe by construction.
 
-Comments are kept: a comment on its own line stays above the declaration or statement that
-follows it; a comment after code stays at the end of that line (a comment inside a
-multi-line expression moves above its statement). Rule statements come in a fixed order.
-Every run re-parses its output and refuses to write unless the AST is unchanged, and the
-output is a fixed point (fmt(fmt(x)) == fmt(x)).
+The file is printed from its AST: declarations and statements in the order written, each
+comment where the parser attached it (syntax/comments.py) — before its declaration or statement,
+at the end of the line it stood on, or inside a multi-line statement after the node it followed.
+Every run re-parses its output and refuses to write unless the AST *and its comments* are
+unchanged and the output is a fixed point (fmt(fmt(x)) == fmt(x)).
 """
 
 from __future__ import annotations
 
+import re
+from collections import defaultdict
 from dataclasses import dataclass, field
 
 from piarules import ast, pretty
 from piarules.diagnostics import Diagnostic
-from piarules.span import Span
 from piarules.syntax import parse_policy
+from piarules.walk import walk
 
 WIDTH = 100
 INDENT = "  "
 CONTINUATION = "      "
 
-
-@dataclass
-class Comments:
-    """Comments of a file by line: whole-line ones and the ones after code."""
-
-    own_line: dict[int, str] = field(default_factory=dict)
-    trailing: dict[int, str] = field(default_factory=dict)
-
-    def leading(self, start: int, end: int) -> list[str]:
-        """Whole-line comments with start <= line < end, taken (each is printed once)."""
-        found = [self.own_line.pop(n) for n in sorted(self.own_line) if start <= n < end]
-        return found
-
-    def after(self, line: int) -> str:
-        text = self.trailing.pop(line, "")
-        return f"  {text}" if text else ""
-
-
-def scan_comments(text: str) -> Comments:
-    """Find `#` comments outside strings (strings never span lines, so a line scan is exact)."""
-    comments = Comments()
-    for number, line in enumerate(text.splitlines(), start=1):
-        quote, i = "", 0
-        while i < len(line):
-            ch = line[i]
-            if quote == '"':
-                if ch == "\\":
-                    i += 1
-                elif ch == '"':
-                    quote = ""
-            elif quote == "「":
-                if ch == "」":
-                    quote = ""
-            elif ch in ('"', "「"):
-                quote = ch
-            elif ch == "#":
-                (comments.trailing if line[:i].strip() else comments.own_line)[number] = line[i:].rstrip()
-                break
-            i += 1
-    return comments
-
-
-# ---------------------------------------------------------------- statements of a rule
-
-_KEYWORD_KINDS = {"severity": "severity", "applies": "applies", "for": "for", "as": "as_of", "effective": "effective",
-                  "when": "when", "require": "require", "message": "message", "hint": "hint",
-                  "reference": "reference", "description": "description", "at": "at"}
-
-
-def statement_lines(lines: list[str], start: int, end: int) -> dict[str, list[int]]:
-    """Original line of each statement kind inside a block (a `requires` line starts with an expression)."""
-    found: dict[str, list[int]] = {}
-    depth = 0
-    for number in range(start + 1, end):
-        code = lines[number - 1].split("#", 1)[0].strip()
-        if not code:
-            continue
-        if depth == 0:
-            word = code.split()[0]
-            kind = _KEYWORD_KINDS.get(word, "requires" if "requires" in code.split() else None)
-            if kind:
-                found.setdefault(kind, []).append(number)
-        depth = max(depth + code.count("(") + code.count("[") - code.count(")") - code.count("]"), 0)
-        if depth == 0 and code.split()[-1] in ("and", "or", "==", "!=", "<", "<=", ">", ">=", "+", "-", ",", "="):
-            depth = 0  # a continued line: the next line belongs to this statement
-            found.setdefault("_continued", []).append(number + 1)
-    return found
-
-
-def _strings(values: tuple[str, ...]) -> str:
-    return ", ".join(pretty.string(v) for v in values)
-
-
-def _period(period: ast.Period) -> str:
-    text = "effective"
-    if period.start is not None:
-        text += " from " + pretty.expr(period.start)
-    if period.end is not None:
-        text += " until " + pretty.expr(period.end)
-    return text
-
-
-_MARKS = "".join(chr(n) for n in range(1, 9))
+_NOTE = re.compile(pretty.NOTE + r"(\d+)" + pretty.NOTE_END)
 
 
 def _flat(text: str) -> str:
-    return text.translate({ord(m): None for m in _MARKS})
+    return _NOTE.sub("", text).translate({ord(m): None for m in pretty.MARKS})
 
 
 def _width(text: str) -> int:
@@ -119,11 +39,12 @@ def fill(head: str, text: str, rest: str) -> list[str]:
     """Lay out `head + text` within WIDTH display columns.
 
     Break at the outermost break marks first (greedily), and go one bracket level deeper only
-    for a line that is still too long. Continuation lines start with `rest`.
+    for a line that is still too long. Continuation lines start with `rest`. (SOFT marks are
+    never used for width.)
     """
     if _width(head + text) <= WIDTH:
         return [_flat(head + text).rstrip()]
-    levels = sorted({ch for ch in text if ch in _MARKS})
+    levels = sorted({ch for ch in text if ch in pretty.MARKS and ch != pretty.SOFT})
     if not levels:
         return [_flat(head + text).rstrip()]
     pieces = text.split(levels[0])
@@ -144,87 +65,238 @@ def fill(head: str, text: str, rest: str) -> list[str]:
     return out
 
 
-def _condition(keyword: str, node: ast.Expr, indent: str) -> list[str]:
-    """`keyword expr`, filled to WIDTH (continuation lines indented by CONTINUATION)."""
-    return fill(indent + keyword, pretty.expr(node, pretty.BREAK), indent + CONTINUATION)
+# ---------------------------------------------------------------- comments inside a statement
 
 
-def rule_statements(rule: ast.Rule) -> list[tuple[str, list[str]]]:
-    """(kind, lines) of every statement, in the canonical order."""
-    i = INDENT
-    out: list[tuple[str, list[str]]] = []
-    if rule.severity is not None:
-        out.append(("severity", [f"{i}severity {rule.severity.value}"]))
-    if rule.kinds:
-        out.append(("applies", [f"{i}applies to {', '.join(rule.kinds)}"]))
-    for scope in rule.scopes:
-        out.append(("for", [f"{i}for each {scope.var} in {pretty.expr(scope.collection)}"]))
-    if rule.as_of is not None:
-        out.append(("as_of", [f"{i}as of {pretty.expr(rule.as_of)}"]))
-    if rule.period is not None:
-        out.append(("effective", [f"{i}{_period(rule.period)}"]))
-    if rule.when is not None:
-        out.append(("when", _condition("when ", rule.when, i)))
-    if rule.require is not None:
-        out.append(("require", _condition("require ", rule.require, i)))
-    if rule.requires is not None:
-        r = rule.requires
-        tail = f" with {' and '.join(m.name for m in r.matchers)}" if r.matchers else ""
-        out.append(("requires", [f"{i}{pretty.wrap(r.condition, pretty.SUM)} requires {pretty.expr(r.target)}{tail}"]))
-    if rule.at is not None:
-        out.append(("at", [f"{i}at {pretty.expr(rule.at)}"]))
-    for kind, value in (("message", rule.message), ("hint", rule.hint), ("description", rule.description)):
-        if value is not None:
-            out.append((kind, [f"{i}{kind} {pretty.string(value)}"]))
-    if rule.references:
-        out.append(("reference", [f"{i}reference {_strings(rule.references)}"]))
+def forced_chunks(text: str, comments: list[str]) -> list[tuple[str, list[str]]]:
+    """Split `text` where comments must end a line: (chunk, comments after it).
+
+    A note marker right after a node carries its comment to the next legal break (a BREAK or
+    SOFT mark); comments with no break after them end the statement. Comments that stood before
+    every node (none is anchored) start from the first break; in a statement without nodes the
+    last comment ends the statement.
+    """
+    anchored = {int(m[1]) for m in _NOTE.finditer(text)}
+    pending = [c for i, c in enumerate(comments) if i not in anchored]
+    last: list[str] = []
+    if not anchored and pending:
+        last = [pending.pop()]
+    chunks: list[tuple[str, list[str]]] = []
+    current = ""
+    pos = 0
+    while pos < len(text):
+        m = _NOTE.match(text, pos)
+        if m:
+            pending.append(comments[int(m[1])])
+            pos = m.end()
+            continue
+        ch = text[pos]
+        current += ch
+        pos += 1
+        if ch in pretty.MARKS and pending:
+            chunks.append((current, pending))
+            current, pending = "", []
+    chunks.append((current, pending + last))
+    return _spread_end(chunks)
+
+
+def _spread_end(chunks: list[tuple[str, list[str]]]) -> list[tuple[str, list[str]]]:
+    """Only one comment can follow a statement's last line: earlier ones move to the break
+    before it (printed as lines of their own there, still inside the statement)."""
+    text, notes = chunks[-1]
+    if len(notes) <= 1:
+        return chunks
+    extra, final = notes[:-1], notes[-1:]
+    if len(chunks) > 1:
+        previous, before = chunks[-2]
+        return [*chunks[:-2], (previous, before + extra), (text, final)]
+    cut = max((i for i, ch in enumerate(text) if ch in pretty.MARKS), default=-1)
+    if cut < 0:
+        return chunks  # nowhere to put them: check_sound will refuse the result
+    return [(text[: cut + 1], extra), (text[cut + 1 :], final)]
+
+
+def render_statement(head: str, text: str, rest: str, comments: list[str]) -> list[str]:
+    """`head + text` filled to WIDTH, each comment after the line it belongs to (the first at
+    the line's end, more as lines of their own inside the statement)."""
+    out: list[str] = []
+    for index, (chunk, notes) in enumerate(forced_chunks(text, comments)):
+        lines = fill(head if index == 0 else rest, chunk if index == 0 else chunk.lstrip(), rest)
+        if notes:
+            lines[-1] += "  " + notes[0]
+            lines += [f"{rest}{note}" for note in notes[1:]]
+        out += lines
     return out
 
 
-# ---------------------------------------------------------------- files
+def _anchors(nodes: list[object], comments: list[ast.Comment]) -> dict[int, list[int]]:
+    """For each comment, the node it followed in the source: the one that ended last before it
+    (the outermost of those ending at the same place). Unanchored comments are left out."""
+    ends = sorted(((n.span.end_line, n.span.end_col, -i, n) for i, n in enumerate(nodes)  # type: ignore[attr-defined]
+                   if getattr(n, "span", None) is not None and n.span.line),  # type: ignore[attr-defined]
+                  key=lambda t: (t[0], t[1], t[2]))
+    notes: dict[int, list[int]] = defaultdict(list)
+    for index, comment in enumerate(comments):
+        before = [t for t in ends if (t[0], t[1]) <= (comment.span.line, comment.span.col)]
+        if before:
+            last = max(before, key=lambda t: (t[0], t[1], -t[2]))
+            notes[id(last[3])].append(index)
+    return dict(notes)
 
 
-def _end_line(lines: list[str], start: int) -> int:
-    """The line of the `}` closing a block opened on `start` (braces never appear in code otherwise)."""
-    depth = 0
-    for number in range(start, len(lines) + 1):
-        code = _code(lines[number - 1])
-        depth += code.count("{") - code.count("}")
-        if depth <= 0 and "}" in code:
-            return number
-    return len(lines)
-
-
-def _code(line: str) -> str:
-    comments = scan_comments(line)
-    return line[: line.index(comments.trailing[1])] if 1 in comments.trailing else ("" if comments.own_line else line)
-
-
-def _block(header: str, body: list[tuple[str, list[str]]], lines: list[str], start: int, comments: Comments) -> list[str]:
-    """A `{ … }` block; each statement keeps the comments that stood right above it in the source."""
-    end = _end_line(lines, start)
-    where = statement_lines(lines, start, end)
-    source_order = sorted(n for kind, numbers in where.items() if kind != "_continued" for n in numbers)
-    out = [header + comments.after(start)]
-    seen: dict[str, int] = {}
-    for kind, text in body:
-        index = seen.get(kind, 0)
-        seen[kind] = index + 1
-        numbers = where.get(kind, [])
-        line = numbers[index] if index < len(numbers) else None
-        if line is not None:
-            before = max((n for n in source_order if n < line), default=start)
-            out += [INDENT + c for c in comments.leading(before + 1, line)]
-            text = [text[0] + comments.after(line), *text[1:]]
-        out += text
-    out += [INDENT + c for c in comments.leading(start + 1, end)]  # comments left inside the block
-    out.append("}" + comments.after(end))
+def _matcher_nodes(node: ast.Matcher) -> list[object]:
+    out: list[object] = [node]
+    if isinstance(node, ast.MatchBool):
+        for operand in node.operands:
+            out += _matcher_nodes(operand)
     return out
 
 
-def _item_start(item: object) -> int:
-    span: Span = getattr(item, "span")  # noqa: B009 - every declaration has one
-    return span.line
+# ---------------------------------------------------------------- statements
+
+
+def _strings(values: tuple[str, ...]) -> str:
+    return f",{pretty.BREAK} ".join(pretty.string(v) for v in values)
+
+
+@dataclass
+class _Out:
+    """Comments of the file grouped by (owner, place), taken as they are printed."""
+
+    by_place: dict[tuple[tuple[int, ...], ast.CommentPlace], list[ast.Comment]] = field(default_factory=dict)
+
+    def take(self, owner: tuple[int, ...], place: ast.CommentPlace) -> list[ast.Comment]:
+        return self.by_place.pop((owner, place), [])
+
+
+def _expression_statement(head: str, node: ast.Expr | None, tail: str, indent: str,
+                          comments: list[ast.Comment], matcher: ast.Matcher | None = None) -> list[str]:
+    """A statement made of a head and an expression (or a matcher); a head ending in `=` may
+    break after it (the `=` of const / term / matcher continues the line)."""
+    nodes: list[object] = list(walk(node)) if node is not None else []
+    if matcher is not None:
+        nodes += _matcher_nodes(matcher)
+    printer = pretty.Printer(_anchors(nodes, comments))
+    body = printer.expr(node, pretty.BREAK) if node is not None else ""
+    if matcher is not None:
+        body += printer.matcher(matcher)
+    if head.endswith("= "):
+        head, body = head[:-1], f"{pretty.SOFT} {body}"
+    return render_statement(indent + head, body + tail, indent + CONTINUATION, [c.text for c in comments])
+
+
+def statement_lines(stmt: ast.Statement, comments: list[ast.Comment], indent: str = INDENT) -> list[str]:
+    """The lines of one rule or policy statement, with its WITHIN comments."""
+    plain = lambda text: render_statement(indent + text, "", indent + CONTINUATION, [c.text for c in comments])  # noqa: E731
+    match stmt:
+        case ast.SeverityStmt(severity=severity):
+            return plain(f"severity {severity.value if severity else '?'}")
+        case ast.AppliesStmt(kinds=kinds):
+            return render_statement(indent + "applies to ", f",{pretty.BREAK} ".join(kinds), indent + CONTINUATION,
+                                    [c.text for c in comments])
+        case ast.Scope(var=var, collection=collection):
+            return _expression_statement(f"for each {var} in ", collection, "", indent, comments)
+        case ast.AsOfStmt(date=date):
+            return _expression_statement("as of ", date, "", indent, comments)
+        case ast.Period():
+            return plain(_period(stmt))
+        case ast.WhenStmt(condition=condition):
+            return _expression_statement("when ", condition, "", indent, comments)
+        case ast.RequireStmt(condition=condition):
+            return _expression_statement("require ", condition, "", indent, comments)
+        case ast.Requires():
+            return _requires(stmt, indent, comments)
+        case ast.MessageStmt(text=text):
+            return plain(f"message {pretty.string(text)}")
+        case ast.HintStmt(text=text):
+            return plain(f"hint {pretty.string(text)}")
+        case ast.DescriptionStmt(text=text):
+            return plain(f"description {pretty.string(text)}")
+        case ast.ReferenceStmt(references=references):
+            return render_statement(indent + "reference ", _strings(references), indent + CONTINUATION,
+                                    [c.text for c in comments])
+        case ast.AtStmt(target=target):
+            return plain(f"at {pretty.expr(target)}")
+    raise TypeError(f"unknown statement {stmt!r}")
+
+
+def _requires(stmt: ast.Requires, indent: str, comments: list[ast.Comment]) -> list[str]:
+    nodes: list[object] = [*walk(stmt.condition), stmt.target, *stmt.matchers]
+    printer = pretty.Printer(_anchors(nodes, comments))
+    names = [printer.matcher(m) for m in stmt.matchers]
+    tail = (f" with{pretty.SOFT} " + f" and{pretty.BREAK} ".join(names)) if names else ""
+    body = f"{printer.wrap(stmt.condition, pretty.SUM, pretty.BREAK)} requires {printer.expr(stmt.target)}{tail}"
+    return render_statement(indent, body, indent + CONTINUATION, [c.text for c in comments])
+
+
+def _period(period: ast.Period) -> str:
+    text = "effective"
+    if period.start is not None:
+        text += " from " + pretty.expr(period.start)
+    if period.end is not None:
+        text += " until " + pretty.expr(period.end)
+    return text
+
+
+# ---------------------------------------------------------------- declarations and files
+
+
+def _block(head: str, index: int, body: tuple[ast.Statement, ...] | tuple[ast.HeaderStatement, ...],
+           out: _Out) -> list[str]:
+    lines = render_statement(head, "", CONTINUATION, [c.text for c in out.take((index,), ast.CommentPlace.WITHIN)])
+    for j, stmt in enumerate(body):
+        lines += [INDENT + c.text for c in out.take((index, j), ast.CommentPlace.BEFORE)]
+        lines += statement_lines(stmt, out.take((index, j), ast.CommentPlace.WITHIN))
+    lines += [INDENT + c.text for c in out.take((index,), ast.CommentPlace.END)]
+    close = out.take((index,), ast.CommentPlace.CLOSE)
+    lines.append("}" + "".join(f"  {c.text}" for c in close[:1]))
+    lines += [INDENT + c.text for c in close[1:]]  # never from a parse: one comment per line
+    return lines
+
+
+def declaration_lines(item: ast.Declaration, index: int, out: _Out) -> list[str]:
+    if isinstance(item, ast.PolicyHeader | ast.Rule):
+        keyword = "policy" if isinstance(item, ast.PolicyHeader) else "rule"
+        return _block(f"{keyword} {item.id} {pretty.string(item.title)} {{", index, item.body, out)
+    within = out.take((index,), ast.CommentPlace.WITHIN)
+    match item:
+        case ast.Const():
+            return _expression_statement(f"const {item.name} = ", item.value, "", "", within)
+        case ast.Term():
+            return _expression_statement(f"term {item.name} = ", item.body, "", "", within)
+        case ast.MatcherDef():
+            desc = f" {pretty.string(item.description)}" if item.description else ""
+            return _expression_statement(f"matcher {item.name}{desc} = ", None, "", "", within, item.body)
+    raise TypeError(f"unknown declaration {item!r}")
+
+
+def _had_blank(lines: list[str], previous: ast.Declaration | None, item: ast.Declaration) -> bool:
+    if previous is None:
+        return False
+    end = previous.span.end_line if not isinstance(previous, ast.Rule | ast.PolicyHeader) else previous.span.line
+    return any(not lines[n - 1].strip() for n in range(end + 1, item.span.line) if 0 < n <= len(lines))
+
+
+def render_policy(policy: ast.PolicyFile, source_lines: list[str]) -> str:
+    """The canonical text of a parsed policy file (source lines only tell where blank lines were)."""
+    grouped: dict[tuple[tuple[int, ...], ast.CommentPlace], list[ast.Comment]] = defaultdict(list)
+    for comment in policy.comments:
+        grouped[(comment.owner, comment.place)].append(comment)
+    out = _Out(dict(grouped))
+    lines: list[str] = []
+    previous: ast.Declaration | None = None
+    for index, item in enumerate(policy.items):
+        blocks = (ast.Rule, ast.PolicyHeader)
+        if lines and (isinstance(item, blocks) or isinstance(previous, blocks) or _had_blank(source_lines, previous, item)):
+            lines.append("")
+        lines += [c.text for c in out.take((index,), ast.CommentPlace.BEFORE)]
+        lines += declaration_lines(item, index, out)
+        previous = item
+    tail = [c.text for c in out.take((), ast.CommentPlace.END)]
+    if tail:
+        lines += ["", *tail] if lines else tail
+    assert not out.by_place, f"comments not printed: {out.by_place}"  # INVARIANT: every place is visited
+    return "\n".join(lines) + "\n"
 
 
 def format_policy(text: str, path: str) -> tuple[str | None, list[Diagnostic]]:
@@ -232,94 +304,23 @@ def format_policy(text: str, path: str) -> tuple[str | None, list[Diagnostic]]:
     policy, diagnostics = parse_policy(text, path)
     if policy is None or any(d.severity == "error" for d in diagnostics):
         return None, diagnostics
-    lines = text.splitlines()
-    comments = scan_comments(text)
-    items: list[object] = [*policy.consts, *policy.terms, *policy.matchers, *policy.rules]
-    if policy.header is not None:
-        items.append(policy.header)
-    items.sort(key=_item_start)
-    out: list[str] = []
-    previous_end = 0
-    previous_was_block = False
-    for item in items:
-        start = _item_start(item)
-        leading = comments.leading(previous_end + 1, start)
-        blank = bool(out) and (isinstance(item, ast.Rule | ast.PolicyHeader) or previous_was_block
-                               or _had_blank(lines, previous_end, start))
-        if blank:
-            out.append("")
-        out += leading
-        rendered, end = _item(item, lines, start, comments)
-        out += rendered
-        previous_end = end
-        previous_was_block = isinstance(item, ast.Rule | ast.PolicyHeader)
-    tail = comments.leading(previous_end + 1, len(lines) + 1)
-    if tail:
-        out += ["", *tail] if out else tail
-    return "\n".join(out) + "\n", []
-
-
-def _had_blank(lines: list[str], previous_end: int, start: int) -> bool:
-    return any(not lines[n - 1].strip() for n in range(previous_end + 1, start))
-
-
-def _item(item: object, lines: list[str], start: int, comments: Comments) -> tuple[list[str], int]:
-    match item:
-        case ast.PolicyHeader():
-            body: list[tuple[str, list[str]]] = []
-            if item.references:
-                body.append(("reference", [f"{INDENT}reference {_strings(item.references)}"]))
-            if item.period is not None:
-                body.append(("effective", [f"{INDENT}{_period(item.period)}"]))
-            if item.kinds:
-                body.append(("applies", [f"{INDENT}applies to {', '.join(item.kinds)}"]))
-            if item.description is not None:
-                body.append(("description", [f"{INDENT}description {pretty.string(item.description)}"]))
-            head = f"policy {item.id} {pretty.string(item.title)} {{"
-            return _block(head, body, lines, start, comments), _end_line(lines, start)
-        case ast.Rule():
-            head = f"rule {item.id} {pretty.string(item.title)} {{"
-            return _block(head, rule_statements(item), lines, start, comments), _end_line(lines, start)
-        case ast.Const():
-            rendered = _condition(f"const {item.name} = ", item.value, "")
-        case ast.Term():
-            rendered = _condition(f"term {item.name} = ", item.body, "")
-        case ast.MatcherDef():
-            desc = f" {pretty.string(item.description)}" if item.description else ""
-            rendered = fill(f"matcher {item.name}{desc} = ", pretty.matcher(item.body), CONTINUATION)
-        case _:
-            raise TypeError(f"unknown declaration {item!r}")
-    end = _statement_end(lines, start)
-    rendered[0] += comments.after(start)
-    for number in range(start + 1, end + 1):  # comments on continuation lines move above nothing: keep after
-        extra = comments.after(number)
-        if extra:
-            rendered[-1] += extra
-    return rendered, end
-
-
-def _statement_end(lines: list[str], start: int) -> int:
-    """Last line of a one-statement declaration (it continues after and/or/, or inside brackets)."""
-    depth, number = 0, start
-    while number <= len(lines):
-        code = _code(lines[number - 1]).strip()
-        depth = max(depth + code.count("(") + code.count("[") - code.count(")") - code.count("]"), 0)
-        words = code.split()
-        continues = bool(words) and words[-1] in ("and", "or", "==", "!=", "<", "<=", ">", ">=", "+", "-", ",", "=")
-        if depth == 0 and not continues and code:
-            return number
-        number += 1
-    return len(lines)
+    return render_policy(policy, text.splitlines()), []
 
 
 def check_sound(original: str, formatted: str, path: str) -> str | None:
-    """Why the formatted text is unsafe (AST changed, or not a fixed point), or None."""
+    """Why the formatted text is unsafe, or None.
+
+    Unsafe: it does not parse, its declarations, statements or comments (text, owner and
+    place) differ from the original's, or formatting it again changes it.
+    """
     before, _ = parse_policy(original, path)
     after, problems = parse_policy(formatted, path)
-    if after is None or problems:
+    if after is None or any(d.severity == "error" for d in problems):
         return "整形結果を構文解析できません"
-    if before != after:
+    if before is None or before.items != after.items:
         return "整形でポリシーの意味 (AST) が変わります"
+    if before.comments != after.comments:
+        return "整形でコメントの位置が変わります"
     again, _ = format_policy(formatted, path)
     if again != formatted:
         return "整形が一度で安定しません"

@@ -57,6 +57,13 @@ BREAK = "\x01"
 Inside each further pair of ( ) or [ ] the mark is the next character (\x02, \x03 …), so
 `fmt` can break the outermost level first."""
 _MAX_LEVEL = 8
+SOFT = "\x0e"
+"""A place where a line may legally break (after a comparison or + / -) that `fmt` uses only to
+keep a comment where it stood, never for width."""
+NOTE = "\x0b"
+NOTE_END = "\x0c"
+"""A note (a comment to keep after a node) is NOTE + index + NOTE_END."""
+MARKS = "".join(chr(n) for n in range(1, _MAX_LEVEL + 1)) + SOFT
 
 
 def deeper(b: str) -> str:
@@ -81,75 +88,108 @@ def strength(node: ast.Expr) -> int:
     return ATOM
 
 
+class Printer:
+    """Prints expressions and matchers; with `notes` (id(node) → comment indexes) it leaves a
+    marker after each annotated node, so `fmt` can put the comment back where it stood."""
+
+    def __init__(self, notes: dict[int, list[int]] | None = None):
+        self.notes = notes or {}
+
+    def _note(self, node: object, text: str, inside: bool) -> str:
+        found = self.notes.get(id(node))
+        if not found:
+            return text
+        return text + "".join(f"{NOTE}{i}{NOTE_END}" for i in found)
+
+    def wrap(self, node: ast.Expr, minimum: int, b: str = "", inside: bool = False) -> str:
+        if strength(node) < minimum:
+            return f"({self.expr(node, deeper(b), True)})"
+        return self.expr(node, b, inside)
+
+    def expr(self, node: ast.Expr, b: str = "", inside: bool = False) -> str:
+        """Policy text of an expression; `b` (BREAK) marks where a line may be broken."""
+        return self._note(node, self._expr(node, b, inside), inside)
+
+    def _expr(self, node: ast.Expr, b: str, inside: bool) -> str:
+        soft = SOFT if b else ""
+        w = self.wrap
+        match node:
+            case ast.Path(parts=parts):
+                return path(parts)
+            case ast.Ref(label=label):
+                return label
+            case ast.Literal(value=value):
+                return literal(value)
+            case ast.Duration(amount=amount, unit=unit):
+                return f"{amount} {_UNITS[unit]}{'' if amount == 1 else 's'}"
+            case ast.ListExpr(items=items):
+                inner = deeper(b)
+                return "[" + f",{inner} ".join(self.expr(i, inner, True) for i in items) + "]"
+            case ast.Not(operand=operand):
+                # Parentheses for clarity: `not (a matches b)`, never `not a matches b`.
+                return "not " + w(operand, ATOM, b, inside)
+            case ast.BoolOp(op=op, operands=operands):
+                # and-groups inside or (and or-groups inside and) keep their parentheses, for readers.
+                return f" {op}{b} ".join(w(o, NOT, b, inside) for o in operands)
+            case ast.Compare(op=op, left=left, right=right):
+                return f"{w(left, SUM, b, inside)} {op.value}{soft} {w(right, SUM, b, inside)}"
+            case ast.Membership(item=item, container=container, negated=negated):
+                return f"{w(item, SUM, b, inside)} {'not in' if negated else 'in'} {w(container, SUM, b, inside)}"
+            case ast.TextTest(op=op, subject=subject, needle=needle):
+                return f"{w(subject, SUM, b, inside)} {op.value} {w(needle, SUM, b, inside)}"
+            case ast.RegexTest(subject=subject, pattern=pattern):
+                return f"{w(subject, SUM, b, inside)} matches {_regex(pattern)}"
+            case ast.MatcherTest(subject=subject, matcher=name):
+                return f"{w(subject, SUM, b, inside)} matches {name}"
+            case ast.Presence(op=op, subject=subject):
+                return f"{w(subject, SUM, b, inside)} {op.value}"
+            case ast.Arith(op=op, left=left, right=right):
+                return f"{w(left, SUM, b, inside)} {op}{soft} {w(right, ATOM, b, inside)}"
+            case ast.Call(func=func, args=args):
+                inner = deeper(b)
+                return f"{func}(" + f",{inner} ".join(self.expr(a, inner, True) for a in args) + ")"
+            case ast.Member(base=base, fields=fields):
+                return self.expr(base, b, inside) + "".join(f".{f}" for f in fields)
+            case ast.Quantifier(kind=kind, var=name, collection=collection, body=body):
+                word = "where" if kind == "count" else "satisfies"
+                head = "count" if kind == "count" else kind
+                return f"{head} {name} in {w(collection, SUM, b, inside)} {word}{b} {self.expr(body, b, inside)}"
+            case _:
+                assert_never(node)
+
+    def matcher(self, node: ast.Matcher, minimum: int = OR, b: str = BREAK, inside: bool = False) -> str:
+        return self._note(node, self._matcher(node, minimum, b, inside), inside)
+
+    def _matcher(self, node: ast.Matcher, minimum: int, b: str, inside: bool) -> str:
+        match node:
+            case ast.MatchText(op=op, needles=needles):
+                if op is ast.TextOp.CONTAINS and len(needles) == 1:
+                    return f"contains {string(needles[0])}"
+                return f"{op.value} [" + f",{deeper(b)} ".join(string(n) for n in needles) + "]"
+            case ast.MatchRegex(pattern=pattern):
+                return f"matches {_regex(pattern)}"
+            case ast.MatchRef(name=name):
+                return name
+            case ast.MatchBool(op="not", operands=(operand,)):
+                return "not " + self.matcher(operand, NOT, b, inside)
+            case ast.MatchBool(op=op, operands=operands):
+                level = OR if op == "or" else AND
+                if level < minimum:
+                    inner = deeper(b)
+                    return "(" + f" {op}{inner} ".join(self.matcher(o, level + 1, inner, True) for o in operands) + ")"
+                return f" {op}{b} ".join(self.matcher(o, level + 1, b, inside) for o in operands)
+            case _:
+                raise TypeError(f"not a matcher: {node!r}")
+
+
 def wrap(node: ast.Expr, minimum: int, b: str = "") -> str:
-    if strength(node) < minimum:
-        return f"({expr(node, deeper(b))})"
-    return expr(node, b)
+    return Printer().wrap(node, minimum, b)
 
 
 def expr(node: ast.Expr, b: str = "") -> str:
     """Policy text of an expression; `b` (BREAK) marks where a line may be broken."""
-    match node:
-        case ast.Path(parts=parts):
-            return path(parts)
-        case ast.Ref(label=label):
-            return label
-        case ast.Literal(value=value):
-            return literal(value)
-        case ast.Duration(amount=amount, unit=unit):
-            return f"{amount} {_UNITS[unit]}{'' if amount == 1 else 's'}"
-        case ast.ListExpr(items=items):
-            inner = deeper(b)
-            return "[" + f",{inner} ".join(expr(i, inner) for i in items) + "]"
-        case ast.Not(operand=operand):
-            # Parentheses for clarity: `not (a matches b)`, never `not a matches b`.
-            return "not " + wrap(operand, ATOM, b)
-        case ast.BoolOp(op=op, operands=operands):
-            # and-groups inside or (and or-groups inside and) keep their parentheses, for readers.
-            return f" {op}{b} ".join(wrap(o, NOT, b) for o in operands)
-        case ast.Compare(op=op, left=left, right=right):
-            return f"{wrap(left, SUM, b)} {op.value} {wrap(right, SUM, b)}"
-        case ast.Membership(item=item, container=container, negated=negated):
-            return f"{wrap(item, SUM, b)} {'not in' if negated else 'in'} {wrap(container, SUM, b)}"
-        case ast.TextTest(op=op, subject=subject, needle=needle):
-            return f"{wrap(subject, SUM, b)} {op.value} {wrap(needle, SUM, b)}"
-        case ast.RegexTest(subject=subject, pattern=pattern):
-            return f"{wrap(subject, SUM, b)} matches {_regex(pattern)}"
-        case ast.MatcherTest(subject=subject, matcher=name):
-            return f"{wrap(subject, SUM, b)} matches {name}"
-        case ast.Presence(op=op, subject=subject):
-            return f"{wrap(subject, SUM, b)} {op.value}"
-        case ast.Arith(op=op, left=left, right=right):
-            return f"{wrap(left, SUM, b)} {op} {wrap(right, ATOM, b)}"
-        case ast.Call(func=func, args=args):
-            inner = deeper(b)
-            return f"{func}(" + f",{inner} ".join(expr(a, inner) for a in args) + ")"
-        case ast.Member(base=base, fields=fields):
-            return expr(base, b) + "".join(f".{f}" for f in fields)
-        case ast.Quantifier(kind=kind, var=var, collection=collection, body=body):
-            name = var.split("#", 1)[0]
-            if kind == "count":
-                return f"count {name} in {wrap(collection, SUM, b)} where{b} {expr(body, b)}"
-            return f"{kind} {name} in {wrap(collection, SUM, b)} satisfies{b} {expr(body, b)}"
-        case _:
-            assert_never(node)
+    return Printer().expr(node, b)
 
 
 def matcher(node: ast.Matcher, minimum: int = OR) -> str:
-    match node:
-        case ast.MatchText(op=op, needles=needles):
-            if op is ast.TextOp.CONTAINS and len(needles) == 1:
-                return f"contains {string(needles[0])}"
-            return f"{op.value} [" + f",{deeper(BREAK)} ".join(string(n) for n in needles) + "]"
-        case ast.MatchRegex(pattern=pattern):
-            return f"matches {_regex(pattern)}"
-        case ast.MatchRef(name=name):
-            return name
-        case ast.MatchBool(op="not", operands=(operand,)):
-            return "not " + matcher(operand, NOT)
-        case ast.MatchBool(op=op, operands=operands):
-            level = OR if op == "or" else AND
-            text = f" {op}{BREAK} ".join(matcher(o, level + 1) for o in operands)
-            return f"({text})" if level < minimum else text
-        case _:
-            raise TypeError(f"not a matcher: {node!r}")
+    return Printer().matcher(node, minimum)

@@ -9,7 +9,6 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from typing import Any
 
 from piarules import ast
 from piarules.check.context import Diagnostics, Env, FileDecls
@@ -17,6 +16,7 @@ from piarules.check.elaborate import Elaborator, check_regex
 from piarules.diagnostics import Diagnostic, Severity, suggestion
 from piarules.schema import KINDS, document_type
 from piarules.type_system import DATE, ListType, ObjectType, TextType, UnknownType
+from piarules.walk import walk
 
 MISSING_PLACEHOLDER = "不足"
 
@@ -156,34 +156,25 @@ def _period(rule: ast.Rule, policy: ast.PolicyHeader | None, el: Elaborator) -> 
 
 
 def _template(rule: ast.Rule, el: Elaborator, allow_missing: bool) -> list[str | ast.Expr]:
-    """Check the message's placeholders; {不足} names the unmet matchers of a `requires`."""
+    """Check the message's placeholders (errors at their own place in the message);
+    {不足} names the unmet matchers of a `requires`. No message: the title."""
     parts: list[str | ast.Expr] = []
-    for part in rule.message_parts:
+    for part in rule.message_parts or (rule.title,):
         if isinstance(part, str):
             parts.append(part)
         elif allow_missing and part == ast.Path((MISSING_PLACEHOLDER,)):
             parts.append(ast.Literal(MISSING_PLACEHOLDER))
         else:
-            local = Diagnostics()
-            checked, _ = Elaborator(el.env, local).expr(part)
-            parts.append(checked)
-            for d in local.items:  # placeholder offsets are template-relative: report at the rule
-                el.diags.add(Diagnostic(d.code, f"message の差し込み: {d.message}", rule.id_span, help=d.help))
+            parts.append(el.expr(part)[0])
     return parts
 
 
-def first_ref(node: Any) -> ast.Ref | None:
+def first_ref(node: ast.Expr | None) -> ast.Ref | None:
     """The first resolved path in an expression: the default place a finding points at."""
-    if isinstance(node, ast.Ref):
-        return node if node.base in ("root", "var") else None
-    if isinstance(node, ast.Quantifier):
-        return first_ref(node.collection)
-    for name in getattr(node, "__slots__", ()):
-        value = getattr(node, name)
-        for child in value if isinstance(value, tuple) else (value,):
-            if hasattr(child, "__slots__") and (found := first_ref(child)):
-                return found
-    return None
+    if node is None:
+        return None
+    return next((n for n in walk(node, into_quantifier_bodies=False)
+                 if isinstance(n, ast.Ref) and n.base in ("root", "var")), None)
 
 
 def rule_kinds(rule: ast.Rule, policy: ast.PolicyHeader | None, diags: Diagnostics) -> tuple[str, ...]:

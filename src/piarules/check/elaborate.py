@@ -347,7 +347,7 @@ class Elaborator:
         finally:
             self.env.pop()
         result = NUMBER if node.kind == "count" else BOOL
-        return dataclasses.replace(node, collection=collection, body=body, var=f"{node.var}#{var.slot}"), result
+        return dataclasses.replace(node, collection=collection, body=body, slot=var.slot), result
 
 
 def _accepts(param: Type, arg: Type) -> bool:

@@ -31,19 +31,32 @@ def _unescape(text: str) -> str:
     return re.sub(r'\\([nt"\\])', lambda m: _ESCAPES[m[1]], text)
 
 
+class _StringToken(Token):
+    """A string literal's value, with its text as written (for placeholder columns)."""
+
+    raw: str
+
+
 class _ToAst(Transformer[Token, Any]):
     """Builds AST nodes; collects (does not raise) diagnostics for bad literals."""
 
-    def __init__(self, path: str):
+    def __init__(self, path: str, origin: tuple[int, int] | None = None):
         super().__init__()
         self.file = path
+        self.origin = origin
+        """(line, column) in the file of this text's first character, when it is a message placeholder."""
         self.diagnostics: list[Diagnostic] = []
 
     # -- spans
     def span(self, meta: Meta | Token) -> Span:
         if getattr(meta, "empty", False):
             return Span(self.file, 0, 0, 0, 0)
-        return Span(self.file, meta.line or 0, meta.column or 0, meta.end_line or 0, meta.end_column or 0)
+        line, col = meta.line or 0, meta.column or 0
+        end_line, end_col = meta.end_line or 0, meta.end_column or 0
+        if self.origin is not None:  # a placeholder: one line, shifted to its place in the message
+            line = end_line = self.origin[0]
+            col, end_col = col + self.origin[1] - 1, end_col + self.origin[1] - 1
+        return Span(self.file, line, col, end_line, end_col)
 
     def error(self, code: str, message: str, where: Meta | Token, help: str | None = None) -> None:
         self.diagnostics.append(Diagnostic(code, message, self.span(where), help=help))
@@ -53,7 +66,9 @@ class _ToAst(Transformer[Token, Any]):
         (tok,) = children
         raw = str(tok)
         value = raw[1:-1] if tok.type == "JSTRING" else _unescape(raw[1:-1])
-        return Token.new_borrow_pos("STRING_VALUE", value, tok)
+        out = _StringToken.new_borrow_pos("STRING_VALUE", value, tok)
+        out.raw = raw[1:-1]
+        return out
 
     def words(self, children: list[Token]) -> Token:
         return Token.new_borrow_pos("WORDS", " ".join(str(c) for c in children), children[0])
@@ -249,14 +264,22 @@ class _ToAst(Transformer[Token, Any]):
     def m_not_(self, meta: Meta, children: list[Any]) -> ast.Matcher:
         return ast.MatchBool("not", tuple(children), self.span(meta))
 
-    # -- statements (returned as tagged tuples, assembled by rule()/policy())
-    def reference_stmt(self, children: list[Token]) -> tuple[str, Any]:
-        return ("reference", tuple(str(c) for c in children))
+    # -- statements: AST statement nodes, kept in source order by rule() / policy()
+    def stmt_span(self, meta: Meta, children: list[Any]) -> Span:
+        """From the statement's first token to the end of its last (the line break excluded)."""
+        line, col = _end(children)
+        if (line, col) == (0, 0):
+            line, col = meta.line, meta.column
+        return Span(self.file, meta.line, meta.column, line, col)
 
     @v_args(meta=True)
-    def effective_stmt(self, meta: Meta, children: list[Any]) -> tuple[str, Any]:
+    def reference_stmt(self, meta: Meta, children: list[Token]) -> ast.ReferenceStmt:
+        return ast.ReferenceStmt(tuple(str(c) for c in children), self.stmt_span(meta, children))
+
+    @v_args(meta=True)
+    def effective_stmt(self, meta: Meta, children: list[Any]) -> ast.Period:
         start, end = children
-        return ("period", ast.Period(start, end, self.span(meta)))
+        return ast.Period(start, end, self.stmt_span(meta, children))
 
     def effective_from(self, children: list[Any]) -> ast.Expr:
         return self.expr(children[0])
@@ -264,103 +287,129 @@ class _ToAst(Transformer[Token, Any]):
     def effective_until(self, children: list[Any]) -> ast.Expr:
         return self.expr(children[0])
 
-    def applies_stmt(self, children: list[Token]) -> tuple[str, Any]:
-        return ("kinds", tuple(str(c) for c in children))
+    @v_args(meta=True)
+    def applies_stmt(self, meta: Meta, children: list[Token]) -> ast.AppliesStmt:
+        return ast.AppliesStmt(tuple(str(c) for c in children), self.stmt_span(meta, children))
 
-    def description_stmt(self, children: list[Token]) -> tuple[str, Any]:
-        return ("description", str(children[0]))
+    @v_args(meta=True)
+    def description_stmt(self, meta: Meta, children: list[Token]) -> ast.DescriptionStmt:
+        return ast.DescriptionStmt(str(children[0]), self.stmt_span(meta, children))
 
-    def severity_stmt(self, children: list[Token]) -> tuple[str, Any]:
+    @v_args(meta=True)
+    def severity_stmt(self, meta: Meta, children: list[Token]) -> ast.SeverityStmt:
         tok = children[0]
         severity = _SEVERITIES.get(str(tok))
         if severity is None:
             self.error("PIA208", f"「{tok}」は重大度ではありません (error / warning / info)", tok,
                        help=suggestion(str(tok), _SEVERITIES))
-        return ("severity", severity)
+        return ast.SeverityStmt(severity, self.stmt_span(meta, children))
 
     @v_args(meta=True)
-    def for_stmt(self, meta: Meta, children: list[Any]) -> tuple[str, Any]:
-        return ("scope", ast.Scope(str(children[0]), self.expr(children[1]), self.span(meta)))
-
-    def when_stmt(self, children: list[Any]) -> tuple[str, Any]:
-        return ("when", self.expr(children[0]))
-
-    def require_stmt(self, children: list[Any]) -> tuple[str, Any]:
-        return ("require", self.expr(children[0]))
+    def for_stmt(self, meta: Meta, children: list[Any]) -> ast.Scope:
+        return ast.Scope(str(children[0]), self.expr(children[1]), self.stmt_span(meta, children))
 
     @v_args(meta=True)
-    def requires_stmt(self, meta: Meta, children: list[Any]) -> tuple[str, Any]:
+    def when_stmt(self, meta: Meta, children: list[Any]) -> ast.WhenStmt:
+        return ast.WhenStmt(self.expr(children[0]), self.stmt_span(meta, children))
+
+    @v_args(meta=True)
+    def require_stmt(self, meta: Meta, children: list[Any]) -> ast.RequireStmt:
+        return ast.RequireStmt(self.expr(children[0]), self.stmt_span(meta, children))
+
+    @v_args(meta=True)
+    def requires_stmt(self, meta: Meta, children: list[Any]) -> ast.Requires:
         cond, target, matchers = children
         if not isinstance(target, ast.Path):
             self.diagnostics.append(Diagnostic("PIA101", "requires の後には項目名を書いてください",
                                                getattr(target, "span", None)))
             target = ast.Path(("?",), self.span(meta))
-        return ("requires", ast.Requires(self.expr(cond), target, matchers or (), self.span(meta)))
+        return ast.Requires(self.expr(cond), target, matchers or (), self.stmt_span(meta, children))
 
     def with_clause(self, children: list[Token]) -> tuple[ast.MatchRef, ...]:
         return tuple(ast.MatchRef(str(c), self.span(c)) for c in children)
 
-    def message_stmt(self, children: list[Token]) -> tuple[str, Any]:
-        return ("message", str(children[0]))
+    @v_args(meta=True)
+    def message_stmt(self, meta: Meta, children: list[Token]) -> ast.MessageStmt:
+        tok = children[0]
+        return ast.MessageStmt(str(tok), self.template(tok), self.stmt_span(meta, children))
 
-    def hint_stmt(self, children: list[Token]) -> tuple[str, Any]:
-        return ("hint", str(children[0]))
+    @v_args(meta=True)
+    def hint_stmt(self, meta: Meta, children: list[Token]) -> ast.HintStmt:
+        return ast.HintStmt(str(children[0]), self.stmt_span(meta, children))
 
-    def at_stmt(self, children: list[Any]) -> tuple[str, Any]:
-        return ("at", children[0])
+    @v_args(meta=True)
+    def at_stmt(self, meta: Meta, children: list[Any]) -> ast.AtStmt:
+        target = children[0]
+        if not isinstance(target, ast.Path):
+            self.diagnostics.append(Diagnostic("PIA101", "at の後には項目名を書いてください", getattr(target, "span", None)))
+            target = ast.Path(("?",), self.span(meta))
+        return ast.AtStmt(target, self.stmt_span(meta, children))
 
-    def as_of_stmt(self, children: list[Any]) -> tuple[str, Any]:
-        return ("as_of", self.expr(children[0]))
+    @v_args(meta=True)
+    def as_of_stmt(self, meta: Meta, children: list[Any]) -> ast.AsOfStmt:
+        return ast.AsOfStmt(self.expr(children[0]), self.stmt_span(meta, children))
 
     # -- declarations
     @v_args(meta=True)
     def const_def(self, meta: Meta, children: list[Any]) -> ast.Const:
-        return ast.Const(str(children[0]), self.expr(children[1]), self.span(meta))
+        return ast.Const(str(children[0]), self.expr(children[1]), self.stmt_span(meta, children))
 
     @v_args(meta=True)
     def term_def(self, meta: Meta, children: list[Any]) -> ast.Term:
-        return ast.Term(str(children[0]), self.expr(children[1]), self.span(meta))
+        return ast.Term(str(children[0]), self.expr(children[1]), self.stmt_span(meta, children))
 
     @v_args(meta=True)
     def matcher_def(self, meta: Meta, children: list[Any]) -> ast.MatcherDef:
         name, description, body = children
-        return ast.MatcherDef(str(name), str(description) if description else None, body, self.span(meta))
+        return ast.MatcherDef(str(name), str(description) if description else None, body,
+                              self.stmt_span(meta, children))
 
     @v_args(meta=True)
     def policy(self, meta: Meta, children: list[Any]) -> ast.PolicyHeader:
         pid, title, *stmts = children
-        got = _collect(stmts)
-        return ast.PolicyHeader(str(pid), str(title), got.get("reference", ()), got.get("period"),
-                                got.get("description"), got.get("kinds", ()), self.span(meta))
+        self.check_unique(str(pid), stmts)
+        return ast.PolicyHeader(str(pid), str(title), tuple(stmts), self.span(meta))
 
     @v_args(meta=True)
     def rule(self, meta: Meta, children: list[Any]) -> ast.Rule:
         rid, title, *stmts = children
-        got = _collect(stmts)
-        if "severity" not in got:
+        if not any(isinstance(s, ast.SeverityStmt) for s in stmts):
             self.error("PIA208", f"ルール {rid} に severity がありません", rid,
                        help="「severity error」「severity warning」「severity info」のいずれかを書いてください")
-        message = got.get("message")
-        return ast.Rule(
-            id=str(rid), title=str(title), severity=got.get("severity"),
-            scopes=tuple(got.get("scope", ())), when=got.get("when"), require=got.get("require"),
-            requires=got.get("requires"), message=got.get("message"),
-            references=got.get("reference", ()), hint=got.get("hint"), at=got.get("at"),
-            as_of=got.get("as_of"), period=got.get("period"), description=got.get("description"),
-            kinds=got.get("kinds", ()), message_parts=self.template(message or str(title), rid),
-            span=self.span(meta), id_span=self.span(rid),
-        )
+        self.check_unique(str(rid), stmts)
+        return ast.Rule(str(rid), str(title), tuple(stmts), self.span(meta), self.span(rid))
+
+    def check_unique(self, owner: str, stmts: list[Any]) -> None:
+        """A statement that may appear once, written twice, is an error at both places (never dropped)."""
+        seen: dict[str, Any] = {}
+        for stmt in stmts:
+            keyword = _UNIQUE.get(type(stmt))
+            if keyword is None:
+                continue
+            group = "require" if keyword in ("require", "requires") else keyword
+            if group in seen:
+                first = seen[group]
+                what = f"「{_UNIQUE[type(first)]}」と「{keyword}」" if type(first) is not type(stmt) else f"「{keyword}」"
+                self.diagnostics.append(Diagnostic(
+                    "PIA215", f"{owner} に {what} が2回あります", stmt.span,
+                    help=f"1回だけ書けます (最初: {first.span.line}行目)。条件を合わせるなら and でつないでください"))
+            else:
+                seen[group] = stmt
 
     def start(self, children: list[Any]) -> list[Any]:
         return children
 
+    def template(self, tok: Token) -> tuple[str | ast.Expr, ...]:
+        """Split a message into text and parsed `{…}` placeholders (`{{`/`}}` escape braces).
 
-    def template(self, text: str, where: Token) -> tuple[str | ast.Expr, ...]:
-        """Split a message into text and parsed `{…}` placeholders (`{{`/`}}` escape braces)."""
+        Placeholders get spans at their place in the file, and their parse errors are reported
+        there (a string never spans lines, so a placeholder's column is the string's plus its offset).
+        """
         from lark import UnexpectedInput
 
         from piarules.syntax.grammar import parser
 
+        text, raw = str(tok), str(_raw_text(tok))
         parts: list[str | ast.Expr] = []
         pos = 0
         for m in _PLACEHOLDER.finditer(text):
@@ -369,31 +418,49 @@ class _ToAst(Transformer[Token, Any]):
             if m[0] in ("{{", "}}"):
                 parts.append(m[0][0])
                 continue
+            column = (tok.column or 1) + 1 + max(raw.find(m[0]), 0) + 1
+            inner = _ToAst(self.file, (tok.line or 1, column))
             try:
-                tree = parser().parse(m[1].strip(), start="expr")
-            except UnexpectedInput:
-                self.error("PIA209", f"メッセージの差し込み「{m[0]}」を解釈できません", where,
-                           help="{項目名} や {変数.項目名} の形で書いてください")
+                tree = parser().parse(m[1], start="expr")
+            except UnexpectedInput as exc:
+                where = Span.point(self.file, tok.line or 1, column + max(exc.column, 1) - 1)
+                self.diagnostics.append(Diagnostic("PIA209", f"メッセージの差し込み「{m[0]}」を解釈できません", where,
+                                                   help="{項目名} や {変数.項目名} の形で書いてください"))
                 continue
-            parts.append(self.expr(_ToAst(self.file).transform(tree)))
+            parts.append(inner.expr(inner.transform(tree)))
+            self.diagnostics.extend(inner.diagnostics)
         parts.append(text[pos:])
         return tuple(p for p in parts if p != "")
 
 
 _PLACEHOLDER = re.compile(r"\{\{|\}\}|\{([^{}]*)\}")
+_UNIQUE: dict[type, str] = {
+    ast.SeverityStmt: "severity", ast.AppliesStmt: "applies to", ast.AsOfStmt: "as of", ast.Period: "effective",
+    ast.WhenStmt: "when", ast.RequireStmt: "require", ast.Requires: "requires", ast.MessageStmt: "message",
+    ast.HintStmt: "hint", ast.DescriptionStmt: "description", ast.AtStmt: "at",
+}
+"""Statements that may appear once in a rule or policy block. `for each` nests and `reference`
+accumulates; everything else written twice is PIA215 (the parser never keeps just one)."""
 
 
-def _collect(stmts: list[tuple[str, Any]]) -> dict[str, Any]:
-    """Statement tuples → fields; `for each` accumulates, references concatenate."""
-    got: dict[str, Any] = {}
-    for key, value in stmts:
-        if key == "scope":
-            got.setdefault("scope", []).append(value)
-        elif key == "reference":
-            got["reference"] = got.get("reference", ()) + value
+def _raw_text(tok: Token) -> str:
+    """The string literal's text as written between its quotes (escapes not yet resolved)."""
+    return getattr(tok, "raw", str(tok))
+
+
+def _end(children: list[Any]) -> tuple[int, int]:
+    """The (line, column) where the last of `children` ends (0, 0 when none has a place)."""
+    best = (0, 0)
+    for child in children:
+        if isinstance(child, Token):
+            here = (child.end_line or 0, child.end_column or 0)
+        elif isinstance(child, tuple | list):
+            here = _end(list(child))
         else:
-            got[key] = value
-    return got
+            span = getattr(child, "span", None)
+            here = (span.end_line, span.end_col) if span is not None else (0, 0)
+        best = max(best, here)
+    return best
 
 
 def tree_to_ast(tree: Tree[Token], path: str) -> tuple[list[Any], list[Diagnostic]]:

@@ -1,0 +1,100 @@
+"""What evaluation works on at run time: the per-document environment, the texts in force (本文)
+and path following. The closures built by compile.py read and write only these.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from typing import Any
+
+from piarules.document.source_map import DocPath
+from piarules.values import MISSING
+
+MAX_SLOTS = 32
+
+
+class TextLeaf(str):
+    """A text of the document that knows where it stands and when it was written (本文)."""
+
+    doc_path: DocPath
+    written_on: dt.date | None
+
+    def __new__(cls, value: str, doc_path: DocPath, written_on: dt.date | None = None) -> TextLeaf:
+        self = super().__new__(cls, value)
+        self.doc_path = doc_path
+        self.written_on = written_on
+        return self
+
+
+def text_leaves(value: Any, path: DocPath = ()) -> list[TextLeaf]:
+    """本文: the document's text in force — every string outside 変更箇所, plus each change
+    row's 変更後の記載 dated by its 変更日 (変更前の記載 is history and never included)."""
+    if isinstance(value, dict):
+        if not path and isinstance(rows := value.get("変更箇所"), list):
+            return [leaf for k, v in value.items() if k != "変更箇所"
+                    for leaf in text_leaves(v, (*path, k))] + _row_leaves(rows)
+        return [leaf for k, v in value.items() for leaf in text_leaves(v, (*path, k))]
+    if isinstance(value, list):
+        return [leaf for i, v in enumerate(value) for leaf in text_leaves(v, (*path, i))]
+    if type(value) is str:
+        return [TextLeaf(value, path)]
+    return []
+
+
+def _row_leaves(rows: list[Any]) -> list[TextLeaf]:
+    out = []
+    for i, row in enumerate(rows):
+        if isinstance(row, dict) and isinstance(text := row.get("変更後の記載"), str):
+            date = row.get("変更日")
+            out.append(TextLeaf(text, ("変更箇所", i, "変更後の記載"), date if isinstance(date, dt.date) else None))
+    return out
+
+
+class RunEnv:
+    """Per-document evaluation state: the tree, the judging date, scope slots."""
+
+    __slots__ = ("_texts", "as_of", "indexes", "paths", "root", "values")
+
+    def __init__(self, root: dict[str, Any], as_of: dt.date):
+        self.root = root
+        self.as_of = as_of
+        self.values: list[Any] = [MISSING] * MAX_SLOTS
+        # INVARIANT: the place of the item in slot s is paths[s] + (indexes[s],) when
+        # indexes[s] >= 0, else paths[s] itself (None: no place). Built lazily: tuples are
+        # only made when a finding needs a location.
+        self.paths: list[DocPath | None] = [None] * MAX_SLOTS
+        self.indexes: list[int] = [-1] * MAX_SLOTS
+        self._texts: list[TextLeaf] | None = None
+
+    def place(self, slot: int) -> DocPath | None:
+        base, index = self.paths[slot], self.indexes[slot]
+        return base if base is None or index < 0 else (*base, index)
+
+    def texts(self) -> list[TextLeaf]:
+        """本文: computed once per document, on first use."""
+        if self._texts is None:
+            self._texts = text_leaves(self.root)
+        return self._texts
+
+
+Fn = Callable[["RunEnv"], Any]
+TextFn = Callable[[str], bool]
+Matchers = dict[str, TextFn]
+
+
+def follow(value: Any, fields: tuple[str | int, ...]) -> Any:
+    """The value at `fields` below `value`; MISSING where the path does not exist."""
+    for part in fields:
+        if isinstance(part, int):
+            value = value[part] if isinstance(value, list) and -len(value) <= part < len(value) else MISSING
+        else:
+            value = value.get(part, MISSING) if isinstance(value, dict) else MISSING
+        if value is None:
+            return MISSING
+    return value
+
+
+def nz(value: Any) -> Any:
+    """YAML null reads as an absent value."""
+    return MISSING if value is None else value
