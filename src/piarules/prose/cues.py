@@ -86,18 +86,27 @@ _FUNCTION_NOUNS = ("場合", "際", "時", "限り", "旨", "等", "予定", "�
                    "得", "他", "外", "理由", "つもり", "べき")
 _ATTRIBUTIVE_RE = re.compile(r"(?<!ま)(?<!か)(?<!ただ)(?:る|た|う|す|む|ぶ|ぐ|ない)(?=[一-龥ァ-ヴ「])")
 _TE_RE = re.compile(r"(?:て|[一-龥]し)(?=[一-龥ァ-ヴ])")
-_QUOTE_RE = re.compile(r"と(?=(?:判断|考え|認め|思|され|し|する|記載|明記|規定|定め|確認|整理|説明|評価))")
+_QUOTE_RE = re.compile(r"と(?=(?:判断|考え|認め|思|され|し(?!て)|する|記載|明記|規定|定め|確認|整理|説明|評価))")
 _COMPOUND_TE = ("において", "について", "に関して", "に対して", "によって", "として", "にとって", "をもって",
                 "に当たって", "にあたって", "に際して", "に基づいて", "を通じて", "を除いて", "に応じて",
                 "に従って", "に伴って", "に沿って", "にわたって", "を経て", "を用いて", "に加えて", "を含めて",
                 "に限って", "に向けて", "に先立って", "を介して", "をもって")
 
 
+def _function_noun_at(text: str, i: int) -> bool:
+    """A function noun (場合, 予定, 事 …) at i; a one-kanji one only when no kanji follows (事 but not 事業者)."""
+    for noun in _FUNCTION_NOUNS:
+        if text.startswith(noun, i):
+            after = text[i + len(noun) : i + len(noun) + 1]
+            return len(noun) > 1 or not ("一" <= after <= "龥")
+    return False
+
+
 def first_cut(text: str, start: int, end: int) -> int:
     """The first scope cut in text[start:end], or `end`."""
     best = end
     for m in _ATTRIBUTIVE_RE.finditer(text, start, end):
-        if not text.startswith(_FUNCTION_NOUNS, m.end()):
+        if not _function_noun_at(text, m.end()):
             best = min(best, m.end())
             break
     for m in _TE_RE.finditer(text, start, best):
@@ -120,3 +129,22 @@ def display_start(text: str, cue_start: int, floor: int) -> int:
         i -= 1
         steps += 1
     return i
+
+
+def parenthesised(text: str, start: int, end: int) -> list[tuple[int, int]]:
+    """Spans of (…) / 【…】 / 〔…〕 opened in text[start:end]: asides that a cue inside does not leave."""
+    spans: list[tuple[int, int]] = []
+    depth, opened = 0, 0
+    for i in range(start, end):
+        ch = text[i]
+        if ch in "(【〔[":
+            if depth == 0:
+                opened = i
+            depth += 1
+        elif ch in ")】〕]" and depth:
+            depth -= 1
+            if depth == 0:
+                spans.append((opened, i + 1))
+    if depth:
+        spans.append((opened, end))
+    return spans

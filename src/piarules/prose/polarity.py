@@ -12,10 +12,12 @@ Scope rules (docs/prose.md has them with examples):
    〜なければならない, 〜ざるを得ない are two negations by themselves and end the scope.
 4. 〜ではなく / 〜でなく (contrast) denies the mention and ends the scope: in 「国外ではなく国内で
    保管」 国内 is read on its own and is affirmed. 〜だけでなく / 〜のみならず end it as affirmed.
-5. A condition or question after the mention makes it HYPOTHETICAL whatever the negations
-   (承認しない場合, 許諾を得れば, 再委託の有無, 発生したか). 〜なければ / 〜ない限り is HYPOTHETICAL
-   unless a later negation in the clause turns it into a requirement (許諾を得なければ再委託できない
-   → AFFIRMED).
+5. A condition or question later in the clause makes the mention HYPOTHETICAL whatever the
+   negations and cuts (承認しない場合, 許諾を得れば, 再委託の有無, 発生したか, クラウド事業者が
+   管理する環境に設置する場合): a condition covers its whole clause. 〜なければ / 〜ない限り is
+   HYPOTHETICAL unless a later negation turns it into a requirement (許諾を得なければ再委託できない
+   → AFFIRMED). Cues inside a parenthesised aside after the mention, (…) 【…】 〔…〕, are ignored:
+   「再委託を許諾する(再委託先が更に再委託する場合も同様とする。)」 affirms 許諾.
 6. A phrase of several parts takes the most marked polarity of its parts: HYPOTHETICAL if one
    part is, else DENIED if one part is, else AFFIRMED (「国外ではなく国内で保管」 denies 国外…保管).
    A co-occurrence is AFFIRMED when every set has an affirmed hit in the unit; otherwise DENIED
@@ -32,7 +34,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 from functools import lru_cache
 
-from piarules.prose.cues import CUE_RE, KINDS, NEGATIVE_PREFIXES, CueKind, display_start, first_cut
+from piarules.prose.cues import CUE_RE, KINDS, NEGATIVE_PREFIXES, CueKind, display_start, first_cut, parenthesised
 from piarules.prose.normalize import NormalizedText, normalize
 from piarules.prose.phrases import (
     CoOccurrence,
@@ -104,41 +106,42 @@ class _RawCue:
     kind: CueKind
     start: int
     end: int
+    after_cut: bool = False  # beyond the first scope cut: only a condition still acts (rule 5)
 
 
 @lru_cache(maxsize=65536)
 def _cues_after(text: str, start: int, end: int) -> tuple[_RawCue, ...]:
-    """Cues in normalised text[start:end], before the first scope cut."""
+    """Cues in normalised text[start:end], outside parenthesised asides, marked if beyond the first cut."""
     norm = normalize(text).text
     stop = first_cut(norm, start, end)
+    asides = parenthesised(norm, start, end)
     out = []
     for m in CUE_RE.finditer(norm, start, end):
-        if m.start() >= stop:
-            break
+        if any(a <= m.start() < b for a, b in asides):
+            continue
         kind = KINDS[int(m.lastgroup[1:])] if m.lastgroup else CueKind.NEUTRAL
-        out.append(_RawCue(kind, m.start(), m.end()))
+        out.append(_RawCue(kind, m.start(), m.end(), m.start() >= stop))
     return tuple(out)
 
 
 def _decide(norm: NormalizedText, hit: Hit, clause: Segment) -> tuple[Polarity, tuple[_RawCue, ...]]:
+    cues = _cues_after(norm.original, hit.end, clause.end)
+    condition = next((c for c in cues if c.kind is CueKind.CONDITION), None)
+    if condition is not None:  # a condition or question covers its whole clause, relative clauses included
+        return Polarity.HYPOTHETICAL, (condition,)
     negations = 0
     pending_condition = False
-    hypothetical = False
     used: list[_RawCue] = []
     if hit.start > 0 and norm.text[hit.start - 1] in NEGATIVE_PREFIXES:
         negations += 1
         used.append(_RawCue(CueKind.NEGATION, hit.start - 1, hit.start))
-    for cue in _cues_after(norm.original, hit.end, clause.end):
+    for cue in cues:
         kind = cue.kind
+        if cue.after_cut or kind is CueKind.ADDITIVE:
+            break
         if kind is CueKind.NEUTRAL:
             continue
         used.append(cue)
-        if kind is CueKind.ADDITIVE:
-            used.pop()
-            break
-        if kind is CueKind.CONDITION:
-            hypothetical = True
-            break
         if kind in (CueKind.DOUBLE, CueKind.OBLIGATION):
             negations += 2
             break
@@ -148,8 +151,6 @@ def _decide(norm: NormalizedText, hit: Hit, clause: Segment) -> tuple[Polarity, 
         if kind is CueKind.NEG_CONDITION:
             pending_condition = True
     if pending_condition and negations % 2:
-        hypothetical = True
-    if hypothetical:
         return Polarity.HYPOTHETICAL, tuple(used)
     return (Polarity.DENIED if negations % 2 else Polarity.AFFIRMED), tuple(used)
 
