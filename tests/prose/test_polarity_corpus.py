@@ -1,4 +1,4 @@
-"""Table-driven: every case of tests/prose/polarity.yaml (a known_wrong case must still be wrong)."""
+"""Table-driven: every case of tests/prose/polarity.yaml and heldout.yaml (a known_wrong case must still be wrong)."""
 
 from __future__ import annotations
 
@@ -8,6 +8,7 @@ from piarules.prose import mentions
 from tests.prose.corpus import Case, load_cases
 
 CASES = load_cases("polarity.yaml")
+HELDOUT = load_cases("heldout.yaml")
 
 
 def test_corpus_is_large_enough_and_sourced() -> None:
@@ -15,7 +16,7 @@ def test_corpus_is_large_enough_and_sourced() -> None:
     assert all(c.data.get("source") for c in CASES)
 
 
-@pytest.mark.parametrize("case", CASES, ids=[c.id for c in CASES])
+@pytest.mark.parametrize("case", CASES + HELDOUT, ids=[c.id for c in CASES + HELDOUT])
 def test_polarity(case: Case) -> None:
     got = [m.polarity.value for m in mentions(case.data["text"], case.pattern)]
     if case.known_wrong:
