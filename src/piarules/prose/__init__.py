@@ -15,5 +15,17 @@ from piarules.prose.synonyms import SynonymTable, load_synonyms, read_synonyms, 
 __all__ = [
     "CoOccurrence", "Cue", "Match", "Mention", "NormalizedText", "Part", "Phrase", "Polarity", "Scope", "Segment",
     "Segmentation", "SynonymSet", "SynonymTable", "co_occurrences", "denies", "explain", "find", "first_mention",
-    "load_synonyms", "matches", "mentions", "normalize", "read_synonyms", "segment", "standard_synonyms", "states",
+    "clear_caches", "load_synonyms", "matches", "mentions", "normalize", "read_synonyms", "segment", "standard_synonyms", "states",
 ]
+
+
+def clear_caches() -> None:
+    """Forget every cached result (for cold-start measurements and tests)."""
+    import importlib
+
+    for module, names in (("normalize", ("normalize",)), ("segment", ("segment",)),
+                          ("phrases", ("_compile", "hits", "phrase_hits", "unit_hits")),
+                          ("polarity", ("mentions", "_cues_after"))):
+        loaded = importlib.import_module(f"piarules.prose.{module}")
+        for name in names:
+            getattr(loaded, name).cache_clear()

@@ -26,6 +26,7 @@ What is unified, in this order (docs/prose.md lists the same with examples):
 
 from __future__ import annotations
 
+import re
 import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
@@ -46,6 +47,9 @@ _DASHES = frozenset("‐‑‒–—―−─－ー")
 _WAVES = frozenset("〜～∼~")
 _QUOTES = {"『": "「", "』": "」", "“": "「", "”": "」"}
 _SPACES = frozenset(" \t\f\v\u00a0\u3000\u2002\u2003\u2009\u200b")
+_SPECIAL = _DASHES | _WAVES | frozenset(_QUOTES)
+# Text that normalize() may change at all; other text maps to itself (the fast path).
+_CHANGING_RE = re.compile(r"[\s<&,.\u2010-\u2015\u2212\u2500\uff0d\u30fc\u301c\uff5e\u223c~『』“”]")
 # Characters that open a list item when a space stands before them (see segment.py).
 BULLETS = frozenset("・•●○◦▪■□◆◇※") | CIRCLED
 
@@ -113,18 +117,25 @@ def _clusters(chars: list[_Char]) -> list[list[_Char]]:
     return groups
 
 
+@lru_cache(maxsize=16384)
+def _nfkc_one(raw: str) -> str:
+    return raw if raw in _KEEP else unicodedata.normalize("NFKC", raw)
+
+
 def _nfkc(chars: list[_Char]) -> list[_Char]:
+    combining = any(unicodedata.combining(c) or c in "\uff9e\uff9f\u3099\u309a" for c, _, _ in chars)
+    groups = _clusters(chars) if combining else [[item] for item in chars]
     out: list[_Char] = []
-    for group in _clusters(chars):
-        raw = "".join(c for c, _, _ in group)
+    for group in groups:
+        raw = "".join(c for c, _, _ in group) if combining else group[0][0]
         start, end = group[0][1], group[-1][2]
-        if raw in _KEEP:
+        normal = _nfkc_one(raw)
+        if normal == raw and raw not in _SPECIAL:
             out.append((raw, start, end))
             continue
-        prev = out[-1][0] if out else ""
-        for ch in unicodedata.normalize("NFKC", raw):
-            out.append((_unify_char(ch, raw, prev), start, end))
-            prev = out[-1][0]
+        for ch in normal:
+            prev = out[-1][0] if out else ""
+            out.append((ch if raw in _KEEP else _unify_char(ch, raw, prev), start, end))
     return out
 
 
@@ -187,6 +198,8 @@ def normalize(text: str) -> NormalizedText:
     Returns:
         NormalizedText whose `original_span` maps any normalised span back to `text`.
     """
+    if unicodedata.is_normalized("NFKC", text) and not _CHANGING_RE.search(text):
+        return NormalizedText(text, text, tuple(range(len(text))), tuple(range(1, len(text) + 1)))
     chars = _whitespace(_punctuation(_nfkc(_html(text.replace("\r\n", "\n")))))
     if "\r\n" in text:  # offsets above are of the LF text: shift them back onto the original
         chars = _remap_crlf(text, chars)

@@ -32,7 +32,7 @@ class Scope(StrEnum):
     TEXT = "text"
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=True)
 class SynonymSet:
     """Alternative wordings of one idea; `name` is how rules and explanations refer to it."""
 
@@ -40,6 +40,13 @@ class SynonymSet:
     terms: tuple[str, ...]
     exclude: tuple[str, ...] = ()
     source: str = field(default="", compare=False)
+
+    def __post_init__(self) -> None:
+        # These objects are lru_cache keys on every lookup: hash the fields once.
+        object.__setattr__(self, "_hash", hash((self.name, self.terms, self.exclude)))
+
+    def __hash__(self) -> int:
+        return self._hash  # type: ignore[attr-defined, no-any-return]
 
     @staticmethod
     def of(*terms: str, name: str | None = None, exclude: tuple[str, ...] = ()) -> SynonymSet:
@@ -54,6 +61,13 @@ class Phrase:
     parts: tuple[SynonymSet, ...]
     max_gap: int = 0
 
+    def __post_init__(self) -> None:
+        # These objects are lru_cache keys on every lookup: hash the fields once.
+        object.__setattr__(self, "_hash", hash((self.parts, self.max_gap)))
+
+    def __hash__(self) -> int:
+        return self._hash  # type: ignore[attr-defined, no-any-return]
+
     @property
     def name(self) -> str:
         return "…".join(p.name for p in self.parts)
@@ -65,6 +79,13 @@ class CoOccurrence:
 
     sets: tuple[SynonymSet, ...]
     scope: Scope = Scope.SENTENCE
+
+    def __post_init__(self) -> None:
+        # These objects are lru_cache keys on every lookup: hash the fields once.
+        object.__setattr__(self, "_hash", hash((self.sets, self.scope)))
+
+    def __hash__(self) -> int:
+        return self._hash  # type: ignore[attr-defined, no-any-return]
 
     @property
     def name(self) -> str:
