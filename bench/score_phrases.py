@@ -23,9 +23,9 @@ from common import EXAMPLE, ROOT
 
 sys.path.insert(0, str(ROOT))
 
-from piarules.document import load_document  # noqa: E402
-from piarules.jpvalues import compact_text, normalize_text  # noqa: E402
-from piarules.prose import (  # noqa: E402
+from piarules.document import load_document
+from piarules.jpvalues import compact_text, normalize_text
+from piarules.prose import (
     CoOccurrence,
     Phrase,
     Scope,
@@ -38,7 +38,7 @@ from piarules.prose import (  # noqa: E402
     standard_synonyms,
     states,
 )
-from tests.prose.corpus import Case, load_cases  # noqa: E402
+from tests.prose.corpus import Case, load_cases
 
 
 def _sets(pattern: Any) -> tuple[SynonymSet, ...]:
@@ -111,11 +111,7 @@ def speed() -> None:
     assert doc is not None, problems
     values = list(texts(doc.tree))
     table = standard_synonyms()
-    patterns: list[Any] = list(table.values()) + [
-        Phrase((table["日本国内"], table["保管"]), 6), Phrase((table["再委託"], table["許諾"]), 4),
-        CoOccurrence((table["日本国内"], table["保管"]), Scope.CLAUSE),
-        CoOccurrence((table["書面"], table["許諾"]), Scope.SENTENCE),
-        CoOccurrence((table["クラウド"], table["クラウド認証"], table["日本国内"]), Scope.TEXT)]
+    patterns: list[Any] = [*list(table.values()), Phrase((table["日本国内"], table["保管"]), 6), Phrase((table["再委託"], table["許諾"]), 4), CoOccurrence((table["日本国内"], table["保管"]), Scope.CLAUSE), CoOccurrence((table["書面"], table["許諾"]), Scope.SENTENCE), CoOccurrence((table["クラウド"], table["クラウド認証"], table["日本国内"]), Scope.TEXT)]
     chars = sum(len(v) for v in values)
     print(f"speed: {len(values)} text values ({chars:,} characters, {len(set(values))} distinct) × {len(patterns)} patterns")
 

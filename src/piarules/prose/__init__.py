@@ -13,9 +13,33 @@ from piarules.prose.segment import Segment, Segmentation, segment
 from piarules.prose.synonyms import SynonymTable, load_synonyms, read_synonyms, standard_synonyms
 
 __all__ = [
-    "CoOccurrence", "Cue", "Match", "Mention", "NormalizedText", "Part", "Phrase", "Polarity", "Scope", "Segment",
-    "Segmentation", "SynonymSet", "SynonymTable", "co_occurrences", "denies", "explain", "find", "first_mention",
-    "clear_caches", "load_synonyms", "matches", "mentions", "normalize", "read_synonyms", "segment", "standard_synonyms", "states",
+    "CoOccurrence",
+    "Cue",
+    "Match",
+    "Mention",
+    "NormalizedText",
+    "Part",
+    "Phrase",
+    "Polarity",
+    "Scope",
+    "Segment",
+    "Segmentation",
+    "SynonymSet",
+    "SynonymTable",
+    "clear_caches",
+    "co_occurrences",
+    "denies",
+    "explain",
+    "find",
+    "first_mention",
+    "load_synonyms",
+    "matches",
+    "mentions",
+    "normalize",
+    "read_synonyms",
+    "segment",
+    "standard_synonyms",
+    "states",
 ]
 
 

@@ -113,8 +113,8 @@ def first_cut(text: str, start: int, end: int) -> int:
         if not text[max(0, m.end() - 6) : m.end()].endswith(_COMPOUND_TE) and not text.startswith("得", m.end()):
             best = min(best, m.end())
             break
-    m = _QUOTE_RE.search(text, start, best)
-    return m.start() if m else best
+    quote = _QUOTE_RE.search(text, start, best)
+    return quote.start() if quote else best
 
 
 def display_start(text: str, cue_start: int, floor: int) -> int:

@@ -46,7 +46,7 @@ class SynonymSet:
         object.__setattr__(self, "_hash", hash((self.name, self.terms, self.exclude)))
 
     def __hash__(self) -> int:
-        return self._hash  # type: ignore[attr-defined, no-any-return]
+        return self._hash  # type: ignore[attr-defined]
 
     @staticmethod
     def of(*terms: str, name: str | None = None, exclude: tuple[str, ...] = ()) -> SynonymSet:
@@ -66,7 +66,7 @@ class Phrase:
         object.__setattr__(self, "_hash", hash((self.parts, self.max_gap)))
 
     def __hash__(self) -> int:
-        return self._hash  # type: ignore[attr-defined, no-any-return]
+        return self._hash  # type: ignore[attr-defined]
 
     @property
     def name(self) -> str:
@@ -85,7 +85,7 @@ class CoOccurrence:
         object.__setattr__(self, "_hash", hash((self.sets, self.scope)))
 
     def __hash__(self) -> int:
-        return self._hash  # type: ignore[attr-defined, no-any-return]
+        return self._hash  # type: ignore[attr-defined]
 
     @property
     def name(self) -> str:

@@ -41,8 +41,6 @@ from piarules.prose.phrases import (
     Hit,
     Match,
     Pattern,
-    Phrase,
-    SynonymSet,
     as_pattern,
     make_match,
     phrase_hits,

@@ -23,6 +23,7 @@ A 読点 after a noun, a case particle or a topic (「保管場所は、」「�
 from __future__ import annotations
 
 import bisect
+import itertools
 import re
 from dataclasses import dataclass
 from functools import cached_property, lru_cache
@@ -31,7 +32,7 @@ from piarules.prose.normalize import BULLETS, CIRCLED, NormalizedText, normalize
 
 _END_MARKS = "。！？!?"
 _MARKER_RE = re.compile(r"\((?:\d{1,2}|[ア-ン]|[a-zａ-ｚ]|[イロハニホヘト])\)|\d{1,2}[.)](?!\d)|[ア-ン][.)]|[a-z]\)")
-_REFERENCE_AFTER = tuple("及又並とのにをはが、~やもか") + ("から", "まで")
+_REFERENCE_AFTER = (*tuple("及又並とのにをはが、~やもか"), "から", "まで")
 _COMPOUND_TE = ("において", "について", "に関して", "に対して", "によって", "として", "にとって", "をもって",
                 "に当たって", "にあたって", "に際して", "に基づいて", "を通じて", "を除いて", "に応じて",
                 "に従って", "に伴って", "に沿って", "にわたって", "を経て", "をもちまして", "を用いて", "に加えて",
@@ -103,9 +104,7 @@ def _sentence_cuts(text: str) -> set[int]:
         elif ch in CIRCLED:
             if not text.startswith(_REFERENCE_AFTER, i + 1):
                 cuts.add(i)
-        elif ch in BULLETS and _is_marker_position(text, i):
-            cuts.add(i)
-        elif ch in "(0123456789アイウエオカキクケコabcdefgh" and _is_marker_position(text, i) and _MARKER_RE.match(text, i):
+        elif (ch in BULLETS and _is_marker_position(text, i)) or (ch in "(0123456789アイウエオカキクケコabcdefgh" and _is_marker_position(text, i) and _MARKER_RE.match(text, i)):
             cuts.add(i)
     return cuts
 
@@ -113,9 +112,7 @@ def _sentence_cuts(text: str) -> set[int]:
 def _clause_cuts(text: str) -> set[int]:
     cuts: set[int] = set()
     for i, ch in enumerate(text):
-        if ch == "、" and _ends_conjunctive(text, i):
-            cuts.add(i + 1)
-        elif ch == ";":
+        if (ch == "、" and _ends_conjunctive(text, i)) or ch == ";":
             cuts.add(i + 1)
     cuts.update(m.end() for m in _BARE_CONJ.finditer(text))
     return cuts
@@ -134,7 +131,7 @@ def _ends_conjunctive(text: str, comma: int) -> bool:
 def _pieces(text: str, cuts: set[int], start: int, end: int) -> list[Segment]:
     bounds = sorted({start, end, *(c for c in cuts if start < c < end)})
     out = []
-    for a, b in zip(bounds, bounds[1:], strict=False):
+    for a, b in itertools.pairwise(bounds):
         while a < b and text[a] in " \n":
             a += 1
         while b > a and text[b - 1] in " \n":
