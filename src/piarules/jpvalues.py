@@ -10,6 +10,7 @@ import datetime as dt
 import html
 import re
 import unicodedata
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -216,12 +217,30 @@ _SPACE_RE = re.compile(r"\s+")
 EMPTY_MARKERS = frozenset({"", "空欄", "(空欄)", "なし", "無し", "-", "—", "ー", "―", "‐", "–", "－"})
 
 
+# html.unescape's own entity pattern: unescaping each match alone equals unescaping the whole text.
+_CHARREF_RE = re.compile(r"&(#[0-9]+;?|#[xX][0-9a-fA-F]+;?|[^\t\n\f <&#;]{1,32};?)")
+
+# The steps of strip_html, in order, as (pattern, replacement) pairs: piarules.prose.normalize replays
+# them while keeping a map back to the original offsets, so both views stay the same by construction.
+HTML_STEPS: tuple[tuple[re.Pattern[str], Callable[[re.Match[str]], str]], ...] = (
+    (_BLOCK_TAG_RE, lambda m: "\n"),
+    (_TAG_RE, lambda m: ""),
+    (_CHARREF_RE, lambda m: html.unescape(m[0])),
+)
+
+
+def has_html(text: str) -> bool:
+    """Whether strip_html could change the text at all (a fast pre-check)."""
+    return "<" in text or "&" in text
+
+
 def strip_html(text: str) -> str:
     """Remove HTML tags (not 「< 墨田区における措置 >」-style brackets) and unescape entities."""
-    if "<" not in text and "&" not in text:
+    if not has_html(text):
         return text
-    text = _BLOCK_TAG_RE.sub("\n", text)
-    return html.unescape(_TAG_RE.sub("", text))
+    for pattern, replace in HTML_STEPS:
+        text = pattern.sub(replace, text)
+    return text
 
 
 @lru_cache(maxsize=65536)
