@@ -68,9 +68,18 @@ def _choice_schema(choices: tuple[str, ...]) -> dict[str, Any]:
             "examples": list(choices)}
 
 
+def _flow(value: Any) -> Any:
+    """An unquoted 「[ 再委託する ]」 reaches us as the YAML list ["再委託する"]: read it as the
+    printed selection it was (a longer list stays a list, and is rejected as one)."""
+    if isinstance(value, list) and len(value) <= 1 and all(isinstance(v, str) for v in value):
+        return f"[ {value[0]} ]" if value else "[ ]"
+    return value
+
+
 # ---- dates
 
 def _date(value: Any) -> Any:
+    value = _flow(value)
     if isinstance(value, str):
         if is_empty_text(value):
             return None
@@ -96,6 +105,7 @@ def band_type(*choices: str) -> Any:
     allowed = [parse_band(c) for c in choices]
 
     def check(value: Any) -> Any:
+        value = _flow(value)
         if not isinstance(value, str):
             return value
         if is_empty_text(selected_text(value)):
@@ -138,6 +148,7 @@ def choice_type(literal: Any) -> Any:
     folded = {_fold(c): c for c in choices}
 
     def check(value: Any) -> Any:
+        value = _flow(value)
         if not isinstance(value, str):
             return value
         chosen = selected_text(value)
@@ -198,6 +209,7 @@ def _printed_entrust_count(choice: str, rest: str, value: str) -> Count:
 
 
 def _entrust_count(value: Any) -> Any:
+    value = _flow(value)
     if not isinstance(value, str):
         return value
     if is_empty_text(selected_text(value)):
