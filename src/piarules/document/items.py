@@ -38,7 +38,7 @@ import types
 import typing
 import unicodedata
 from dataclasses import dataclass, field
-from functools import cache
+from functools import cache, lru_cache
 from importlib import resources
 from typing import Any
 
@@ -249,7 +249,7 @@ def _vocabulary() -> _Vocabulary:
 
 
 # Parts of a cell that are not labels: taken out before the labels are read.
-_ROMAN_RE = re.compile(r"^[-・]?\s?(VII|VI|V|IV|III|II|I)(?:[.、]\s?|\s|(?=[^\x00-\x7f]|\d))")
+_ROMAN_RE = re.compile(r"^[-・]?\s?(VII|VI|V|IV|III|II|I)(?:[.、\-]\s?|\s|(?=[^\x00-\x7f]|\d))")
 _NOTE_RE = re.compile(r"※?\s?\([^()]*除く[^()]*\)")
 _RISK_TITLE_RE = re.compile(r"リスク\s?\d+\s?:.*?リスク(?!へ)")
 _TRAILING_RE = re.compile(r"の記載(?:内容)?$")
@@ -294,6 +294,8 @@ def _read_cell(text: str) -> _Cell:
     vocabulary = _vocabulary()
     canon = re.sub(r"[\s・、,]", "", s)
     cell.labels = [vocabulary.keys[_particle_free(m[0])] for m in vocabulary.pattern.finditer(canon)]
+    if cell.files:  # 「1.特定個人情報ファイル名 (1) …ファイル」 in Ⅱ/Ⅲ heads a file block, not Ⅰ3
+        cell.labels = [k for k in cell.labels if k != "特定個人情報ファイル名"]
     return cell
 
 
@@ -318,24 +320,39 @@ def _place(labels: list[str], root: FormNode) -> tuple[tuple[FormNode, ...], int
     return chain, placed
 
 
-def _kind_labels(cell: _Cell, kind: str) -> list[str]:
-    """The labels of a cell for one kind: the Roman numeral's section first, unless the cell
-    names a section itself (the name is trusted over the numeral)."""
+_FILE_SECTIONS = ("特定個人情報ファイル", "リスク対策")  # the sections made of one block per file
+
+
+def _kind_variants(cell: _Cell, kind: str) -> list[list[str]]:
+    """The label sequences to try for one kind: the Roman numeral's section first, unless the
+    cell names another section that is not below it (the name is trusted over the numeral); with
+    a file heading and no section, each section made of files in turn."""
     tops = form_tree(kind).children
     sections = form_labels().roman.get(kind, ())
-    names_section = bool(cell.labels) and cell.labels[0] in tops
-    if cell.roman is not None and cell.roman <= len(sections) and not names_section:
-        return [sections[cell.roman - 1], *cell.labels]
-    return cell.labels
+    labels = cell.labels
+    if cell.files and not any(s in tops and tops[s].is_list for s in _FILE_SECTIONS):
+        return []  # a file block names a kind with one block per file (not 基礎項目評価書)
+    if cell.roman is not None and cell.roman <= len(sections):
+        section = sections[cell.roman - 1]
+        first = labels[0] if labels else None
+        if first in tops and first != section and not _find(tops[section], first):
+            return [labels]
+        return [[section, *labels]]
+    if cell.files and not (labels and labels[0] in _FILE_SECTIONS):
+        files = [[section, *labels] for section in _FILE_SECTIONS if section in tops and tops[section].is_list]
+        return [*files, labels]
+    return [labels]
 
 
 def _best_chain(cell: _Cell, kind: str | None) -> tuple[FormNode, ...] | None:
-    """The chain of the kind that places most labels; None when kinds disagree on a tie."""
+    """The chain that places most labels, over the kinds (when unknown) and variants; None when
+    different paths tie."""
     results = []
     for k in [kind] if kind in KINDS else list(KINDS):
-        chain, placed = _place(_kind_labels(cell, k), form_tree(k))
-        if chain:
-            results.append((placed, path_text(chain), chain))
+        for labels in _kind_variants(cell, k):
+            chain, placed = _place(labels, form_tree(k))
+            if chain:
+                results.append((placed, path_text(chain), chain))
     if not results:
         return None
     best = max(r[0] for r in results)
@@ -350,6 +367,11 @@ def analyse_item(text: str, kind: str | None = None) -> dict[str, Any]:
         text: the cell, as written (HTML and all).
         kind: the document's 評価書の種類, when it says one (else every kind is tried).
     """
+    return dict(_analyse(text, kind))
+
+
+@lru_cache(maxsize=16384)  # the same cells recur across a body's documents and within a log
+def _analyse(text: str, kind: str | None) -> tuple[tuple[str, Any], ...]:
     cell = _read_cell(text)
     chain = _best_chain(cell, kind)
     out: dict[str, Any] = {}
@@ -371,19 +393,25 @@ def analyse_item(text: str, kind: str | None = None) -> dict[str, Any]:
         out["項目名"] = cell.labels[-1]
     if (marked := _marked(cell, chain, kind)) is not None:
         out["重要な変更の対象"] = marked
-    return out
+    return tuple(out.items())
 
 
 _MARKS_KNOWN_IN = ("基本情報", "特定個人情報ファイル")
 
 
 def _marked(cell: _Cell, chain: tuple[FormNode, ...] | None, kind: str | None) -> bool | None:
-    """※ on the form: from the cell or the model; False only where the model's ※ list applies."""
-    if cell.marked or (chain and any(n.marked for n in chain)):
+    """※ on the form: from the cell, or from the model (重点・全項目 only: 基礎項目評価書 has no
+    重要な変更); False only for an item (not a block) of Ⅰ and Ⅱ, where the model's ※ list
+    applies. A section's note
+    「※(7.リスク1⑨を除く。)」 says nothing about one item, so it is not read as a mark."""
+    if cell.marked:
         return True
-    if chain and kind != "基礎項目評価書" and chain[0].key in _MARKS_KNOWN_IN:
-        return False
-    return None
+    if not chain or kind == "基礎項目評価書":
+        return None
+    if any(n.marked for n in chain):
+        return True
+    leaf = not chain[-1].children
+    return False if leaf and chain[0].key in _MARKS_KNOWN_IN else None
 
 
 # ---------------------------------------------------------------- every row of a document
