@@ -175,6 +175,7 @@ ACCEPTED = [
     ("入手元", "[レ] 本人又は本人の代理人 [ ] 民間事業者", "本人又は本人の代理人"),  # source: [OFFICE] 「レ」 check mark
     ("入手元", "■ 概要は別紙 ■ 詳細は別添", "■ 概要は別紙 ■ 詳細は別添"),  # source: [OFFICE] 「■」 bullets, no box: kept
     ("入手元", "[参考] 住民基本台帳ネットワークシステム", "[参考] 住民基本台帳ネットワークシステム"),  # source: [OFFICE] a bracketed word: kept
+    ("入手元", "[○] 本人又は本人の代理人 [注] 窓口で入手 [ ] 民間事業者", "本人又は本人の代理人 [注] 窓口で入手"),  # source: [OFFICE] 「[注]」 is text, not a box
     # ---- check boxes in a field of several choices (監査)
     ("監査", "[ ○ ] 自己点検 [ ○ ] 内部監査 [ ] 外部監査", "自己点検 内部監査"),  # source: [SEED] 「自己点検 内部監査」 as boxes
     ("監査", "■自己点検 □内部監査 ■外部監査", "自己点検 外部監査"),  # source: [ISSUE9] 「■X □Y」
@@ -201,6 +202,7 @@ REJECTED = [
     ("委託の有無", "[ 委託する ] 四件", "件数を解釈できません"),  # source: [OFFICE] a count not in digits
     ("他のシステムとの接続", "[○] 住民基本台帳ネットワークシステム [?] 既存住民基本台帳システム", "印を解釈できません"),  # source: [ZEN-JUKI]
     ("他のシステムとの接続", "[○] 住基ネット [×] 宛名システム", "印を解釈できません"),  # source: [OFFICE] 「×」 may mean no
+    ("他のシステムとの接続", "[○] 住基ネット [△] 宛名システム", "印を解釈できません"),  # source: [OFFICE] 「△」 may mean partly
     ("監査", "[○] 自己点検 [○] 内部点検", "選択肢にありません"),  # source: [SEED] a label not among the choices
 ]
 

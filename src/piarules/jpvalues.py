@@ -351,6 +351,8 @@ def selected_text(text: str) -> str:
 
 # Check boxes: 「[○] 住民基本台帳ネットワークシステム [ ] 既存住民基本台帳システム」 and 「■X □Y」.
 CHECK_MARKS = frozenset("○〇◯●◎✓✔☑✅レxXvV")
+# Marks that may mean "no" or "partly" (×, △, ?): a box holding one cannot be read either way.
+UNREADABLE_MARKS = frozenset("×✕✖?？△▲▽-ー*＊")
 _BRACKET_BOX_RE = re.compile(r"[\[［]\s*(\S?)\s*[\]］]")
 _GLYPH_BOX_RE = re.compile(r"[■□☑☐☒]")
 _GLYPH_CHECKED = frozenset("■☑☒")
@@ -363,21 +365,23 @@ def parse_checkboxes(text: str) -> tuple[tuple[str, bool], ...] | None:
     an unchecked 「□」 appears too (「■」 alone is a bullet, not a box).
 
     Raises:
-        ValueError: a later box holds a mark that is not a check mark (「[?]」), so what is
-            checked cannot be told.
+        ValueError: a later box holds a mark that may mean "no" or "partly" (「[×]」「[△]」
+            「[?]」), so what is checked cannot be told.
     """
     body = text.lstrip()
     if (m := _BRACKET_BOX_RE.match(body)) is not None:
         if m[1] and m[1] not in CHECK_MARKS:
             return None
-        marks = [(box, box[1]) for box in _BRACKET_BOX_RE.finditer(body)]
+        # A one-character bracket that is no mark at all (「[注]」「[1]」) is text inside a label.
+        marks = [(box, box[1]) for box in _BRACKET_BOX_RE.finditer(body)
+                 if not box[1] or box[1] in CHECK_MARKS or box[1] in UNREADABLE_MARKS]
     elif _GLYPH_BOX_RE.match(body) and ("□" in body or "☐" in body):
         marks = [(box, box[0]) for box in _GLYPH_BOX_RE.finditer(body)]
     else:
         return None
     out = []
     for i, (box, mark) in enumerate(marks):
-        if mark and mark not in CHECK_MARKS and mark not in "■□☑☐☒":
+        if mark in UNREADABLE_MARKS:
             raise ValueError(f"チェック欄「{box[0]}」の印を解釈できません (印は ○ か空欄: [○] 項目 / [ ] 項目)")
         end = marks[i + 1][0].start() if i + 1 < len(marks) else len(body)
         out.append((body[box.end():end].strip(), mark in CHECK_MARKS or mark in _GLYPH_CHECKED))
