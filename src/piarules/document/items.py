@@ -274,8 +274,11 @@ class _Cell:
 
 
 def _read_cell(text: str) -> _Cell:
+    """Take the numeral, file headings, 委託事項n, ※ and notes out of a cell; read its labels."""
     cell = _Cell()
-    s = _NOTE_RE.sub("", _flat(text))
+    flat = _flat(text)
+    cell.file_range = bool(_FILE_RANGE_RE.search(flat))
+    s = _NOTE_RE.sub("", flat)
     cell.marked = "※" in s
     if m := _ROMAN_RE.match(s):
         cell.roman = _ROMAN.index(m[1]) + 1
@@ -286,7 +289,6 @@ def _read_cell(text: str) -> _Cell:
             number = m[1] or m[2]
             cell.files.append((int(number) if number else None, name))
             s = s.replace(m[0], "|", 1)
-    cell.file_range = bool(_FILE_RANGE_RE.search(_flat(text)))
     for m in _TASK_RE.finditer(s):
         cell.tasks.add(int(m[1]))
         cell.task_range = cell.task_range or bool(m[2])
