@@ -68,11 +68,15 @@ def test_seed_anomalies_are_warnings_with_lines(seed: tuple[dict, object]) -> No
     assert any("前の行" in m for m in by_line[147])
 
 
-def test_item_analysis(seed: tuple[dict, object]) -> None:
+def test_item_analysis_is_computed_at_load_not_written(seed: tuple[dict, object]) -> None:
     data, _ = seed
-    row = next(r for r in data["変更箇所"] if r["出典"]["行"] == 86)
+    assert not any("項目の解析" in r for r in data["変更箇所"])  # the YAML holds only what the table said
+    doc, _ = load_document_text(dump_yaml(data, ""), "seed.yaml")
+    assert doc is not None
+    row = next(r for r in doc.tree["変更箇所"] if r["出典"]["行"] == 86)
     assert row["項目の解析"] == {"節": "特定個人情報ファイルの概要", "ファイル番号": 5, "ファイル名": "給付管理ファイル",
-                              "委託事項番号": 3, "項目名": "再委託の有無"}
+                              "委託事項番号": 3, "項目名": "再委託の有無",
+                              "様式パス": "特定個人情報ファイル[].委託.委託事項[].再委託の有無", "重要な変更の対象": True}
 
 
 ROWS = [

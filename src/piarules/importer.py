@@ -2,7 +2,8 @@
 
 Nothing is lost: rows in = rows out, cleaned cells keep their original under 原文, and
 anomalies (blank 提出時期, unparseable date, rows out of order, cut-off cells) are warnings
-with the source line, never silent fixes.
+with the source line, never silent fixes. The 項目 cells are not analysed here: every document
+gets its 項目の解析 when it loads (document/items.py), so the YAML holds only what the table said.
 """
 
 from __future__ import annotations
@@ -10,25 +11,20 @@ from __future__ import annotations
 import csv
 import io
 import re
+import unicodedata
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from piarules.diagnostics import Diagnostic, PiarulesError, Severity
-from piarules.document.forms import DOCUMENT_MODELS
 from piarules.document.loader import decode
-from piarules.document.validate import field_keys
-from piarules.jpvalues import parse_date, strip_html
+from piarules.jpvalues import is_empty_text, parse_date, selected_text, strip_html
 from piarules.span import Span
 
 COLUMNS = ("変更日", "項目", "変更前の記載", "変更後の記載", "提出時期", "提出時期に係る説明")
 _PAGE_HEADER = re.compile(r"^[(（]\s*別添\s*(\d*)\s*[)）]\s*変更箇所\s*$")
 _KIND_BY_ANNEX = {"": "基礎項目評価書", "2": "重点項目評価書", "3": "全項目評価書"}
-_SECTIONS = ("基本情報", "特定個人情報ファイルの概要", "リスク対策", "評価実施手続", "開示請求", "しきい値判断")
-_FILE_RE = re.compile(r"(\d+)\s*[.．]\s*([^\s()（）<>~〜]+?ファイル)(?![の名])")
-_TASK_RE = re.compile(r"委託事項\s*(\d+)")
-_NUMBERED_ITEM = re.compile(r"^-\s*(\d+)\s*(\S+)")
 
 
 @dataclass
@@ -117,44 +113,6 @@ def read_table(path: Path) -> ImportResult:
     return result
 
 
-# ---------------------------------------------------------------- recognising 項目
-
-
-def _known_items() -> list[str]:
-    from piarules.document import forms
-
-    names: set[str] = set()
-    for model in (*DOCUMENT_MODELS.values(), *(getattr(forms, n) for n in dir(forms))):
-        if isinstance(model, type) and issubclass(model, forms.Section):
-            names.update(field_keys(model))
-    return sorted(names, key=len, reverse=True)
-
-
-_ITEMS = _known_items()
-
-
-def analyse_item(text: str) -> dict[str, Any]:
-    """Section, file number/name, 委託事項 number and item name found in a 項目 cell."""
-    clean = " ".join(strip_html(text).split())
-    out: dict[str, Any] = {}
-    if section := next((s for s in _SECTIONS if clean.startswith(s)), None):
-        out["節"] = section
-    elif m := _NUMBERED_ITEM.match(clean):
-        out["節"] = "基本情報"
-    if out.get("節") in ("特定個人情報ファイルの概要", "リスク対策") and (m := _FILE_RE.search(clean)):
-        out["ファイル番号"] = int(m[1])
-        out["ファイル名"] = m[2]
-    if m := _TASK_RE.search(clean):
-        out["委託事項番号"] = int(m[1])
-    squashed = clean.replace(" ", "")
-    # The item name is the known name that ends last in the cell (the longest on a tie).
-    best = max(((squashed.rfind(k) + len(k), len(k), i) for i in _ITEMS if (k := i.replace("・", "")) in squashed),
-               default=None)
-    if best:
-        out["項目名"] = best[2]
-    return out
-
-
 # ---------------------------------------------------------------- rows → YAML data
 
 
@@ -169,42 +127,39 @@ def _looks_cut(cell: str) -> bool:
 
 
 def row_to_entry(row: ImportedRow, source: str, warnings: list[Diagnostic], previous: Any) -> tuple[dict[str, Any], Any]:
-    """One table row → one 変更箇所 entry (and the row's parsed date, for order checks)."""
+    """One table row → one 変更箇所 entry (and the row's parsed date, for order checks).
+
+    Warnings quote the cell as decoded (HTML removed, entities unescaped), not its markup.
+    """
     date_text, item, before, after, timing, reason = row.cells
     entry: dict[str, Any] = {}
     raw: dict[str, str] = {}
     where = Span.point(source, row.line, 1)
     parsed = None
+    date_clean = _clean(date_text)
     try:
-        parsed = parse_date(date_text)
-        entry["変更日"] = date_text
+        parsed = parse_date(date_clean)
+        entry["変更日"] = date_clean
+        if date_clean != date_text:
+            raw["変更日"] = date_text
     except ValueError as exc:
         warnings.append(Diagnostic("PIA402", f"変更日を解釈できません: {exc}", where, Severity.WARNING,
                                    help="原文は 原文.変更日 に残しました"))
         raw["変更日"] = date_text
     if parsed and previous and parsed < previous:
-        warnings.append(Diagnostic("PIA402", f"変更日 {date_text} が前の行 ({previous.text}) より前です", where,
+        warnings.append(Diagnostic("PIA402", f"変更日 {date_clean} が前の行 ({previous.text}) より前です", where,
                                    Severity.WARNING))
     for key, cell in (("項目", item), ("変更前の記載", before), ("変更後の記載", after)):
         cleaned = _clean(cell)
         entry[key] = cleaned
-        if key == "項目":
-            entry["項目の解析"] = analyse_item(cell)
         if cleaned != cell:
             raw[key] = cell
         if _looks_cut(cell):
             warnings.append(Diagnostic("PIA402", f"{key}のセルが途中で切れているようです (HTML が閉じていません)",
                                        where, Severity.WARNING))
-    if timing.strip() in ("事前", "事後"):
-        entry["提出時期"] = timing.strip()
-        if timing != timing.strip():
-            raw["提出時期"] = timing
-    else:
-        entry["提出時期"] = None
-        if timing:
-            raw["提出時期"] = timing
-        warnings.append(Diagnostic("PIA402", f"提出時期が「{timing}」です (事前 / 事後 のいずれか)", where,
-                                   Severity.WARNING))
+    entry["提出時期"] = _timing(timing, where, warnings)
+    if timing != (entry["提出時期"] or ""):
+        raw["提出時期"] = timing
     entry["提出時期に係る説明"] = _clean(reason)
     if entry["提出時期に係る説明"] != reason:
         raw["提出時期に係る説明"] = reason
@@ -212,6 +167,24 @@ def row_to_entry(row: ImportedRow, source: str, warnings: list[Diagnostic], prev
     if raw:
         entry["原文"] = raw
     return entry, parsed or previous
+
+
+_TIMINGS = ("事前", "事後")
+
+
+def _timing(cell: str, where: Span, warnings: list[Diagnostic]) -> str | None:
+    """事前 / 事後 as written or as printed (「【事後】」「[ 事前 ]」); else None and a warning."""
+    text = _clean(cell).strip()
+    chosen = unicodedata.normalize("NFKC", selected_text(text)).strip()
+    if chosen in _TIMINGS:
+        return chosen
+    if is_empty_text(text):
+        shown = f" (「{text}」)" if text else ""
+        message = f"提出時期が空欄です{shown}。事前 / 事後 のいずれかを書いてください"
+    else:
+        message = f"提出時期が「{text}」です (事前 / 事後 のいずれか)"
+    warnings.append(Diagnostic("PIA402", message, where, Severity.WARNING))
+    return None
 
 
 def import_table(path: Path, kind: str | None = None, body: str | None = None) -> tuple[dict[str, Any], ImportResult]:

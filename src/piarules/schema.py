@@ -44,7 +44,7 @@ def type_of(annotation: Any) -> Type:
         return ListType(type_of(typing.get_args(annotation)[0]))
     if origin is typing.Annotated:
         base, *meta = typing.get_args(annotation)
-        if base is Band:
+        if base is Band or base == Band | None:
             return BandType(_annotated_choices(tuple(meta)))
         return type_of(base)
     if origin is typing.Literal:

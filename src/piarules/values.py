@@ -35,7 +35,8 @@ def is_missing(value: Any) -> bool:
 
 
 def is_empty(value: Any) -> bool:
-    """空欄, なし, 「-」「—」, blank text, an empty list and an absent value are all empty."""
+    """An absent value, an empty list and an empty form (jpvalues.EMPTY_FORMS: blank, 空欄, なし,
+    該当なし, 「-」「—」, [ ] …) are all empty; so is a check-box list with nothing checked."""
     if value is MISSING or value is None:
         return True
     if isinstance(value, str):

@@ -25,7 +25,7 @@ from typing import Any
 from piarules.diagnostics import Diagnostic, PiarulesError, Severity
 from piarules.document.loader import decode, load_yaml
 from piarules.findings import DocumentResult, Finding, Waiver
-from piarules.jpvalues import compact_text, parse_date
+from piarules.jpvalues import compact_text, is_empty_text, parse_date
 from piarules.span import Span
 
 _KEYS = {"rule", "document", "path", "変更日", "項目", "理由", "承認者", "期限"}
@@ -66,8 +66,8 @@ def load_waivers(path: Path) -> list[Waiver]:
             path=str(item["path"]) if item.get("path") else None,
             row_date=_date(item["変更日"], where, "変更日") if item.get("変更日") else None,
             row_item=str(item["項目"]) if item.get("項目") else None,
-            reason=str(item["理由"]).strip() if item.get("理由") else None,
-            approver=str(item["承認者"]).strip() if item.get("承認者") else None,
+            reason=str(item["理由"]).strip() if item.get("理由") and not is_empty_text(str(item["理由"])) else None,
+            approver=str(item["承認者"]).strip() if item.get("承認者") and not is_empty_text(str(item["承認者"])) else None,
             expires=_date(item["期限"], where, "期限") if item.get("期限") else None,
         ))
     return out

@@ -1,4 +1,5 @@
-"""Documents: file → text → YAML data with a source map → validated form model → eval tree.
+"""Documents: file → text → YAML data with a source map → validated form model → item analysis
+of the change rows (items.py) → eval tree.
 
 `load_document` is the only entry point; it never raises for bad input but returns
 diagnostics with locations.
@@ -12,6 +13,7 @@ from typing import Any
 
 from piarules.diagnostics import Diagnostic, PiarulesError
 from piarules.document.forms import EXPECTED_SECTIONS, Cover
+from piarules.document.items import analyse_change_rows
 from piarules.document.loader import decode, load_yaml
 from piarules.document.source_map import DocPath, SourceMap
 from piarules.document.validate import model_to_tree, validate_data
@@ -46,6 +48,7 @@ def load_document_text(text: str, path: str) -> tuple[Document | None, list[Diag
     model, diagnostics = validate_data(yaml_data.data, yaml_data.source_map)
     if model is None:
         return None, diagnostics
+    diagnostics = diagnostics + analyse_change_rows(model, yaml_data.source_map)
     tree = model_to_tree(model)
     expected = EXPECTED_SECTIONS.get(model.評価書の種類, ())
     absent = tuple(s for s in expected if s not in tree)

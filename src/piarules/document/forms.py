@@ -30,13 +30,19 @@ def item(alias: str, description: str = "") -> Any:
 
 
 class ItemAnalysis(Section):
-    """What the importer recognised in a 項目 cell (kept beside the original text)."""
+    """What a 項目 cell points at on the form (document/items.py).
+
+    Computed for every row when a document loads; one written in the YAML is kept (a field that
+    disagrees with the computed analysis is a PIA309 warning).
+    """
 
     節: t.OptionalText = None
     ファイル番号: int | None = None
     ファイル名: t.OptionalText = None
     委託事項番号: int | None = None
     項目名: t.OptionalText = None
+    様式パス: t.OptionalText = Field(default=None, description="例: 特定個人情報ファイル[].委託.委託事項[].再委託の有無")
+    重要な変更の対象: bool | None = Field(default=None, description="様式で※が付いた項目か (分かる場合のみ)")
 
 
 class SourceRef(Section):
