@@ -236,6 +236,20 @@ def compact_text(text: str) -> str:
     return normalize_text(text).replace(" ", "")
 
 
+# Full-width ASCII (！…～) → ASCII, ideographic and no-break spaces → space: one character for one, so
+# offsets into the folded text are offsets into the original (citations keep their spans).
+_WIDTH_TABLE = {cp: cp - 0xFEE0 for cp in range(0xFF01, 0xFF5F)} | {0x3000: 0x20, 0xA0: 0x20}
+
+
+def fold_width(text: str) -> str:
+    """Full-width digits, letters and brackets to ASCII, wide spaces to spaces; same length as `text`.
+
+    Unlike `normalize_text` (NFKC, HTML removed, whitespace collapsed) this keeps every offset, for
+    parsers that report where in the original text something stands.
+    """
+    return text.translate(_WIDTH_TABLE)
+
+
 def is_empty_text(text: str) -> bool:
     """空欄, (空欄), なし, 「-」「—」 and blank all mean 'nothing written'."""
     return compact_text(text) in EMPTY_MARKERS
