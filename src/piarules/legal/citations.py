@@ -131,6 +131,22 @@ def _sentence_bounds(s: str) -> list[int]:
 _TAG = re.compile(r"</?(?:p|br|li|ul|ol|div|tr|td)\b[^<>]{0,200}>", re.IGNORECASE)
 
 
+def _sentence_of(s: str, bounds: list[int], start: int, end: int) -> tuple[int, int]:
+    lo = bounds[bisect_right(bounds, start) - 1]
+    hi = bounds[bisect_left(bounds, end)]
+    while lo < hi and s[lo] in " \t\n・●■◆※":
+        lo += 1
+    while hi > lo and s[hi - 1] in " \t\n":
+        hi -= 1
+    return lo, hi
+
+
+def sentence_span(text: str, start: int, end: int) -> tuple[int, int]:
+    """The (start, end) of the sentence that holds text[start:end] (bullets and spaces trimmed)."""
+    s = fold_width(text)
+    return _sentence_of(s, _sentence_bounds(s), start, end)
+
+
 # ------------------------------------------------------------------ statute candidates
 
 
@@ -230,13 +246,7 @@ class _Parser:
     # -- sentences and output
 
     def sentence_of(self, start: int, end: int) -> tuple[int, int]:
-        lo = self.bounds[bisect_right(self.bounds, start) - 1]
-        hi = self.bounds[bisect_left(self.bounds, end)]
-        while lo < hi and self.s[lo] in " \t\n・●■◆※":
-            lo += 1
-        while hi > lo and self.s[hi - 1] in " \t\n":
-            hi -= 1
-        return lo, hi
+        return _sentence_of(self.s, self.bounds, start, end)
 
     def same_sentence(self, a: int, b: int) -> bool:
         return bisect_right(self.bounds, a) == bisect_right(self.bounds, b)

@@ -207,9 +207,9 @@ class StatuteTable:
                 continue
             title = window[body_m.end():]
             if len(title) >= 3 and title[0] in _KANJI_SET and not _NOT_IN_TITLE.search(title):
-                sid = self.generic_local(title)
-                if sid:
-                    return LocalMatch(sid, window_start + body_m.start(), end, body_m[0], title)
+                generic = self.generic_local(title)
+                if generic:
+                    return LocalMatch(generic, window_start + body_m.start(), end, body_m[0], title)
         return None
 
     def by_law_number(self, text: str) -> str | None:
@@ -249,11 +249,11 @@ def _load_entry(df: DataFile, path: tuple[str | int, ...], entry: dict[str, Any]
         df.error("PIA601", f"role「{role}」は {' / '.join(ROLES)} のいずれかです", (*path, "role"))
     law_numbers = []
     for p, text in df.texts(entry, path, "law_numbers"):
-        key = law_number_key(text)
-        if key is None:
+        number = law_number_key(text)
+        if number is None:
             df.error("PIA601", f"法令番号「{text}」を解釈できません (例: 平成25年法律第27号)", p)
         else:
-            law_numbers.append(key)
+            law_numbers.append(number)
     local = entry.get("local") in (True, "true", "yes")
     promulgated = df.date(entry, path, "promulgated")
     abolished = df.date(entry, path, "abolished")
