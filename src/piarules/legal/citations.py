@@ -66,6 +66,7 @@ _SP = r"[ \t]*"
 _ARTICLE = re.compile(rf"(?P<suppl>附則{_SP})?第{_SP}(?P<n>{NUM}){_SP}条(?P<br>(?:{_SP}の{_SP}{NUM})*)")
 _ARTICLE_BARE = re.compile(rf"(?P<suppl>附則{_SP})?(?P<n>[0-9]+){_SP}条(?P<br>(?:{_SP}の{_SP}{NUM})*)")
 _PARAGRAPH = re.compile(rf"第{_SP}(?P<n>{NUM}){_SP}項")
+_SUPPL_PARAGRAPH = re.compile(rf"附則{_SP}第{_SP}(?P<n>{NUM}){_SP}項")
 _PARAGRAPH_BARE = re.compile(rf"(?P<n>{NUM}){_SP}項")
 _ITEM = re.compile(rf"第{_SP}(?P<n>{NUM}){_SP}号(?P<br>(?:{_SP}の{_SP}{NUM})*)")
 _APPENDIX = re.compile(rf"別表(?:{_SP}第{_SP}(?P<n>{NUM}))?")
@@ -81,13 +82,17 @@ _SAME_STATUTE = re.compile(r"同(?:法律|法|政令|令|省令|府令|命令|�
 _BASED_ORDINANCE = re.compile(rf"{_SP}(?:に基づく|に係る|の){_SP}主務省令")
 _GAP = re.compile(r"(?:[ \t\u3000]|及び|並びに|又は|若しくは|及|並|ないし|乃至|[・、,]|まで)*")
 _RANGE = re.compile(r"[ \t]*(?:から|ないし|乃至|~|〜|-)[ \t]*")
-_REF_START = re.compile(rf"(?:附則{_SP})?第{_SP}{NUM}{_SP}条|別表|同[条項号表]")
+_REF_START = re.compile(rf"(?:附則{_SP})?第{_SP}{NUM}{_SP}[条項]|別表|同[条項号表]")
 _GENERIC_STATUTE = re.compile(
     rf"(?<![一-龥々ヶァ-ヴー])[一-龥々ヶァ-ヴ][一-龥々ヶァ-ヴー・]{{0,30}}?"
     rf"(?:法律|法|政令|省令|府令|規則|命令|条例|規程|告示)"
     rf"(?={_SP}(?:附則|別表|第{_SP}{NUM}{_SP}[条項号]|[0-9]+{_SP}条))"
 )
-_ALIAS = re.compile(r"以下[ \t]*「([^」]{1,30})」[ \t]*(?:という|と称する|と略す)")
+_AMENDING_LAW = re.compile(
+    r"(?<![一-龥々ヶァ-ヴー])[一-龥々ヶァ-ヴ][^\s、。,()「」『』]{0,40}?の一部を改正する(?:法律|政令|府令|省令|命令|規則|条例)"
+)
+_ALIAS = re.compile(r"以下[^「」()]{0,16}?「([^」]{1,30})」[ \t]*(?:という|と称する|と略す|と記す)")
+_BARE_ALIAS = re.compile(r"\([一-龥々ァ-ヴー・]{2,15}\)")
 _TRIGGER = re.compile(r"[条項号法令則例表]|指針")
 _KANJI = re.compile(r"[一-龥々]")
 _MAX_PAREN = 400
@@ -174,6 +179,12 @@ def _statute_tokens(s: str, table: StatuteTable) -> list[_StatuteToken]:
     for tok in found:
         if not accepted or tok.start >= accepted[-1].end:
             accepted.append(tok)
+    # 「○○法等の一部を改正する法律」: a title that holds other names; it replaces them.
+    for m in _AMENDING_LAW.finditer(s):
+        inside = [t for t in accepted if m.start() <= t.start and t.end <= m.end()]
+        if all(not (t.start < m.end() and m.start() < t.end) or t in inside for t in accepted):
+            accepted = [t for t in accepted if t not in inside]
+            insort(accepted, _StatuteToken(m.start(), m.end(), 5, None))
     # Generic 「○○法」 before an article: only where nothing above matched, or extending a known
     # name that starts at the same place (「国民健康保険法施行規則」).
     starts = {t.start: t for t in accepted}
@@ -278,23 +289,31 @@ class _Parser:
         return _Context(sid, written, tok.body)
 
     def attached_paren(self, ctx: _Context, pos: int) -> int:
-        """Skip 「(平成25年法律第27号。以下「番号法」という。)」 after a name; learn the alias and law number."""
-        i = pos
-        while i < len(self.s) and self.s[i] in " \t":
-            i += 1
-        if i >= len(self.s) or self.s[i] != "(":
-            return pos
-        close = _matching_paren(self.s, i)
-        if close is None:
-            return pos
-        inside = self.s[i:close]
-        if ctx.statute is None:
-            for m in law_number_pattern().finditer(inside):
-                ctx.statute = self.table.by_law_number(m[0]) or ctx.statute
-        for m in _ALIAS.finditer(inside):
+        """Skip 「(平成25年法律第27号。以下「番号法」という。)」 (or several) after a name.
+
+        The law number inside resolves a name the table does not know; 「以下「X」という」 and a bare
+        「(番号法)」 define names the rest of the text may use.
+        """
+        while True:
+            i = pos
+            while i < len(self.s) and self.s[i] in " \t」』":
+                i += 1
+            if i >= len(self.s) or self.s[i] != "(":
+                return pos
+            close = _matching_paren(self.s, i)
+            if close is None:
+                return pos
+            inside = self.s[i:close]
+            if ctx.statute is None:
+                for m in law_number_pattern().finditer(inside):
+                    ctx.statute = self.table.by_law_number(m[0]) or ctx.statute
             if ctx.statute:
-                self.add_alias(m[1], ctx.statute, close)
-        return close
+                names = [m[1] for m in _ALIAS.finditer(inside)]
+                if _BARE_ALIAS.fullmatch(inside):
+                    names.append(inside[1:-1])
+                for name in names:
+                    self.add_alias(name, ctx.statute, close)
+            pos = close
 
     def add_alias(self, alias: str, statute: str, after: int) -> None:
         """A name the text defines; later occurrences become statute tokens."""
@@ -382,7 +401,8 @@ class _Parser:
         s = self.s
         if cur is not None and cur.appendix is not None and not _ARTICLE.match(s, p) and (m := _ROWS.match(s, p)):
             return "rows", m
-        for kind, pattern in (("article", _ARTICLE), ("paragraph", _PARAGRAPH), ("item", _ITEM)):
+        for kind, pattern in (("article", _ARTICLE), ("suppl_paragraph", _SUPPL_PARAGRAPH), ("paragraph", _PARAGRAPH),
+                              ("item", _ITEM)):
             if m := pattern.match(s, p):
                 return kind, m
         if bare_article and (m := _ARTICLE_BARE.match(s, p)):
@@ -431,8 +451,8 @@ class _Chain:
                 self.ranged, nxt = True, r.end()
             if nxt >= len(s) or nxt in self.p.token_starts:
                 break
-            if first and s[consumed:nxt].strip(" \t"):
-                break  # a statute name is followed by its references, with at most a space between
+            if first and s[consumed:nxt].strip(" \t・"):
+                break  # a statute name is followed by its references, with at most a space (or ・) between
             tok = self.p.next_token(nxt, self.cur, self.bare_article and first)
             if tok is None or not self.take(*tok):
                 break
@@ -501,6 +521,8 @@ class _Chain:
                 else:
                     self.open(m.start(), "item", m.end(), article=cur.article, paragraph=cur.paragraph, item=n,
                               supplementary=cur.supplementary)
+        elif kind == "suppl_paragraph":
+            self.open(m.start(), "paragraph", m.end(), paragraph=str(parse_number(m["n"])), supplementary=True)
         elif kind == "appendix":
             self.open(m.start(), "appendix", appendix=_appendix_name(m["n"]))
         elif kind == "table":
@@ -613,8 +635,8 @@ def format_citation(c: Citation, table: StatuteTable | None = None) -> str:
         out += f"第{c.item}号"
     if c.appendix:
         out += ("の" if c.article else "") + c.appendix
-        if c.row:
-            out += f"の{c.row}の項"
+        if c.row:  # as the statutes write it: 「別表二十三の項」, 「別表第一の十五の項」
+            out += f"{'' if c.appendix == '別表' else 'の'}{c.row}の項"
     return out
 
 

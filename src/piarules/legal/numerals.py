@@ -71,12 +71,13 @@ def arabic_variant(name: str) -> str:
 
 
 _LAW_NUMBER = re.compile(
-    rf"(明治|大正|昭和|平成|令和)\s*(元|{NUM})\s*年\s*([^\s第、。,()「」]{{0,24}}?)\s*第\s*({NUM})\s*号"
+    rf"(明治|大正|昭和|平成|令和)\s*(元|{NUM})\s*年\s*(?:{NUM}\s*月\s*{NUM}\s*日\s*)?"
+    rf"([^\s第、。,()「」]{{0,24}}?)\s*第\s*({NUM})\s*号"
 )
 
 
 def law_number_key(text: str) -> str | None:
-    """「平成二十五年法律第二十七号」「平成25年 法律 第27号」 → "平成25年法律第27号"; None if not a law number.
+    """「平成二十五年法律第二十七号」「平成25年5月31日法律第27号」 → "平成25年法律第27号"; None otherwise.
 
     The issuer and kind (「法律」「内閣府・総務省令」「個人情報保護委員会規則」) are kept as written,
     without spaces.

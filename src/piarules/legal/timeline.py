@@ -76,6 +76,8 @@ class Provision:
     cite: str
     key: Key
     periods: tuple[Period, ...]
+    label: str = ""
+    covers_parts: bool = False
 
     def at(self, day: dt.date) -> Period | None:
         return next((p for p in self.periods if p.covers(day)), None)
@@ -148,7 +150,12 @@ class Timeline:
                                (statute, suppl, article, paragraph, None, None, None)]
             if paragraph is not None or item is not None:
                 candidates.append((statute, suppl, article, None, None, None, None))
-        return next((self.provisions[k] for k in candidates if k in self.provisions), None)
+        found = next((self.provisions[k] for k in candidates if k in self.provisions), None)
+        if found is None:
+            whole = self.provisions.get((statute, False, None, None, None, None, None))
+            if whole is not None and whole.covers_parts and whole.key != key:
+                return whole
+        return found
 
     def coarse(self, key: Key) -> Provision | None:
         """The entry of the table (for a row) or of the statute: used only for abolition and not-yet."""
@@ -204,8 +211,14 @@ def _period(df: DataFile, path: tuple[str | int, ...], entry: dict[str, Any],
                   df.text(entry, path, "source") or "", df.text(entry, path, "note") or "")
 
 
+_PROVISION_FIELDS = {"cite", "periods", "covers_parts", "note"}
+
+
 def _provision(df: DataFile, path: tuple[str | int, ...], entry: dict[str, Any], meanings: dict[str, Meaning],
                table: StatuteTable) -> Provision | None:
+    for key in entry:
+        if key not in _PROVISION_FIELDS:
+            df.error("PIA601", f"未知の項目「{key}」です", (*path, key), help="使える項目: " + ", ".join(sorted(_PROVISION_FIELDS)))
     cite = df.text(entry, path, "cite", required=True)
     if cite is None:
         return None
@@ -229,7 +242,8 @@ def _provision(df: DataFile, path: tuple[str | int, ...], entry: dict[str, Any],
                 df.error("PIA601", "期間が前の期間と重なるか、順序が逆です", (*path, "periods", i))
                 continue
             periods.append(period)
-    return Provision(cite, found[0].key, tuple(periods)) if periods else None
+    covers = entry.get("covers_parts") in (True, "true", "yes")
+    return Provision(cite, found[0].key, tuple(periods), found[0].label, covers) if periods else None
 
 
 def _before(a: Period, b: Period) -> bool:
@@ -335,12 +349,13 @@ def _purpose_tiers(c: Citation, context: str, field: str | None) -> list[tuple[s
     return [(name, text) for name, text in tiers if text]
 
 
-def _read_purpose(c: Citation, prov: Provision, context: str, field: str | None) -> dict[str, int]:
-    for _, text in _purpose_tiers(c, context, field):
+def _read_purpose(c: Citation, prov: Provision, context: str, field: str | None) -> tuple[str, dict[str, int]]:
+    """(tier, meaning id → score) from the nearest tier that matches any meaning of the provision."""
+    for tier, text in _purpose_tiers(c, context, field):
         scores = _scores(text, prov.meanings.values())
         if scores:
-            return scores
-    return {}
+            return tier, scores
+    return "", {}
 
 
 # ------------------------------------------------------------------ judging
@@ -361,7 +376,14 @@ def _next_day(day: dt.date | None) -> dt.date | None:
 
 
 def _suggest(text: str | None, c: Citation) -> str | None:
-    return text.replace("{body}", c.body or "○○") if text else None
+    """The replacement as data wrote it; a single citation is given its canonical label (番号法第…)."""
+    if not text:
+        return None
+    text = text.replace("{body}", c.body or "○○")
+    found = parse_citations(text)
+    if len(found) == 1 and found[0].span == (0, len(text)):
+        return found[0].label
+    return text
 
 
 class _Judge:
@@ -401,11 +423,16 @@ class _Judge:
             return self.verdict(Status.CURRENT, f"「{label}」は{_jp(self.on)}時点で「{period.meaning.text}」の規定です",
                                 prov, then=period, since=period.start, confidence=period.confidence,
                                 purpose=period.meaning)
-        return self.by_purpose(prov, period, _read_purpose(c, prov, context, field))
+        tier, scores = _read_purpose(c, prov, context, field)
+        return self.by_purpose(prov, period, tier, scores)
 
-    def by_purpose(self, prov: Provision, period: Period, scores: dict[str, int]) -> CitationVerdict:
+    def by_purpose(self, prov: Provision, period: Period, tier: str, scores: dict[str, int]) -> CitationVerdict:
         label, meaning = self.c.label, period.meaning
         assert meaning is not None
+        if tier == "field" and meaning.id in scores:
+            # The form item says which section the text is in, not which provision it means: a field that
+            # fits the meaning the provision had on that date does not make the citation stale.
+            scores = {meaning.id: scores[meaning.id]}
         if not scores:
             return self.verdict(Status.UNKNOWN, f"「{label}」は改正で意味が変わった条項ですが、何の根拠として引用されているか"
                                 f"文脈から判断できません ({_jp(self.on)}時点では「{meaning.text}」)", prov,
@@ -430,7 +457,7 @@ class _Judge:
         """Cited for a meaning the provision carried earlier: where does that meaning stand now?"""
         assert period.meaning is not None
         home = self.tl.home_of(target.id, self.on, self.c.statute)
-        replaced = home.cite if home else _suggest(old.replaced_by, self.c)
+        replaced = home.label if home else _suggest(old.replaced_by, self.c)
         since = _next_day(old.end)
         confidence = _weakest(period.confidence, old.confidence)
         if replaced is None:
@@ -449,7 +476,7 @@ class _Judge:
                                 "まだありません", prov, since=first.start, confidence=first.confidence,
                                 purpose=first.meaning)
         home = self.tl.home_of(last.meaning.id, self.on, self.c.statute) if last.meaning else None
-        replaced = home.cite if home and home is not prov else _suggest(last.replaced_by, self.c)
+        replaced = home.label if home and home is not prov else _suggest(last.replaced_by, self.c)
         since = _next_day(last.end)
         if replaced is None:
             return self.verdict(Status.ABOLISHED, f"「{label}」は{_jp(since)}に効力を失っています", prov, then=None,
