@@ -69,11 +69,12 @@ _PARAGRAPH = re.compile(rf"第{_SP}(?P<n>{NUM}){_SP}項")
 _SUPPL_PARAGRAPH = re.compile(rf"附則{_SP}第{_SP}(?P<n>{NUM}){_SP}項")
 _PARAGRAPH_BARE = re.compile(rf"(?P<n>{NUM}){_SP}項")
 _ITEM = re.compile(rf"第{_SP}(?P<n>{NUM}){_SP}号(?P<br>(?:{_SP}の{_SP}{NUM})*)")
+_ITEM_BARE = re.compile(rf"(?P<n>[0-9]+){_SP}号(?P<br>(?:{_SP}の{_SP}{NUM})*)")
 _APPENDIX = re.compile(rf"別表(?:{_SP}第{_SP}(?P<n>{NUM}))?")
 _IN_ARTICLE_TABLE = re.compile(r"の表")
 _ROW = rf"(?:[一-龥]{{1,6}}の部{_SP})?{BRANCHED}|○+"
 _ROWS = re.compile(
-    rf"{_SP}(?:の{_SP})?(?:項番{_SP}(?P<a>{_ROW})|第{_SP}(?P<b>{_ROW}){_SP}項"
+    rf"{_SP}(?:の{_SP})?(?:項番{_SP}(?P<a>{_ROW})|第{_SP}(?P<b>{_ROW}){_SP}の?{_SP}項"
     rf"|(?P<c>(?:{_ROW})(?:{_SP}[、,・]{_SP}(?:{_ROW}))*){_SP}の?{_SP}項|(?P<d>○+))"
 )
 _ROW_ONE = re.compile(_ROW)
@@ -81,6 +82,7 @@ _SAME = re.compile(r"同(?P<what>条|項|号|表)")
 _SAME_STATUTE = re.compile(r"同(?:法律|法|政令|令|省令|府令|命令|規則|条例)(?P<role>施行令|施行規則)?")
 _BASED_ORDINANCE = re.compile(rf"{_SP}(?:に基づく|に係る|の){_SP}主務省令")
 _GAP = re.compile(r"(?:[ \t\u3000]|及び|並びに|又は|若しくは|及|並|ないし|乃至|[・、,]|まで)*")
+_FIRST_GAP = re.compile(r"[ \t\u3000・」』]*")
 _RANGE = re.compile(r"[ \t]*(?:から|ないし|乃至|~|〜|-)[ \t]*")
 _REF_START = re.compile(rf"(?:附則{_SP})?第{_SP}{NUM}{_SP}[条項]|別表|同[条項号表]")
 _GENERIC_STATUTE = re.compile(
@@ -304,6 +306,8 @@ class _Parser:
             if close is None:
                 return pos
             inside = self.s[i:close]
+            if _REF_START.match(inside, 1):
+                return i + 1  # 「番号法（第9条第1項）」: the parenthesis holds the reference itself
             if ctx.statute is None:
                 for m in law_number_pattern().finditer(inside):
                     ctx.statute = self.table.by_law_number(m[0]) or ctx.statute
@@ -412,6 +416,8 @@ class _Parser:
                 return "table", m
             if cur.paragraph is None and cur.item is None and (m := _PARAGRAPH_BARE.match(s, p)):
                 return "paragraph", m
+            if cur.item is None and p == cur.end and (m := _ITEM_BARE.match(s, p)):
+                return "item", m
         if m := _APPENDIX.match(s, p):
             return "appendix", m
         if m := _SAME.match(s, p):
@@ -445,13 +451,13 @@ class _Chain:
     def run(self, pos: int) -> int:
         s, consumed, first = self.p.s, pos, True
         while True:
-            gap = _GAP.match(s, consumed)
+            gap = (_FIRST_GAP if first else _GAP).match(s, consumed)
             nxt = gap.end() if gap else consumed
             if not first and (r := _RANGE.match(s, consumed)) and r.end() > consumed:
                 self.ranged, nxt = True, r.end()
             if nxt >= len(s) or nxt in self.p.token_starts:
                 break
-            if first and s[consumed:nxt].strip(" \t・"):
+            if first and s[consumed:nxt].strip(" \t・」』"):
                 break  # a statute name is followed by its references, with at most a space (or ・) between
             tok = self.p.next_token(nxt, self.cur, self.bare_article and first)
             if tok is None or not self.take(*tok):
