@@ -15,7 +15,7 @@ from __future__ import annotations
 import re
 from bisect import bisect_left, bisect_right, insort
 from dataclasses import dataclass, field
-from functools import lru_cache
+from functools import cached_property, lru_cache
 
 from piarules.jpvalues import fold_width
 from piarules.legal.numerals import BRANCHED, NUM, law_number_pattern, normalize_branched, parse_number, to_kanji
@@ -103,35 +103,38 @@ _MAX_PAREN = 400
 # ------------------------------------------------------------------ sentences
 
 
+_SENTENCE_MARKS = re.compile(r"[()「」『』\n。・●■◆※【<]")
+
+
 def _sentence_bounds(s: str) -> list[int]:
     """Offsets where sentences begin or end: 。, line breaks, HTML block tags, bullets, 【headings】.
 
     Boundaries inside parentheses and quotes do not count: 「（平成25年法律第27号。以下…）」 is one sentence.
+    Only the marks are visited, so long texts cost one regex scan.
     """
     bounds = [0, len(s)]
     depth = 0
-    i, n = 0, len(s)
-    while i < n:
-        ch = s[i]
+    skip_to = 0
+    for m in _SENTENCE_MARKS.finditer(s):
+        i, ch = m.start(), m[0]
+        if i < skip_to:
+            continue
         if ch in "(「『":
             depth += 1
-        elif ch in ")」』" and depth:
-            depth -= 1
+        elif ch in ")」』":
+            depth = max(depth - 1, 0)
         elif ch == "\n":
-            bounds.append(i)
-            bounds.append(i + 1)
+            bounds += [i, i + 1]
             depth = 0
         elif depth == 0:
             if ch == "。":
                 bounds.append(i + 1)
-            elif ch in "・●■◆※【" and (i == 0 or s[i - 1] in " \t>"):
+            elif ch == "<":
+                if tag := _TAG.match(s, i):
+                    bounds += [i, tag.end()]
+                    skip_to = tag.end()
+            elif i == 0 or s[i - 1] in " \t>":  # a bullet or 【 at the start of an item
                 bounds.append(i)
-            elif ch == "<" and (m := _TAG.match(s, i)):
-                bounds.append(i)
-                bounds.append(m.end())
-                i = m.end()
-                continue
-        i += 1
     return sorted(set(bounds))
 
 
@@ -250,13 +253,16 @@ class _Parser:
         self.text = text
         self.s = fold_width(text)
         self.table = table
-        self.bounds = _sentence_bounds(self.s)
         self.tokens = _statute_tokens(self.s, table)
         self.token_starts = {t.start: t for t in self.tokens}
         self.out: list[Citation] = []
         self.aliases: dict[str, str] = {}
 
     # -- sentences and output
+
+    @cached_property
+    def bounds(self) -> list[int]:
+        return _sentence_bounds(self.s)
 
     def sentence_of(self, start: int, end: int) -> tuple[int, int]:
         return _sentence_of(self.s, self.bounds, start, end)
