@@ -14,9 +14,9 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from common import EXAMPLE, best_of  # noqa: E402
+from common import EXAMPLE, best_of
 
-from piarules.document import load_document  # noqa: E402
+from piarules.document import load_document
 
 
 def texts(node: Any) -> Iterator[str]:

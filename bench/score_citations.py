@@ -15,8 +15,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from piarules.legal.citations import parse_citations  # noqa: E402
-from tests.legal.corpus import (  # noqa: E402
+from piarules.legal.citations import parse_citations
+from tests.legal.corpus import (
     FIELDS,
     as_fields,
     citation_cases,
