@@ -5,6 +5,8 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from piarules.legal.citations import format_citation, parse_citations
 from piarules.legal.forms import cites_network_basis, cites_number_use_basis, required_forms
@@ -96,3 +98,19 @@ def test_names_report_spans() -> None:
     text = "承認は特定個人情報保護委員会が行う。"
     (v,) = judge_names(text, dt.date(2020, 1, 1))
     assert text[v.span[0]:v.span[1]] == "特定個人情報保護委員会" and v.new == "個人情報保護委員会"
+
+
+_PIECES = ["番号法", "第", "十九", "19", "条", "の", "6", "項", "号", "及び", "、", "・", "別表", "第二", "二", "(", ")",
+           "（", "）", "「", "」", "以下", "という", "同法", "同条", "同表", "附則", "墨田区", "個人情報保護条例", "。", "\n",
+           "から", "まで", "に基づく", "主務省令", "平成25年法律第27号", "○", " ", "<p>", "</p>", "法", "令", "規則"]
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.lists(st.sampled_from(_PIECES), max_size=40))
+def test_parser_never_fails_and_spans_hold(pieces: list[str]) -> None:
+    text = "".join(pieces)
+    for c in parse_citations(text):
+        assert 0 <= c.span[0] <= c.span[1] <= len(text)
+        assert text[c.span[0]:c.span[1]] == c.text
+        assert c.sentence[0] <= c.span[0] and c.span[1] <= c.sentence[1]
+        judge(c, dt.date(2023, 1, 1))

@@ -19,6 +19,8 @@ from functools import cached_property, lru_cache
 
 from piarules.jpvalues import fold_width
 from piarules.legal.numerals import BRANCHED, NUM, law_number_pattern, normalize_branched, parse_number, to_kanji
+from piarules.legal.sentences import sentence_bounds, sentence_of
+from piarules.legal.statute_names import StatuteToken, find_statute_names, matching_paren
 from piarules.legal.statutes import StatuteTable, default_statute_table
 
 Key = tuple[str | None, bool, str | None, str | None, str | None, str | None, str | None]
@@ -79,147 +81,15 @@ _ROWS = re.compile(
 )
 _ROW_ONE = re.compile(_ROW)
 _SAME = re.compile(r"同(?P<what>条|項|号|表)")
-_SAME_STATUTE = re.compile(r"同(?:法律|法|政令|令|省令|府令|命令|規則|条例)(?P<role>施行令|施行規則)?")
 _BASED_ORDINANCE = re.compile(rf"{_SP}(?:に基づく|に係る|の){_SP}主務省令")
 _GAP = re.compile(r"(?:[ \t\u3000]|及び|並びに|又は|若しくは|及|並|ないし|乃至|[・、,]|まで)*")
 _FIRST_GAP = re.compile(r"[ \t\u3000・」』]*")
 _RANGE = re.compile(r"[ \t]*(?:から|ないし|乃至|~|〜|-)[ \t]*")
 _REF_START = re.compile(rf"(?:附則{_SP})?第{_SP}{NUM}{_SP}[条項]|別表|同[条項号表]")
-_GENERIC_STATUTE = re.compile(
-    rf"(?<![一-龥々ヶァ-ヴー])[一-龥々ヶァ-ヴ][一-龥々ヶァ-ヴー・]{{0,30}}?"
-    rf"(?:法律|法|政令|省令|府令|規則|命令|条例|規程|告示)"
-    rf"(?={_SP}(?:附則|別表|第{_SP}{NUM}{_SP}[条項号]|[0-9]+{_SP}条))"
-)
-_AMENDING_LAW = re.compile(
-    r"(?<![一-龥々ヶァ-ヴー])[一-龥々ヶァ-ヴ][^\s、。,()「」『』]{0,40}?の一部を改正する(?:法律|政令|府令|省令|命令|規則|条例)"
-)
 _ALIAS = re.compile(r"以下[^「」()]{0,16}?「([^」]{1,30})」[ \t]*(?:という|と称する|と略す|と記す)")
 _BARE_ALIAS = re.compile(r"\([一-龥々ァ-ヴー・]{2,15}\)")
 _TRIGGER = re.compile(r"[条項号法令則例表]|指針")
 _KANJI = re.compile(r"[一-龥々]")
-_MAX_PAREN = 400
-
-
-# ------------------------------------------------------------------ sentences
-
-
-_SENTENCE_MARKS = re.compile(r"[()「」『』\n。・●■◆※【<]")
-
-
-def _sentence_bounds(s: str) -> list[int]:
-    """Offsets where sentences begin or end: 。, line breaks, HTML block tags, bullets, 【headings】.
-
-    Boundaries inside parentheses and quotes do not count: 「（平成25年法律第27号。以下…）」 is one sentence.
-    Only the marks are visited, so long texts cost one regex scan.
-    """
-    bounds = [0, len(s)]
-    depth = 0
-    skip_to = 0
-    for m in _SENTENCE_MARKS.finditer(s):
-        i, ch = m.start(), m[0]
-        if i < skip_to:
-            continue
-        if ch in "(「『":
-            depth += 1
-        elif ch in ")」』":
-            depth = max(depth - 1, 0)
-        elif ch == "\n":
-            bounds += [i, i + 1]
-            depth = 0
-        elif depth == 0:
-            if ch == "。":
-                bounds.append(i + 1)
-            elif ch == "<":
-                if tag := _TAG.match(s, i):
-                    bounds += [i, tag.end()]
-                    skip_to = tag.end()
-            elif i == 0 or s[i - 1] in " \t>":  # a bullet or 【 at the start of an item
-                bounds.append(i)
-    return sorted(set(bounds))
-
-
-_TAG = re.compile(r"</?(?:p|br|li|ul|ol|div|tr|td)\b[^<>]{0,200}>", re.IGNORECASE)
-
-
-def _sentence_of(s: str, bounds: list[int], start: int, end: int) -> tuple[int, int]:
-    lo = bounds[bisect_right(bounds, start) - 1]
-    hi = bounds[bisect_left(bounds, end)]
-    while lo < hi and s[lo] in " \t\n・●■◆※":
-        lo += 1
-    while hi > lo and s[hi - 1] in " \t\n":
-        hi -= 1
-    return lo, hi
-
-
-def sentence_span(text: str, start: int, end: int) -> tuple[int, int]:
-    """The (start, end) of the sentence that holds text[start:end] (bullets and spaces trimmed)."""
-    s = fold_width(text)
-    return _sentence_of(s, _sentence_bounds(s), start, end)
-
-
-# ------------------------------------------------------------------ statute candidates
-
-
-@dataclass(order=True)
-class _StatuteToken:
-    start: int
-    end: int
-    rank: int = 0  # lower wins a tie at the same start and length
-    statute: str | None = field(default=None, compare=False)
-    body: str | None = field(default=None, compare=False)
-    same: str | None = field(default=None, compare=False)  # 「同法」: the role after it, or ""
-    law_number: bool = field(default=False, compare=False)
-
-
-def _statute_tokens(s: str, table: StatuteTable) -> list[_StatuteToken]:
-    """Known names, local statutes, law numbers and 「同法」 (non-overlapping); then generic names."""
-    found = [_StatuteToken(m.start(), m.end(), 0, table.surfaces[m[0]]) for m in table.name_pattern.finditer(s)
-             if m[0]]
-    found += [_StatuteToken(lm.start, lm.end, 1, lm.statute, lm.body) for lm in table.find_local(s)]
-    found += [_StatuteToken(m.start(), m.end(), 2, table.by_law_number(m[0]), law_number=True)
-              for m in law_number_pattern().finditer(s)]
-    found += [_StatuteToken(m.start(), m.end(), 3, same=m["role"] or "") for m in _SAME_STATUTE.finditer(s)]
-    found.sort(key=lambda t: (t.start, -(t.end - t.start), t.rank))
-    accepted: list[_StatuteToken] = []
-    for tok in found:
-        if not accepted or tok.start >= accepted[-1].end:
-            accepted.append(tok)
-    # 「○○法等の一部を改正する法律」: a title that holds other names; it replaces them.
-    for m in _AMENDING_LAW.finditer(s):
-        inside = [t for t in accepted if m.start() <= t.start and t.end <= m.end()]
-        if all(not (t.start < m.end() and m.start() < t.end) or t in inside for t in accepted):
-            accepted = [t for t in accepted if t not in inside]
-            insort(accepted, _StatuteToken(m.start(), m.end(), 5, None))
-    # Generic 「○○法」 before an article: only where nothing above matched, or extending a known
-    # name that starts at the same place (「国民健康保険法施行規則」).
-    starts = {t.start: t for t in accepted}
-    for m in _GENERIC_STATUTE.finditer(s):
-        same_start = starts.get(m.start())
-        if same_start is not None and same_start.rank == 0 and m.end() > same_start.end:
-            same_start.end, same_start.statute, same_start.rank = m.end(), None, 4
-            continue
-        i = bisect_right([t.start for t in accepted], m.start()) - 1
-        overlaps = (i >= 0 and accepted[i].end > m.start()) or (
-            i + 1 < len(accepted) and accepted[i + 1].start < m.end())
-        if not overlaps:
-            insort(accepted, _StatuteToken(m.start(), m.end(), 4, None))
-            starts[m.start()] = accepted[bisect_left([t.start for t in accepted], m.start())]
-    return accepted
-
-
-def _matching_paren(s: str, start: int) -> int | None:
-    """The offset after the 「)」 that closes the 「(」 at `start`, or None."""
-    depth = 0
-    for i in range(start, min(len(s), start + _MAX_PAREN)):
-        if s[i] == "(":
-            depth += 1
-        elif s[i] == ")":
-            depth -= 1
-            if depth == 0:
-                return i + 1
-    return None
-
-
 # ------------------------------------------------------------------ the parser
 
 
@@ -253,7 +123,7 @@ class _Parser:
         self.text = text
         self.s = fold_width(text)
         self.table = table
-        self.tokens = _statute_tokens(self.s, table)
+        self.tokens = find_statute_names(self.s, table)
         self.token_starts = {t.start: t for t in self.tokens}
         self.out: list[Citation] = []
         self.aliases: dict[str, str] = {}
@@ -262,10 +132,10 @@ class _Parser:
 
     @cached_property
     def bounds(self) -> list[int]:
-        return _sentence_bounds(self.s)
+        return sentence_bounds(self.s)
 
     def sentence_of(self, start: int, end: int) -> tuple[int, int]:
-        return _sentence_of(self.s, self.bounds, start, end)
+        return sentence_of(self.s, self.bounds, start, end)
 
     def same_sentence(self, a: int, b: int) -> bool:
         return bisect_right(self.bounds, a) == bisect_right(self.bounds, b)
@@ -283,7 +153,7 @@ class _Parser:
 
     # -- statutes
 
-    def statute_context(self, tok: _StatuteToken) -> _Context:
+    def statute_context(self, tok: StatuteToken) -> _Context:
         written = self.text[tok.start:tok.end]
         if tok.same is not None:
             prev = self.out[-1] if self.out else None
@@ -308,7 +178,7 @@ class _Parser:
                 i += 1
             if i >= len(self.s) or self.s[i] != "(":
                 return pos
-            close = _matching_paren(self.s, i)
+            close = matching_paren(self.s, i)
             if close is None:
                 return pos
             inside = self.s[i:close]
@@ -338,7 +208,7 @@ class _Parser:
             before_ok = start == 0 or not _KANJI.match(self.s[start - 1])
             after_ok = len(alias) >= 3 or _REF_START.match(self.s, end) or self.s.startswith("施行", end)
             if free and before_ok and after_ok:
-                tok = _StatuteToken(start, end, 0, statute)
+                tok = StatuteToken(start, end, 0, statute)
                 insort(self.tokens, tok)
                 self.token_starts[start] = tok
             elif start in self.token_starts and self.token_starts[start].statute is None:
@@ -369,7 +239,7 @@ class _Parser:
         i = bisect_right([t.start for t in self.tokens], offset) - 1
         return i >= 0 and self.tokens[i].end > offset
 
-    def from_statute(self, tok: _StatuteToken) -> int:
+    def from_statute(self, tok: StatuteToken) -> int:
         ctx = self.statute_context(tok)
         pos = self.attached_paren(ctx, tok.end)
         before = len(self.out)
@@ -401,7 +271,7 @@ class _Parser:
         while i < len(self.s) and self.s[i] in " \t":
             i += 1
         if i < len(self.s) and self.s[i] == "(":
-            close = _matching_paren(self.s, i)
+            close = matching_paren(self.s, i)
             if close is not None and close - i <= 80:
                 return self.text[i + 1:close - 1]
         return ""

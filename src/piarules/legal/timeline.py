@@ -524,7 +524,7 @@ def judge_names(text: str, on: dt.date, field: str | None = None, *,
     A sentence that also names the new one (「総務大臣 (現 内閣総理大臣)」) is a historical remark and is
     not reported. Names that need a context (総務大臣) are only reported next to it (or in `field`).
     """
-    from piarules.legal.citations import sentence_span
+    from piarules.legal.sentences import sentence_span
 
     tl = timeline or default_timeline()
     out: list[NameVerdict] = []
