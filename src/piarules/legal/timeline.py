@@ -379,7 +379,7 @@ def _suggest(text: str | None, c: Citation) -> str | None:
     """The replacement as data wrote it; a single citation is given its canonical label (番号法第…)."""
     if not text:
         return None
-    text = text.replace("{body}", c.body or "○○")
+    text = text.replace("{body}", c.body or "")
     found = parse_citations(text)
     if len(found) == 1 and found[0].span == (0, len(text)):
         return found[0].label
