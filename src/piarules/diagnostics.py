@@ -1,7 +1,7 @@
 """One diagnostic model for every stage: syntax, check, YAML, validation, import.
 
 Codes are stable: PIA1xx policy syntax, PIA2xx policy checks, PIA3xx documents,
-PIA4xx import, PIA5xx usage. `CODES` documents each one (used by `--explain`).
+PIA4xx import, PIA5xx usage, PIA6xx legal data files (statutes, law timeline). `CODES` documents each one (used by `--explain`).
 """
 
 from __future__ import annotations
@@ -102,9 +102,15 @@ CODES: dict[str, CodeDoc] = {
     "PIA402": CodeDoc("import-anomaly", "変更箇所の行に確認が必要な点があります (空の提出時期、日付の順序、途中で切れたセル)。",
                       "取り込みは値を勝手に直さず、警告として知らせます。", "提出時期が空の行に 事前 か 事後 を書く"),
     "PIA501": CodeDoc("usage", "コマンドの使い方、またはファイルの指定が正しくありません。", "", "piarules eval --help"),
-    "PIA601": CodeDoc("invalid-data", "同梱・独自のデータファイル (同義語表など) の項目が正しくありません。",
+    "PIA601": CodeDoc("invalid-data", "同梱・独自のデータファイル (同義語表・法令表・改正の時系列など) の項目が正しくありません (必須項目がない、型が違う、引用を解釈できない、期間が重なる)。",
                       "誤った項目は読み飛ばされ、その語で探すルールが黙って弱くなります。",
                       '誤: 許諾: {terms: 許諾}\n正: 許諾: {terms: [許諾, 承認, 承諾], source: "番号法第10条第1項"}'),
+    "PIA602": CodeDoc("duplicate-alias", "法令名・略称・法令番号が2つの項目で定義されています。",
+                      "同じ名前がどちらの法令を指すか決められません。", "略称「番号法」を2つの法令に書かない"),
+    "PIA603": CodeDoc("unknown-statute-kind", "法令の種類 (kind) が 法律 / 政令 / 府省令 / 規則 / 命令 / 告示 / 条例 のいずれでもありません。",
+                      "種類の誤記は法令の扱いを変えてしまいます。", "誤: kind: 省令\n正: kind: 府省令"),
+    "PIA604": CodeDoc("invalid-data-date", "法令データファイルの日付が存在しないか、解釈できません。",
+                      "施行日・改正日を推測せずに誤りとします。", "誤: from: 2021-02-30\n正: from: 2021-03-01"),
 }
 
 

@@ -327,6 +327,20 @@ _DASH_RUN_RE = re.compile(r"[-‐‒–—―−ー─━]{1,3}")
 _ENCLOSING = {"(": ")", "[": "]", "【": "】", "「": "」", "<": ">", "〈": "〉"}
 
 
+# Full-width ASCII (！…～) → ASCII, ideographic and no-break spaces → space: one character for one, so
+# offsets into the folded text are offsets into the original (citations keep their spans).
+_WIDTH_TABLE = {cp: cp - 0xFEE0 for cp in range(0xFF01, 0xFF5F)} | {0x3000: 0x20, 0xA0: 0x20}
+
+
+def fold_width(text: str) -> str:
+    """Full-width digits, letters and brackets to ASCII, wide spaces to spaces; same length as `text`.
+
+    Unlike `normalize_text` (NFKC, HTML removed, whitespace collapsed) this keeps every offset, for
+    parsers that report where in the original text something stands.
+    """
+    return text.translate(_WIDTH_TABLE)
+
+
 def is_empty_text(text: str) -> bool:
     """Whether the text says "nothing written": blank, 空欄, (空欄), なし, 該当なし, 「-」「―」, [ ] …
 
