@@ -31,7 +31,7 @@ VARIATIONS = {
     "spacing-width", "history-first-publication", "history-procedure-version", "row-date",
     "old-text-in-before", "cross-document", "hand-written-row", "quote",
 }
-DEFECT_KEYS = ("id", "kind", "rule", "document", "path", "also_paths", "line", "variation", "note")
+DEFECT_KEYS = ("id", "kind", "rule", "also_rules", "document", "path", "also_paths", "line", "variation", "note")
 TRAP_KEYS = ("kind", "document", "path", "variation", "note")
 
 

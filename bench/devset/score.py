@@ -6,7 +6,8 @@ passed as a directory, so its documents are checked together — judged as of ea
 unless expected.yaml sets `as_of`. Then:
 
 - an injected defect is *detected* when the defects document has a finding whose rule is the
-  defect's `rule` or one of its kind's `rules` (kinds.yaml), on the same document, at a path equal
+  defect's `rule`, one of its `also_rules` (another rule that rightly reports the same defect) or one
+  of its kind's `rules` (kinds.yaml), on the same document, at a path equal
   to the defect's path (or one of its `also_paths`), inside it, or containing it;
 - every error/warning finding on a clean document is a *false finding*; info findings there are noise;
 - documents that piarules could not load are reported apart (their defects count as missed).
@@ -156,7 +157,7 @@ def score(selected: Iterable[str] = ()) -> dict[str, Any]:
         for d in expected["defects"]:
             doc_name = d.get("document", only)
             defects_doc = doc_of[doc_name]["defects"]
-            rules = {r for r in [d.get("rule"), *kinds[d["kind"]].get("rules", [])] if r}
+            rules = {r for r in [d.get("rule"), *(d.get("also_rules") or []), *kinds[d["kind"]].get("rules", [])] if r}
             paths = [d["path"], *(d.get("also_paths") or [])]
             hits = [f for f in defects_run.findings
                     if f.document == defects_doc and f.rule in rules and any(path_related(f.path, p) for p in paths)]
