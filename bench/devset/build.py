@@ -22,6 +22,7 @@ from typing import Any
 import io
 
 from ruamel.yaml import YAML
+from ruamel.yaml.error import YAMLError
 
 HERE = Path(__file__).resolve().parent
 KINDS_FILE = HERE / "kinds.yaml"
@@ -31,7 +32,8 @@ VARIATIONS = {
     "spacing-width", "history-first-publication", "history-procedure-version", "row-date",
     "old-text-in-before", "cross-document", "hand-written-row", "quote",
 }
-DEFECT_KEYS = ("id", "kind", "rule", "also_rules", "document", "path", "also_paths", "line", "variation", "note")
+DEFECT_KEYS = ("id", "kind", "rule", "also_rules", "document", "path", "also_paths", "also_at", "line", "variation",
+               "note")
 TRAP_KEYS = ("kind", "document", "path", "variation", "note")
 
 
@@ -72,7 +74,10 @@ class Body:
 
 def load_body(directory: Path) -> Body:
     """Read inject.yaml and locate the clean document(s): clean.yaml, or clean/*.yaml for a set."""
-    spec = load_yaml(directory / "inject.yaml")
+    try:
+        spec = load_yaml(directory / "inject.yaml")
+    except YAMLError as exc:
+        raise BuildError(f"{directory.name}/inject.yaml: {exc}") from None
     body = Body(directory, spec)
     if (directory / "clean.yaml").exists():
         body.documents["clean.yaml"] = (directory / "clean.yaml", directory / "defects.yaml")

@@ -8,7 +8,8 @@ unless expected.yaml sets `as_of`. Then:
 - an injected defect is *detected* when the defects document has a finding whose rule is the
   defect's `rule`, one of its `also_rules` (another rule that rightly reports the same defect) or one
   of its kind's `rules` (kinds.yaml), on the same document, at a path equal
-  to the defect's path (or one of its `also_paths`), inside it, or containing it;
+  to the defect's path (or one of its `also_paths`, or an `also_at` place in another document of a
+  set, for defects that two documents share), inside it, or containing it;
 - every error/warning finding on a clean document is a *false finding*; info findings there are noise;
 - documents that piarules could not load are reported apart (their defects count as missed).
 
@@ -158,9 +159,10 @@ def score(selected: Iterable[str] = ()) -> dict[str, Any]:
             doc_name = d.get("document", only)
             defects_doc = doc_of[doc_name]["defects"]
             rules = {r for r in [d.get("rule"), *(d.get("also_rules") or []), *kinds[d["kind"]].get("rules", [])] if r}
-            paths = [d["path"], *(d.get("also_paths") or [])]
+            places = [(defects_doc, p) for p in [d["path"], *(d.get("also_paths") or [])]]
+            places += [(doc_of[a["document"]]["defects"], a["path"]) for a in d.get("also_at") or []]
             hits = [f for f in defects_run.findings
-                    if f.document == defects_doc and f.rule in rules and any(path_related(f.path, p) for p in paths)]
+                    if f.rule in rules and any(f.document == doc and path_related(f.path, p) for doc, p in places)]
             explained.update(hits)
             defects.append(DefectResult(
                 body=name, id=d["id"], kind=d["kind"], family=kinds[d["kind"]]["family"], rule=d.get("rule"),
@@ -170,7 +172,7 @@ def score(selected: Iterable[str] = ()) -> dict[str, Any]:
             ))
         clean_keys = {(f.rule, f.path) for f in clean_run.findings}
         for f in clean_run.findings:
-            row = {"body": name, **asdict(f), "trap": trap_for(expected, f)}
+            row = {"body": name, **asdict(f), "trap": trap_for(expected, f, kinds)}
             (false_findings if f.severity in SEVERE else clean_info).append(row)
         for f in defects_run.findings:
             if f.severity in SEVERE and f not in explained and (f.rule, f.path) not in clean_keys:
@@ -178,12 +180,17 @@ def score(selected: Iterable[str] = ()) -> dict[str, Any]:
     return summarize(defects, false_findings, clean_info, unexplained, load_failures, expectations)
 
 
-def trap_for(expected: dict[str, Any], finding: Finding) -> str | None:
-    """The trap (by kind) a false finding fell into, when a listed trap is at the finding's path."""
-    for trap in expected.get("traps", []):
-        if path_related(finding.path, trap["path"]):
-            return trap["kind"]
-    return None
+def trap_for(expected: dict[str, Any], finding: Finding, kinds: dict[str, Any]) -> str | None:
+    """The trap (by kind) a false finding fell into: a listed trap at the finding's path, preferably of a
+    kind whose rules include the finding's rule."""
+    clean_of = {d["name"]: d["clean"] for d in expected["documents"]}
+    only = next(iter(clean_of)) if len(clean_of) == 1 else None
+    near = [t for t in expected.get("traps", [])
+            if clean_of.get(t.get("document", only)) == finding.document and path_related(finding.path, t["path"])]
+    for trap in near:
+        if finding.rule in kinds[trap["kind"]].get("rules", []):
+            return str(trap["kind"])
+    return str(near[0]["kind"]) if near else None
 
 
 def ratio(hit: int, total: int) -> dict[str, Any]:
