@@ -14,12 +14,11 @@ quoting and layout stay as written.
 from __future__ import annotations
 
 import argparse
+import io
 import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
-
-import io
 
 from ruamel.yaml import YAML
 from ruamel.yaml.error import YAMLError
@@ -46,7 +45,7 @@ def dump_yaml(data: Any) -> str:
     yaml = YAML(typ="safe", pure=True)
     yaml.allow_unicode = True
     yaml.default_flow_style = False
-    yaml.sort_base_mapping_type_on_output = False  # type: ignore[attr-defined]
+    yaml.sort_base_mapping_type_on_output = False  # type: ignore[assignment]  # keep the written order
     yaml.width = 4096
     stream = io.StringIO()
     yaml.dump(data, stream)

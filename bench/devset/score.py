@@ -31,6 +31,7 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
+sys.path.insert(0, str(Path(__file__).resolve().parent))  # the sibling build.py, before any installed `build`
 from build import HERE, KINDS_FILE, load_yaml
 
 ROOT = HERE.parents[1]
