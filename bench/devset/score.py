@@ -68,6 +68,7 @@ class DefectResult:
     line: int | None
     variation: str
     detected_by: list[str]
+    also_on_clean: bool  # every hit is also on the clean document (same rule and item): not discriminating
     unloadable: bool
     note: str
 
@@ -155,6 +156,8 @@ def score(selected: Iterable[str] = ()) -> dict[str, Any]:
         unloadable = {f["document"] for f in defects_run.load_failures}
         doc_of = {d["name"]: d for d in expected["documents"]}
         only = next(iter(doc_of)) if len(doc_of) == 1 else None
+        clean_counterpart = {d["defects"]: d["clean"] for d in expected["documents"]}
+        on_clean = {(f.document, f.rule, f.path) for f in clean_run.findings}
         explained: set[Finding] = set()
         for d in expected["defects"]:
             doc_name = d.get("document", only)
@@ -165,10 +168,13 @@ def score(selected: Iterable[str] = ()) -> dict[str, Any]:
             hits = [f for f in defects_run.findings
                     if f.rule in rules and any(f.document == doc and path_related(f.path, p) for doc, p in places)]
             explained.update(hits)
+            # A hit that the clean document also has (same rule, same item) does not tell the two apart.
+            telling = [f for f in hits if (clean_counterpart[f.document], f.rule, f.path) not in on_clean]
             defects.append(DefectResult(
                 body=name, id=d["id"], kind=d["kind"], family=kinds[d["kind"]]["family"], rule=d.get("rule"),
                 document=defects_doc, path=d["path"], line=d.get("line"), variation=d["variation"],
-                detected_by=sorted({f"{f.rule}@{f.path}" for f in hits}), unloadable=defects_doc in unloadable,
+                detected_by=sorted({f"{f.rule}@{f.path}" for f in hits}),
+                also_on_clean=bool(hits) and not telling, unloadable=defects_doc in unloadable,
                 note=d.get("note", ""),
             ))
         clean_keys = {(f.rule, f.path) for f in clean_run.findings}
@@ -220,6 +226,8 @@ def summarize(defects: list[DefectResult], false_findings: list[dict[str, Any]],
                                     sum(1 for d in covered if not d.unloadable)),
             "all": ratio(sum(1 for d in defects if d.detected_by), len(defects)),
             "all_loaded": ratio(sum(1 for d in loaded if d.detected_by), len(loaded)),
+            "covered_discriminating": ratio(sum(1 for d in covered if d.detected_by and not d.also_on_clean),
+                                            len(covered)),
             "by_family": group("family", defects),
             "by_kind": group("kind", defects),
             "by_body": group("body", defects),
@@ -254,6 +262,7 @@ def print_text(result: dict[str, Any]) -> None:
     print("再現率 (recall) — 注入した欠陥のうち、対応するルールの指摘が同じ項目に出たもの")
     print(f"  カタログが扱う欠陥 (rule あり)        {pct(rec['covered'])}")
     print(f"    うち読み込めた文書のもの           {pct(rec['covered_loaded'])}")
+    print(f"    うち clean 文書に同じ指摘がないもの {pct(rec['covered_discriminating'])}")
     print(f"  すべての欠陥 (未対応の種類を含む)    {pct(rec['all'])}")
     print(f"    うち読み込めた文書のもの           {pct(rec['all_loaded'])}")
     for title, key in (("系統別", "by_family"), ("団体別", "by_body"), ("書き方の違い別", "by_variation"),
