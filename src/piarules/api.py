@@ -71,6 +71,33 @@ def parse_policy_texts(sources: Iterable[tuple[str, str]]) -> PolicySet:
     return result
 
 
+_WIDE_BOMS = {b"\xff\xfe\x00\x00": "UTF-32", b"\x00\x00\xfe\xff": "UTF-32", b"\xff\xfe": "UTF-16",
+               b"\xfe\xff": "UTF-16"}
+
+
+def read_source_text(path: Path, what: str = "ファイル") -> str:
+    """The text of a policy or test file written by the user, or a located one-line error.
+
+    Missing files, directories and UTF-16/32 files (saved so by some Windows editors) are user
+    mistakes with a clear message, never an internal error; nothing is converted silently.
+
+    Raises:
+        PiarulesError: the file cannot be read as UTF-8 (or CP932) text.
+    """
+    where = Span.point(str(path), 1, 1)
+    try:
+        raw = path.read_bytes()
+    except IsADirectoryError:
+        raise PiarulesError([Diagnostic("PIA501", f"{what}ではなくディレクトリです", where)]) from None
+    except OSError as exc:
+        raise PiarulesError([Diagnostic("PIA501", f"{what}を読めません: {exc.strerror or exc}", where)]) from None
+    for bom, name in _WIDE_BOMS.items():
+        if raw.startswith(bom):
+            raise PiarulesError([Diagnostic("PIA308", f"{what}が {name} で保存されています", where,
+                                            help="UTF-8 で保存し直してください")])
+    return decode(raw, str(path))
+
+
 def load_policies(paths: Iterable[str | Path]) -> PolicySet:
     """Read policy files or directories; unreadable files become diagnostics."""
     sources: list[tuple[str, str]] = []
@@ -78,9 +105,7 @@ def load_policies(paths: Iterable[str | Path]) -> PolicySet:
     files = policy_files(paths)
     for file in files:
         try:
-            sources.append((str(file), decode(file.read_bytes(), str(file))))
-        except OSError as exc:
-            errors.append(Diagnostic("PIA501", f"ポリシーを読めません: {exc.strerror}", Span.point(str(file), 1, 1)))
+            sources.append((str(file), read_source_text(file, "ポリシー")))
         except PiarulesError as exc:
             errors.extend(exc.diagnostics)
     result = parse_policy_texts(sources)
@@ -90,7 +115,14 @@ def load_policies(paths: Iterable[str | Path]) -> PolicySet:
     return result
 
 
+def resolve_as_of(as_of: dt.date | None, document: Document) -> dt.date:
+    """The date a document is judged as of: the one given, else its 公表日, else today.
+
+    The one resolver used by eval, explain and test, so they can never judge differently.
+    """
+    return as_of or document.model.公表日 or dt.date.today()
+
+
 def run(policies: PolicySet, document: Document, as_of: dt.date | None = None) -> list[Finding]:
-    """Evaluate a loaded policy set over one document (as-of: given, else 公表日, else today)."""
-    date = as_of or document.model.公表日 or dt.date.today()
-    return evaluate(policies.rules, document, date)
+    """Evaluate a loaded policy set over one document (as of `resolve_as_of`)."""
+    return evaluate(policies.rules, document, resolve_as_of(as_of, document))

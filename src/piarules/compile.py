@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import datetime as dt
 import operator
-import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, assert_never
@@ -18,6 +17,7 @@ from piarules.builtins import REGISTRY
 from piarules.check import MISSING_PLACEHOLDER, CheckedRule, CheckResult, first_ref
 from piarules.document.source_map import DocPath
 from piarules.jpvalues import compact_text, normalize_text
+from piarules.regex import compile_pattern
 from piarules.runtime import Fn, Matchers, RunEnv, TextFn, follow, nz
 from piarules.values import MISSING, display, is_empty, is_missing, shift_date
 from piarules.walk import walk
@@ -148,7 +148,7 @@ def text_predicate(op: ast.TextOp, needles: list[str]) -> TextFn:
 
 
 def regex_predicate(pattern: str) -> TextFn:
-    compiled = re.compile(pattern)
+    compiled = compile_pattern(pattern)  # RE2: linear time; the checker already rejected what it cannot run
     return lambda text: compiled.search(normalize_text(text)) is not None
 
 

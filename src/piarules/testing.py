@@ -32,8 +32,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from piarules.api import PolicySet, run
-from piarules.diagnostics import Diagnostic, PiarulesError
+from piarules.api import PolicySet, resolve_as_of, run
+from piarules.diagnostics import Diagnostic, PiarulesError, suggestion
 from piarules.document import load_document_text
 from piarules.document.loader import decode, load_yaml
 from piarules.findings import Finding
@@ -73,6 +73,8 @@ class Case:
 class CaseResult:
     case: Case
     problems: list[str]
+    reached: set[str] = field(default_factory=set)
+    """Quiet rules of the case whose requirement was evaluated (the `when` held) and passed."""
 
     @property
     def passed(self) -> bool:
@@ -84,6 +86,8 @@ class SuiteReport:
     results: list[CaseResult] = field(default_factory=list)
     never_fired: list[str] = field(default_factory=list)
     never_quiet: list[str] = field(default_factory=list)
+    never_reached: list[str] = field(default_factory=list)
+    """Rules whose quiet cases all stop at the `when`: their requirement is never shown to pass."""
     unknown_rules: list[str] = field(default_factory=list)
     unread_fields: list[str] = field(default_factory=list)
 
@@ -96,7 +100,7 @@ class SuiteReport:
         return len(self.results) - self.passed
 
     def ok(self, strict: bool) -> bool:
-        vacuous = self.never_fired or self.never_quiet or self.unknown_rules
+        vacuous = self.never_fired or self.never_quiet or self.never_reached or self.unknown_rules
         return self.failed == 0 and not (strict and vacuous)
 
 
@@ -131,21 +135,41 @@ def _as_of(value: Any, where: Span) -> dt.date | None:
         raise PiarulesError([Diagnostic("PIA501", f"as_of: {exc}", where)]) from None
 
 
+_TOP_KEYS = ("as_of", "cases")
+_COMPACT_KEYS = ("rule", "at", "line", "fires", "quiet", "as_of", "name")
+_GENERAL_KEYS = ("name", "document", "document_file", "as_of", "expect", "quiet")
+_EXPECT_KEYS = ("rule", "path", "line")
+
+
+def _check_keys(item: dict[str, Any], allowed: tuple[str, ...], source_map: Any, at: tuple[str | int, ...]) -> None:
+    """A misspelt key (`fire:` for `fires:`) would make a case test nothing: it is an error."""
+    for key in item:
+        if key not in allowed:
+            raise PiarulesError([Diagnostic(
+                "PIA502", f"テストケースに「{key}」という項目は書けません", source_map.span_of((*at, key)),
+                help=suggestion(str(key), allowed) or f"書ける項目: {', '.join(allowed)}")])
+
+
 def _cases_from(data: Any, path: Path, source_map: Any) -> list[Case]:
     default_as_of = None
     items = data
     if isinstance(data, dict):
+        _check_keys(data, _TOP_KEYS, source_map, ())
         default_as_of = _as_of(data.get("as_of"), source_map.span_of(("as_of",)))
         items = data.get("cases")
     if not isinstance(items, list):
-        raise PiarulesError([Diagnostic("PIA501", "テストファイルには cases: のリストが必要です",
+        raise PiarulesError([Diagnostic("PIA502", "テストファイルには cases: のリストが必要です",
                                         Span.point(str(path), 1, 1))])
     prefix = ("cases",) if isinstance(data, dict) else ()
     out: list[Case] = []
     for index, item in enumerate(items):
         where = source_map.span_of((*prefix, index))
         if not isinstance(item, dict):
-            raise PiarulesError([Diagnostic("PIA501", "ケースは「キー: 値」の並びで書いてください", where)])
+            raise PiarulesError([Diagnostic("PIA502", "ケースは「キー: 値」の並びで書いてください", where)])
+        _check_keys(item, _COMPACT_KEYS if "rule" in item else _GENERAL_KEYS, source_map, (*prefix, index))
+        for number, expected in enumerate(item.get("expect") or [] if "rule" not in item else []):
+            if isinstance(expected, dict):
+                _check_keys(expected, _EXPECT_KEYS, source_map, (*prefix, index, "expect", number))
         as_of = _as_of(item.get("as_of"), where) or default_as_of
         out += _compact(item, path, where, as_of) if "rule" in item else [_general(item, path, where, as_of, index)]
     return out
@@ -162,17 +186,16 @@ def _compact(item: dict[str, Any], path: Path, where: Span, as_of: dt.date | Non
         cases.append(Case(f"{rule} が発火しない", where, str(item["quiet"]), f"{path.name}#{rule}-quiet", as_of,
                           quiet=[rule]))
     if not cases:
-        raise PiarulesError([Diagnostic("PIA501", f"ケース {rule} に fires も quiet もありません", where)])
+        raise PiarulesError([Diagnostic("PIA502", f"ケース {rule} に fires も quiet もありません", where)])
     return cases
 
 
 def _general(item: dict[str, Any], path: Path, where: Span, as_of: dt.date | None, index: int) -> Case:
     if "document_file" in item:
         doc_path = path.parent / str(item["document_file"])
-        try:
-            text = decode(doc_path.read_bytes(), str(doc_path))
-        except OSError as exc:
-            raise PiarulesError([Diagnostic("PIA501", f"document_file を読めません: {exc.strerror}", where)]) from None
+        from piarules.api import read_source_text
+
+        text = read_source_text(doc_path, "document_file")
         name = str(doc_path)
     else:
         text, name = str(item.get("document") or ""), f"{path.name}#case{index + 1}"
@@ -186,7 +209,9 @@ def _general(item: dict[str, Any], path: Path, where: Span, as_of: dt.date | Non
 
 def load_test_file(path: Path) -> list[Case]:
     """Cases from one test file (or one annotated fixture document)."""
-    text = decode(path.read_bytes(), str(path))
+    from piarules.api import read_source_text
+
+    text = read_source_text(path, "テストファイル")
     loaded = load_yaml(text, str(path))
     data = loaded.data
     if isinstance(data, list) or (isinstance(data, dict) and "cases" in data):
@@ -215,7 +240,8 @@ def run_case(policies: PolicySet, case: Case) -> CaseResult:
     doc, diagnostics = load_document_text(case.document, case.document_path)
     if doc is None:
         return CaseResult(case, ["文書を読めません: " + d.one_line() for d in diagnostics])
-    findings = run(policies, doc, case.as_of or dt.date.today())
+    as_of = resolve_as_of(case.as_of, doc)
+    findings = run(policies, doc, as_of)
     problems = [f"期待した指摘がありません: {e.describe()}" for e in case.expect
                 if not any(_matches(f, e) for f in findings)]
     named = case.named_rules()
@@ -228,7 +254,27 @@ def run_case(policies: PolicySet, case: Case) -> CaseResult:
     if problems:
         found = ", ".join(f"{f.rule_id} @ {f.path_text}" for f in findings if f.rule_id in named)
         problems.append(f"実際の指摘 (このケースのルール): {found or 'なし'}")
-    return CaseResult(case, problems)
+    fired = {f.rule_id for f in findings}
+    reached = {r for r in case.quiet if r not in fired and _reaches_requirement(policies, r, doc, as_of)}
+    return CaseResult(case, problems, reached)
+
+
+def _reaches_requirement(policies: PolicySet, rule_id: str, doc: Any, as_of: dt.date) -> bool:
+    """Whether, for some binding of the rule's scopes, the rule was in its period, its `when`
+    held and its requirement was evaluated — so a quiet case shows the requirement *passing*,
+    not just the `when` filtering everything out (the explain trace knows)."""
+    from piarules.explain import explain_rule
+
+    rule = next((r for r in policies.rules if r.checked.id == rule_id), None)
+    if rule is None:
+        return False
+    matchers = policies.check.matchers.get(rule.checked.file, {})
+    for binding in explain_rule(rule, matchers, doc, as_of):
+        when_holds = binding.when is None or binding.when.value is True
+        condition_holds = rule.checked.requires is None or (binding.require is not None and binding.require.value is True)
+        if binding.in_period and when_holds and condition_holds:
+            return True
+    return False
 
 
 def schema_leaves() -> list[str]:
@@ -260,6 +306,8 @@ def run_tests(policies: PolicySet, cases: list[Case]) -> SuiteReport:
     quiet = {q for c in cases for q in c.quiet} | {e.rule for c in cases for e in c.quiet_lines}
     report.never_fired = [r for r in rule_ids if r not in fired]
     report.never_quiet = [r for r in rule_ids if r not in quiet]
+    reached = set().union(*(r.reached for r in report.results)) if report.results else set()
+    report.never_reached = [r for r in rule_ids if r in quiet and r not in reached]
     report.unknown_rules = sorted((fired | quiet) - set(rule_ids))
     reads = set().union(*(r.reads for r in policies.check.rules)) if policies.check.rules else set()
     report.unread_fields = [leaf for leaf in schema_leaves() if leaf not in reads]

@@ -11,11 +11,12 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from piarules import ast
+from piarules.check import logic
 from piarules.check.context import Diagnostics, Env, FileDecls
 from piarules.check.elaborate import Elaborator, check_regex
 from piarules.diagnostics import Diagnostic, Severity, suggestion
 from piarules.schema import KINDS, document_type
-from piarules.type_system import DATE, ListType, ObjectType, TextType, UnknownType
+from piarules.type_system import DATE, ListType, ObjectType, TextType, Type, UnknownType
 from piarules.walk import walk
 
 MISSING_PLACEHOLDER = "不足"
@@ -218,8 +219,7 @@ def check_rule(rule: ast.Rule, decls: FileDecls, policy: ast.PolicyHeader | None
     if require is None and requires is None:
         diags.add(Diagnostic("PIA205", f"ルール {rule.id} に require (または requires) がないため、何も検査しません",
                              rule.id_span))
-    if isinstance(when, ast.Literal) and when.value is False:
-        diags.add(Diagnostic("PIA205", f"ルール {rule.id} の when は常に偽のため、決して発火しません", rule.when.span))  # type: ignore[union-attr]
+    _check_logic(rule, when, require, requires, kinds, el.types, diags)
     as_of = None
     if rule.as_of is not None:
         as_of, at = el.expr(rule.as_of)
@@ -237,6 +237,17 @@ def check_rule(rule: ast.Rule, decls: FileDecls, policy: ast.PolicyHeader | None
                        frozenset(el.env.reads))
 
 
+def _check_logic(rule: ast.Rule, when: ast.Expr | None, require: ast.Expr | None, requires: CheckedRequires | None,
+                 kinds: tuple[str, ...], types: dict[logic.Key, Type], diags: Diagnostics) -> None:
+    """The logic passes (check/logic.py), on the elaborated conditions; they need resolved paths."""
+    if diags.has_errors:
+        return  # after an error, the elaborated conditions may hold placeholders
+    requirement = requires.condition if requires else None
+    logic.check_constant_conditions(rule.id, rule.id_span, when, require, diags)
+    logic.check_contradictions(rule.id, rule.id_span, when, require, requirement, kinds, types, diags)
+    logic.check_absent_values(when, require, diags)
+
+
 # ---------------------------------------------------------------- the passes, in order
 
 
@@ -251,5 +262,5 @@ def check_policies(files: Iterable[ast.PolicyFile]) -> CheckResult:
         result.matchers[policy.path] = decls[policy.path].matchers
         for rule in policy.rules:  # pass 3: rules (resolve, type, elaborate)
             result.rules.append(check_rule(rule, decls[policy.path], policy.header, diags))
-    result.diagnostics = diags.items
+    result.diagnostics = diags.finish()
     return result

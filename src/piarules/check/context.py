@@ -67,9 +67,24 @@ class Diagnostics:
     items: list[Diagnostic] = field(default_factory=list)
     cap: int = 200
 
+    dropped: int = 0
+    """Diagnostics over the cap, counted so the report can say how many more there were."""
+
     def add(self, diagnostic: Diagnostic) -> None:
+        if diagnostic in self.items[-8:]:  # the same place reached again through a term
+            return
         if len(self.items) < self.cap:
             self.items.append(diagnostic)
+        else:
+            self.dropped += 1
+
+    def finish(self) -> list[Diagnostic]:
+        """The diagnostics, with one line saying how many more were dropped over the cap."""
+        if not self.dropped:
+            return self.items
+        last = self.items[-1]
+        return [*self.items, Diagnostic(last.code, f"ほかに {self.dropped} 件の問題があります (最初の {self.cap} 件だけを表示しました)",
+                                        last.span, last.severity)]
 
     @property
     def has_errors(self) -> bool:

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
-import re
 from typing import Any, assert_never
 
 from piarules import ast
@@ -18,6 +17,7 @@ from piarules.check.context import BUILTIN_VARIABLES, ROOT_VARIABLES, TEXTS_VARI
 from piarules.diagnostics import Diagnostic, Severity, did_you_mean, suggestion
 from piarules.document.source_map import format_path
 from piarules.jpvalues import parse_band, parse_date
+from piarules.regex import RegexError, compile_pattern
 from piarules.type_system import (
     BOOL,
     DATE,
@@ -49,6 +49,8 @@ class Elaborator:
         self.diags = diags
         self.resolved_path: str | None = None
         """Schema path of the last path followed (None when not a form field)."""
+        self.types: dict[tuple[str, int, tuple[str | int, ...]], Type] = {}
+        """The type of every document path followed, by (base, slot, fields): for the logic passes."""
 
     def error(self, code: str, message: str, node: Any, help: str | None = None) -> None:
         self.diags.add(Diagnostic(code, message, getattr(node, "span", None), help=help))
@@ -140,6 +142,8 @@ class Elaborator:
         self.resolved_path = schema
         if schema:
             self.env.reads.add(schema)
+        if base in ("root", "var"):
+            self.types[(base, slot, ref.fields)] = type_
         return ref, type_
 
     def _base_schema_path(self, base: str, slot: int, prefix: tuple[str | int, ...]) -> str | None:
@@ -358,9 +362,10 @@ def _accepts(param: Type, arg: Type) -> bool:
     return type(param) is type(arg) or (isinstance(param, TextType) and isinstance(arg, TextType))
 
 
-def check_regex(pattern: str, node: Any, owner: Elaborator) -> re.Pattern[str] | None:
+def check_regex(pattern: str, node: Any, owner: Elaborator) -> None:
+    """A pattern must compile under RE2's rules (linear-time matching; see piarules.regex)."""
     try:
-        return re.compile(pattern)
-    except re.error as exc:
-        owner.error("PIA207", f"正規表現「{pattern}」をコンパイルできません: {exc.msg}", node)
-        return None
+        compile_pattern(pattern)
+    except RegexError as exc:
+        shown = pattern if len(pattern) <= 60 else pattern[:57] + "…"
+        owner.error("PIA207", f"正規表現「{shown}」は使えません: {exc}", node, help=exc.hint)

@@ -21,9 +21,7 @@ def explain_command(
     limit: Annotated[int, typer.Option("--limit", help="表示する非発火の対象の数")] = 5,
 ) -> None:
     """ルールが文書のどこで、なぜ発火した (しなかった) かを、式の値とともに示す。"""
-    import datetime as dt
-
-    from piarules.api import bundled_policy_dir, load_policies
+    from piarules.api import bundled_policy_dir, load_policies, resolve_as_of
     from piarules.diagnostics import suggestion
     from piarules.document import load_document
     from piarules.explain import explain_rule, render
@@ -42,6 +40,6 @@ def explain_command(
     if doc is None:
         print_diagnostics(diagnostics)
         raise typer.Exit(ExitCode.INVALID_INPUT)
-    judged = date or doc.model.公表日 or dt.date.today()
+    judged = resolve_as_of(date, doc)
     bindings = explain_rule(rule, policies.check.matchers.get(rule.checked.file, {}), doc, judged)
     sys.stdout.write(render(rule, bindings, doc, show_all, limit))

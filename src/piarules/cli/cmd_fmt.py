@@ -19,13 +19,22 @@ def fmt_command(
     diff: Annotated[bool, typer.Option("--diff", help="書き換えず、差分を表示する")] = False,
 ) -> None:
     """ポリシーを正準の形に整形する (コメントは残す。意味が変わる整形は書き込まない)。"""
-    from piarules.api import policy_files
-    from piarules.document.loader import decode
+    from piarules.api import policy_files, read_source_text
+    from piarules.diagnostics import PiarulesError
     from piarules.fmt import check_sound, format_policy
 
     changed, broken = [], False
-    for file in policy_files(paths):
-        text = decode(file.read_bytes(), str(file))
+    files = policy_files(paths)
+    if not files:
+        sys.stderr.write("エラー[PIA501] 整形するポリシーファイル (*.pia) がありません\n")
+        raise typer.Exit(ExitCode.INVALID_INPUT)
+    for file in files:
+        try:
+            text = read_source_text(file, "ポリシー")
+        except PiarulesError as exc:
+            print_diagnostics(exc.diagnostics)
+            broken = True
+            continue
         formatted, diagnostics = format_policy(text, str(file))
         if formatted is None:
             print_diagnostics(diagnostics)

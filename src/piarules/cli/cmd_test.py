@@ -15,7 +15,7 @@ from piarules.cli.exit_codes import ExitCode
 def test_command(
     paths: Annotated[list[Path] | None, typer.Argument(help="テストファイル (YAML) またはディレクトリ。既定: 同梱の policies/tests")] = None,
     policy: Annotated[list[Path] | None, typer.Option("--policy", "-p", help="検査するポリシー。既定: 同梱の policies/")] = None,
-    strict: Annotated[bool, typer.Option("--strict", help="発火・非発火のケースがないルールがあれば失敗にする")] = False,
+    strict: Annotated[bool, typer.Option("--strict", help="発火するケース、および require まで届いて発火しないケースのないルールがあれば失敗にする")] = False,
     coverage: Annotated[bool, typer.Option("--coverage", help="どのルールも見ていない様式の項目を一覧する")] = False,
 ) -> None:
     """ポリシーのテストケースを実行する。最後の行は「N passed, M failed」。"""
@@ -59,10 +59,11 @@ def _vacuity(report: object, strict: bool) -> None:
     out = sys.stdout
     for title, rules in (("発火させるケースのないルール", report.never_fired),
                          ("発火しないことを確かめるケースのないルール", report.never_quiet),
+                         ("発火しないケースが when で止まり、require まで届いていないルール", report.never_reached),
                          ("ポリシーにないルールID (テストの書き誤り?)", report.unknown_rules)):
         if rules:
             out.write(f"{title}: {', '.join(rules)}\n")
-    if strict and (report.never_fired or report.never_quiet or report.unknown_rules):
+    if strict and (report.never_fired or report.never_quiet or report.never_reached or report.unknown_rules):
         out.write("--strict: 上のルールがあるため失敗とします\n")
 
 

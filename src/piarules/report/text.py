@@ -29,9 +29,13 @@ def code_frame(span: Span, source_lines: list[str] | None) -> list[str]:
     return [f"{' ' * len(gutter)} |", f"{gutter} | {shown}", f"{' ' * len(gutter)} | {pad}{marks}"]
 
 
+_NO_FRAME = frozenset({"PIA308"})
+"""Codes about a file that is not readable text: its lines are not worth showing."""
+
+
 def render_diagnostic(d: Diagnostic, sources: dict[str, list[str]]) -> list[str]:
     lines = [d.one_line()]
-    if d.span:
+    if d.span and d.code not in _NO_FRAME:
         lines += ["  " + x for x in code_frame(d.span, sources.get(d.span.path))]
     return lines
 

@@ -22,6 +22,12 @@ _UNITS = {
     "month": ast.Unit.MONTH, "months": ast.Unit.MONTH, "か月": ast.Unit.MONTH, "ヶ月": ast.Unit.MONTH,
     "カ月": ast.Unit.MONTH, "day": ast.Unit.DAY, "days": ast.Unit.DAY, "日": ast.Unit.DAY,
 }
+MAX_NUMBER_DIGITS = 15
+"""Longest number literal (digits): beyond it a count or year is a typo, not a value."""
+MAX_STRING_LENGTH = 10_000
+"""Longest string literal (characters) in a policy."""
+_MAX_DURATION = {ast.Unit.YEAR: 9999, ast.Unit.MONTH: 9999 * 12, ast.Unit.DAY: 9999 * 366}
+"""Longest duration: the whole calendar (0001–9999) and no more."""
 _DURATION_RE = re.compile(r"(\d+)\s*(\S+)")
 _ESCAPES = {"n": "\n", "t": "\t", '"': '"', "\\": "\\"}
 
@@ -65,6 +71,9 @@ class _ToAst(Transformer[Token, Any]):
     def string(self, children: list[Token]) -> Token:
         (tok,) = children
         raw = str(tok)
+        if len(raw) > MAX_STRING_LENGTH:
+            self.error("PIA103", f"文字列が長すぎます ({len(raw):,} 文字、上限 {MAX_STRING_LENGTH:,} 文字)", tok)
+            raw = "「」" if tok.type == "JSTRING" else '""'
         value = raw[1:-1] if tok.type == "JSTRING" else _unescape(raw[1:-1])
         out = _StringToken.new_borrow_pos("STRING_VALUE", value, tok)
         out.raw = raw[1:-1]
@@ -87,6 +96,9 @@ class _ToAst(Transformer[Token, Any]):
 
     def number(self, children: list[Token]) -> ast.Literal:
         text = str(children[0]).replace(",", "")
+        if len(text) > MAX_NUMBER_DIGITS:
+            self.error("PIA103", f"数値が大きすぎます ({len(text)} 桁、上限 {MAX_NUMBER_DIGITS} 桁)", children[0])
+            return ast.Literal(0, self.span(children[0]))
         value: float | int = float(text) if "." in text else int(text)
         return ast.Literal(value, self.span(children[0]))
 
@@ -102,7 +114,11 @@ class _ToAst(Transformer[Token, Any]):
         tok = children[0]
         m = _DURATION_RE.fullmatch(str(tok))
         assert m is not None  # INVARIANT: the DURATION terminal only matches this shape
-        return ast.Duration(int(m[1]), _UNITS[m[2]], self.span(tok))
+        unit = _UNITS[m[2]]
+        if len(m[1]) > 7 or int(m[1]) > _MAX_DURATION[unit]:
+            self.error("PIA103", f"期間「{tok}」が長すぎます (上限 {_MAX_DURATION[unit]:,} {unit.value}s)", tok)
+            return ast.Duration(0, unit, self.span(tok))
+        return ast.Duration(int(m[1]), unit, self.span(tok))
 
     @v_args(meta=True)
     def true(self, meta: Meta, _: list[Any]) -> ast.Literal:

@@ -1,0 +1,92 @@
+"""Regular expressions of policies: compiled with RE2, so matching is linear in the text.
+
+A policy's `matches "…"` runs over every text of thousands of documents; with a backtracking
+engine one careless pattern (`(a+)+$`) can hang a whole batch. RE2 (google-re2) guarantees
+linear time; in exchange it has no look-around (`(?=…)`, `(?!…)`, `(?<=…)`, `(?<!…)`) and no
+back-references, repetitions are at most {1000}, and a compiled pattern has a memory budget.
+Such patterns are a check-time diagnostic, never a run-time surprise.
+"""
+
+from __future__ import annotations
+
+import re as _python_re
+from functools import lru_cache
+from typing import Protocol
+
+import re2
+
+MAX_PATTERN_LENGTH = 2000
+"""Longest pattern accepted (characters)."""
+
+_LOOKAROUND = _python_re.compile(r"\(\?<?[=!]")
+_BACKREF = _python_re.compile(r"\\[1-9]|\(\?P=")
+
+
+class Pattern(Protocol):
+    def search(self, text: str) -> object | None: ...
+
+
+class RegexError(ValueError):
+    """A pattern piarules will not run, with a Japanese reason and a hint."""
+
+    def __init__(self, message: str, hint: str | None = None):
+        super().__init__(message)
+        self.hint = hint
+
+
+_REPEAT = _python_re.compile(r"\{(\d+)(?:,(\d*))?\}")
+MAX_REPEAT = 1000
+
+
+def _options() -> re2.Options:
+    options = re2.Options()
+    options.max_mem = 8 << 20
+    options.log_errors = False  # errors become our diagnostics, not lines on the user's terminal
+    options.never_capture = True
+    return options
+
+
+@lru_cache(maxsize=4096)
+def compile_pattern(pattern: str) -> Pattern:
+    """The compiled pattern.
+
+    Raises:
+        RegexError: the pattern is too long, uses look-around or back-references, or RE2
+            rejects it (syntax, repetition over 1000, memory budget).
+    """
+    if len(pattern) > MAX_PATTERN_LENGTH:
+        raise RegexError(f"正規表現が長すぎます ({len(pattern)} 文字、上限 {MAX_PATTERN_LENGTH})")
+    if _LOOKAROUND.search(pattern):
+        raise RegexError("先読み・後読み (?=…) (?!…) (?<=…) (?<!…) は使えません",
+                         "「(^|[^A-Za-z])SMAP」のように文字クラスで書くか、マッチャーの not を使ってください")
+    if _BACKREF.search(pattern):
+        raise RegexError("後方参照 (\\1 など) は使えません")
+    for m in _REPEAT.finditer(pattern):  # RE2 would read an over-long count as literal text
+        if any(n and len(n) > 4 or (n and int(n) > MAX_REPEAT) for n in m.groups()):
+            raise RegexError(f"繰り返しの回数が大きすぎます (上限 {MAX_REPEAT})")
+    try:
+        return re2.compile(pattern, _options())
+    except re2.error as exc:
+        raise RegexError(_reason(exc)) from None
+
+
+_REASONS = (
+    ("missing )", "閉じ括弧「)」がありません"),
+    ("unexpected )", "対応する「(」のない「)」があります"),
+    ("missing ]", "文字クラスの「]」がありません"),
+    ("invalid escape", "「\\」の後の文字が正しくありません"),
+    ("trailing \\", "末尾に「\\」だけがあります"),
+    ("invalid character class range", "文字クラスの範囲 (a-z の形) が正しくありません"),
+    ("repetition size", f"繰り返しの回数が大きすぎます (上限 {MAX_REPEAT})"),
+    ("repetition operator", "「*」「+」「?」「{…}」の前に繰り返すものがありません"),
+    ("pattern too large", "正規表現が複雑すぎます (メモリの上限を超えます)"),
+)
+
+
+def _reason(exc: Exception) -> str:
+    raw = exc.args[0] if exc.args else ""
+    message = raw.decode("utf-8", "replace") if isinstance(raw, bytes) else str(raw)
+    for needle, japanese in _REASONS:
+        if needle in message:
+            return japanese
+    return f"正規表現として解釈できません ({message})"
