@@ -6,6 +6,7 @@ from pathlib import Path
 
 from typer.testing import CliRunner
 
+from piarules.api import resolve_as_of, run
 from piarules.cli import app
 from piarules.explain import explain_rule
 from tests.conftest import compile_policy, dedent, load_doc
@@ -35,8 +36,11 @@ def test_bindings_agree_with_eval() -> None:
     policies = compile_policy(POLICY)
     doc = load_doc(DOC)
     (rule,) = policies.rules
-    bindings = explain_rule(rule, {}, doc, doc.tree.get("公表日") or __import__("datetime").date(2026, 1, 1))
+    as_of = resolve_as_of(None, doc)
+    bindings = explain_rule(rule, {}, doc, as_of)
     assert [b.fired for b in bindings] == [True, False, False]
+    fired_at = [b.items[-1][1] for b in bindings if b.fired]
+    assert fired_at == [f.path[: len(fired_at[0])] for f in run(policies, doc, as_of)]  # the same items as eval
     first = bindings[0]
     assert first.when is not None and first.when.value is True
     (compare,) = first.when.children

@@ -62,7 +62,7 @@ def compile_pattern(pattern: str) -> Pattern:
     if _BACKREF.search(pattern):
         raise RegexError("後方参照 (\\1 など) は使えません")
     for m in _REPEAT.finditer(pattern):  # RE2 would read an over-long count as literal text
-        if any(n and len(n) > 4 or (n and int(n) > MAX_REPEAT) for n in m.groups()):
+        if any((n and len(n) > 4) or (n and int(n) > MAX_REPEAT) for n in m.groups()):
             raise RegexError(f"繰り返しの回数が大きすぎます (上限 {MAX_REPEAT})")
     try:
         return re2.compile(pattern, _options())

@@ -35,7 +35,7 @@ from typing import Any
 from piarules.api import PolicySet, resolve_as_of, run
 from piarules.diagnostics import Diagnostic, PiarulesError, suggestion
 from piarules.document import load_document_text
-from piarules.document.loader import decode, load_yaml
+from piarules.document.loader import load_yaml
 from piarules.findings import Finding
 from piarules.jpvalues import parse_date
 from piarules.span import Span

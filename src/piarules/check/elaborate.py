@@ -244,7 +244,7 @@ class Elaborator:
             return node, UNKNOWN
         return node, type_
 
-    def check_choice(self, literal: ast.Expr, type_: Type, field_node: ast.Expr) -> None:
+    def check_choice(self, literal: ast.Expr, type_: Type) -> None:
         """Comparing a fixed-choice field with a value it can never hold never matches."""
         if not (isinstance(type_, TextType) and type_.choices and isinstance(literal, ast.Literal)):
             return
@@ -264,8 +264,8 @@ class Elaborator:
             self.error("PIA204", f"{lt.name_ja()}と{rt.name_ja()}は比較できません", node,
                        help="日付は日付と、人数帯は人数帯または数値と、文字列は文字列と比べます")
         if node.op in (ast.CmpOp.EQ, ast.CmpOp.NE):
-            self.check_choice(right, lt, left)
-            self.check_choice(left, rt, right)
+            self.check_choice(right, lt)
+            self.check_choice(left, rt)
         elif isinstance(lt, TextType) and isinstance(rt, TextType):
             self.error("PIA204", "文字列の大小は比較できません", node, help="== / != / contains を使ってください")
         return dataclasses.replace(node, left=left, right=right), BOOL
@@ -276,7 +276,7 @@ class Elaborator:
         if isinstance(container, ast.ListExpr):
             coerced = [self.coerce(i, TEXT, it)[0] for i in container.items]
             for literal in coerced:
-                self.check_choice(literal, it, item)
+                self.check_choice(literal, it)
             container = dataclasses.replace(container, items=tuple(coerced))
         elif not isinstance(ct, ListType | UnknownType):
             self.error("PIA204", f"in の右側はリストでなければなりませんが、{ct.name_ja()}です", node.container)

@@ -15,6 +15,7 @@ from piarules.cli.exit_codes import ExitCode
 def check_command(
     policies: Annotated[list[Path] | None, typer.Argument(help="ポリシー (*.pia) またはディレクトリ。既定: 同梱の policies/")] = None,
     explain: Annotated[str | None, typer.Option("--explain", help="診断コード (例: PIA206) の意味・理由・例を表示する")] = None,
+    gate: Annotated[bool, typer.Option("--gate", help="検査に続けて fmt --check と test --strict (各ディレクトリの tests/) も行う (pre-commit・CI 用)")] = False,
 ) -> None:
     """ポリシーの構文と項目名・型を検査する (文書は読まない)。"""
     from piarules.api import bundled_policy_dir, load_policies
@@ -38,3 +39,21 @@ def check_command(
         sys.stderr.write(f"{len(result.diagnostics)} 件の問題があります\n")
         raise typer.Exit(ExitCode.INVALID_INPUT)
     sys.stdout.write(f"{len(result.files)} ファイル、{rules} ルール: 問題ありません\n")
+    if gate:
+        _gate(policies or [bundled_policy_dir()])
+
+
+def _gate(paths: list[Path]) -> None:
+    """fmt --check and test --strict after a clean check: the three checks a policy change must pass."""
+    from piarules.cli.cmd_fmt import fmt_command
+    from piarules.cli.cmd_test import test_command
+
+    worst = ExitCode.OK
+    for step in (lambda: fmt_command(paths, check=True, diff=False),
+                 lambda: test_command([p / "tests" for p in paths if (p / "tests").is_dir()] or None, paths,
+                                      strict=True, coverage=False)):
+        try:
+            step()
+        except typer.Exit as exc:
+            worst = max(worst, ExitCode(exc.exit_code))
+    raise typer.Exit(worst)

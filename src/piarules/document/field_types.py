@@ -16,7 +16,6 @@ from __future__ import annotations
 import dataclasses
 import re
 import unicodedata
-from collections.abc import Callable
 from typing import Annotated, Any, Literal, get_args
 
 from pydantic import AfterValidator, BeforeValidator, WithJsonSchema
@@ -292,4 +291,3 @@ OptionalText = Text | None
 )
 記録項目数 = band_type("10項目未満", "10項目以上50項目未満", "50項目以上100項目未満", "100項目以上")
 
-is_blank: Callable[[str], bool] = is_empty_text
