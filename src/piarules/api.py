@@ -18,6 +18,7 @@ from piarules.evaluate import evaluate
 from piarules.findings import Finding
 from piarules.span import Span
 from piarules.syntax import parse_policy
+from piarules.vocabulary import Vocabulary, vocabulary_for
 
 POLICY_SUFFIX = ".pia"
 
@@ -56,7 +57,7 @@ def policy_files(paths: Iterable[str | Path]) -> list[Path]:
     return out
 
 
-def parse_policy_texts(sources: Iterable[tuple[str, str]]) -> PolicySet:
+def parse_policy_texts(sources: Iterable[tuple[str, str]], vocabulary: Vocabulary | None = None) -> PolicySet:
     """(path, text) pairs → a PolicySet: parse all, then check and compile the whole set."""
     result = PolicySet()
     for path, text in sources:
@@ -64,7 +65,8 @@ def parse_policy_texts(sources: Iterable[tuple[str, str]]) -> PolicySet:
         result.diagnostics.extend(diagnostics)
         if policy is not None:
             result.files.append(policy)
-    result.check = check_policies(result.files)
+    result.check = check_policies(result.files, vocabulary)
+    result.diagnostics.extend(result.check.vocabulary.load_all())
     result.diagnostics.extend(result.check.diagnostics)
     if result.ok:
         result.rules = compile_rules(result.check)
@@ -99,7 +101,9 @@ def read_source_text(path: Path, what: str = "ファイル") -> str:
 
 
 def load_policies(paths: Iterable[str | Path]) -> PolicySet:
-    """Read policy files or directories; unreadable files become diagnostics."""
+    """Read policy files or directories (and the vocabulary files in them: synonyms.yaml,
+    statutes.yaml, law_timeline.yaml); unreadable files become diagnostics."""
+    paths = list(paths)
     sources: list[tuple[str, str]] = []
     errors: list[Diagnostic] = []
     files = policy_files(paths)
@@ -108,7 +112,7 @@ def load_policies(paths: Iterable[str | Path]) -> PolicySet:
             sources.append((str(file), read_source_text(file, "ポリシー")))
         except PiarulesError as exc:
             errors.extend(exc.diagnostics)
-    result = parse_policy_texts(sources)
+    result = parse_policy_texts(sources, vocabulary_for(paths))
     result.diagnostics[:0] = errors
     if not files:
         result.diagnostics.append(Diagnostic("PIA501", "ポリシーファイル (*.pia) が見つかりません", None))

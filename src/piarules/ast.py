@@ -43,6 +43,17 @@ class PresenceOp(StrEnum):
     NOT_EMPTY = "is not empty"
 
 
+class PhraseOp(StrEnum):
+    """How a phrase must stand in a text (see piarules.prose.polarity)."""
+
+    MENTIONS = "mentions"
+    """Appears, whatever its polarity."""
+    STATES = "states"
+    """Appears affirmed (not inside a negation or a condition)."""
+    DENIES = "denies"
+    """Appears denied (〜ではない, 〜に当たらない, 〜しない …)."""
+
+
 class Unit(StrEnum):
     YEAR = "year"
     MONTH = "month"
@@ -187,6 +198,38 @@ class Quantifier:
 
 
 @dataclass(frozen=True, slots=True)
+class Phrase:
+    """A word, a list of synonyms, or the name of a synonym set (a `synonyms` declaration or the
+    standard table). Exactly one of `terms` and `name` is set; `exclude` comes with a resolved set."""
+
+    terms: tuple[str, ...] = ()
+    name: str | None = None
+    exclude: tuple[str, ...] = ()
+    span: Span = _span()
+
+
+@dataclass(frozen=True, slots=True)
+class PhraseSpec:
+    """One phrase, or several that must stand together in one sentence (or clause), any order."""
+
+    parts: tuple[Phrase, ...]
+    together: bool = False
+    scope: str = "sentence"
+    """"sentence" or "clause" (for `together`)."""
+    span: Span = _span()
+
+
+@dataclass(frozen=True, slots=True)
+class PhraseTest:
+    """`text mentions|states|denies PHRASE`: phrase semantics with Japanese negation scope."""
+
+    op: PhraseOp
+    subject: Expr
+    spec: PhraseSpec
+    span: Span = _span()
+
+
+@dataclass(frozen=True, slots=True)
 class Ref:
     """A resolved Path (made by the checker): where the value comes from at run time.
 
@@ -203,7 +246,7 @@ class Ref:
 
 Expr = (
     Ref | Path | Literal | Duration | ListExpr | Not | BoolOp | Compare | Membership | TextTest
-    | RegexTest | MatcherTest | Presence | Arith | Call | Member | Quantifier
+    | RegexTest | MatcherTest | PhraseTest | Presence | Arith | Call | Member | Quantifier
 )
 
 # ---------------------------------------------------------------- matchers
@@ -231,13 +274,22 @@ class MatchRef:
 
 
 @dataclass(frozen=True, slots=True)
+class MatchPhrase:
+    """mentions / states / denies PHRASE (or `together` several) inside a matcher."""
+
+    op: PhraseOp
+    spec: PhraseSpec
+    span: Span = _span()
+
+
+@dataclass(frozen=True, slots=True)
 class MatchBool:
     op: str  # "and" | "or" | "not"
     operands: tuple[Matcher, ...]
     span: Span = _span()
 
 
-Matcher = MatchText | MatchRegex | MatchRef | MatchBool
+Matcher = MatchText | MatchRegex | MatchRef | MatchPhrase | MatchBool
 
 # ---------------------------------------------------------------- declarations
 
@@ -263,6 +315,17 @@ class MatcherDef:
     name: str
     description: str | None
     body: Matcher
+    span: Span = _span()
+
+
+@dataclass(frozen=True, slots=True)
+class SynonymsDef:
+    """`synonyms 許諾 = ["許諾", "承認", "承諾"] except ["不承認"]`: a synonym set of this file
+    (it takes precedence over a standard set of the same name)."""
+
+    name: str
+    terms: tuple[str, ...]
+    exclude: tuple[str, ...] = ()
     span: Span = _span()
 
 
@@ -488,7 +551,7 @@ class PolicyHeader:
         return stmt.kinds if stmt else ()
 
 
-Declaration = PolicyHeader | Const | Term | MatcherDef | Rule
+Declaration = PolicyHeader | Const | Term | MatcherDef | SynonymsDef | Rule
 
 
 class CommentPlace(StrEnum):
@@ -542,6 +605,10 @@ class PolicyFile:
     @property
     def matchers(self) -> tuple[MatcherDef, ...]:
         return tuple(_all(self.items, MatcherDef))
+
+    @property
+    def synonyms(self) -> tuple[SynonymsDef, ...]:
+        return tuple(_all(self.items, SynonymsDef))
 
     @property
     def rules(self) -> tuple[Rule, ...]:

@@ -7,6 +7,7 @@ Evaluation over many documents never re-walks the AST: each expression becomes a
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import operator
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -18,9 +19,19 @@ from piarules.check import MISSING_PLACEHOLDER, CheckedRule, CheckResult, first_
 from piarules.document.source_map import DocPath
 from piarules.jpvalues import compact_text, normalize_text
 from piarules.regex import compile_pattern
-from piarules.runtime import Fn, Matchers, RunEnv, TextFn, follow, nz
+from piarules.runtime import Fn, RunEnv, TextFn, follow, nz
+from piarules.vocabulary import Vocabulary, standard_vocabulary
 from piarules.values import MISSING, display, is_empty, is_missing, shift_date
 from piarules.walk import walk
+
+
+@dataclass
+class Context:
+    """What the closures of one policy file refer to: its compiled matchers and the vocabulary
+    (synonym sets, statutes, law timeline)."""
+
+    matchers: dict[str, TextFn]
+    vocabulary: Vocabulary
 
 
 @dataclass
@@ -39,6 +50,8 @@ class CompiledRule:
     """The rule's loop closure, built by evaluate.build_runner on first use."""
     when_outside_loops: bool = False
     """The `when` reads no `for each` variable (nor a per-item date): test it once, before the loops."""
+    context: Context | None = None
+    """The file's matchers and vocabulary (explain compiles sub-expressions with it)."""
 
 
 def compile_ref(ref: ast.Ref) -> Fn:
@@ -86,7 +99,7 @@ def _equal_text(a: Any, b: Any) -> bool:
     return bool(a == b)
 
 
-def compile_compare(node: ast.Compare, m: Matchers) -> Fn:
+def compile_compare(node: ast.Compare, m: Context) -> Fn:
     left, right = compile_expr(node.left, m), compile_expr(node.right, m)
     if node.op in (ast.CmpOp.EQ, ast.CmpOp.NE):
         negate = node.op is ast.CmpOp.NE
@@ -112,7 +125,7 @@ def compile_compare(node: ast.Compare, m: Matchers) -> Fn:
     return ordering
 
 
-def compile_membership(node: ast.Membership, m: Matchers) -> Fn:
+def compile_membership(node: ast.Membership, m: Context) -> Fn:
     item = compile_expr(node.item, m)
     negated = node.negated
     if isinstance(node.container, ast.ListExpr) and all(isinstance(i, ast.Literal) for i in node.container.items):
@@ -152,7 +165,40 @@ def regex_predicate(pattern: str) -> TextFn:
     return lambda text: compiled.search(normalize_text(text)) is not None
 
 
-def compile_text_test(node: ast.TextTest, m: Matchers) -> Fn:
+def phrase_pattern(spec: ast.PhraseSpec, vocabulary: Vocabulary, local: dict[str, ast.SynonymsDef]) -> Any:
+    """A checked phrase spec → the prose engine's pattern (a synonym set or a co-occurrence)."""
+    from piarules.prose import CoOccurrence, Scope
+
+    sets = tuple(_synonym_set(p, vocabulary, local) for p in spec.parts)
+    if not spec.together:
+        return sets[0]
+    return CoOccurrence(sets, Scope.CLAUSE if spec.scope == "clause" else Scope.SENTENCE)
+
+
+def _synonym_set(phrase: ast.Phrase, vocabulary: Vocabulary, local: dict[str, ast.SynonymsDef]) -> Any:
+    from piarules.prose import SynonymSet
+
+    if phrase.terms:
+        return SynonymSet.of(*phrase.terms, name=phrase.name, exclude=phrase.exclude)
+    assert phrase.name is not None  # INVARIANT: a phrase has terms or a name (syntax/to_ast.py)
+    if phrase.name in local:
+        d = local[phrase.name]
+        return SynonymSet.of(*d.terms, name=d.name, exclude=d.exclude)
+    return vocabulary.synonyms[phrase.name]
+
+
+def phrase_predicate(op: ast.PhraseOp, pattern: Any) -> TextFn:
+    """mentions / states / denies over one text (cached per text by the prose engine)."""
+    from piarules.prose import denies, matches, states
+
+    if op is ast.PhraseOp.STATES:
+        return lambda text: states(text, pattern)
+    if op is ast.PhraseOp.DENIES:
+        return lambda text: denies(text, pattern)
+    return lambda text: matches(text, pattern)
+
+
+def compile_text_test(node: ast.TextTest, m: Context) -> Fn:
     subject = compile_expr(node.subject, m)
     if isinstance(node.needle, ast.Literal | ast.ListExpr) and _literal_strings(node.needle) is not None:
         test = text_predicate(node.op, _literal_strings(node.needle) or [])
@@ -176,7 +222,7 @@ def _literal_strings(node: ast.Expr) -> list[str] | None:
     return None
 
 
-def compile_presence(node: ast.Presence, m: Matchers) -> Fn:
+def compile_presence(node: ast.Presence, m: Context) -> Fn:
     subject = compile_expr(node.subject, m)
     match node.op:
         case ast.PresenceOp.PRESENT:
@@ -191,7 +237,7 @@ def compile_presence(node: ast.Presence, m: Matchers) -> Fn:
             assert_never(node.op)
 
 
-def compile_arith(node: ast.Arith, m: Matchers) -> Fn:
+def compile_arith(node: ast.Arith, m: Context) -> Fn:
     left = compile_expr(node.left, m)
     sign = 1 if node.op == "+" else -1
     if isinstance(node.right, ast.Duration):
@@ -208,7 +254,7 @@ def compile_arith(node: ast.Arith, m: Matchers) -> Fn:
     return numbers
 
 
-def compile_quantifier(node: ast.Quantifier, m: Matchers) -> Fn:
+def compile_quantifier(node: ast.Quantifier, m: Context) -> Fn:
     collection = compile_expr(node.collection, m)
     body = compile_expr(node.body, m)
     slot = node.slot
@@ -229,8 +275,11 @@ def compile_quantifier(node: ast.Quantifier, m: Matchers) -> Fn:
     return lambda env: sum(1 for i in items(env) if run(env, i))
 
 
-def compile_call(node: ast.Call, m: Matchers) -> Fn:
-    impl = REGISTRY[node.func].impl
+def compile_call(node: ast.Call, m: Context) -> Fn:
+    builtin = REGISTRY[node.func]
+    impl = builtin.impl
+    if builtin.needs_vocabulary:
+        impl = functools.partial(impl, m.vocabulary)
     args = [compile_expr(a, m) for a in node.args]
     match args:  # fixed arities avoid building a generator per call
         case [a]:
@@ -260,7 +309,7 @@ def compile_boolop(op: str, fns: list[Fn]) -> Fn:
     return lambda env: any(f(env) for f in fns)
 
 
-def compile_expr(node: ast.Expr, m: Matchers) -> Fn:
+def compile_expr(node: ast.Expr, m: Context) -> Fn:
     """One match over node kinds, building closures."""
     match node:
         case ast.Ref():
@@ -289,8 +338,11 @@ def compile_expr(node: ast.Expr, m: Matchers) -> Fn:
         case ast.RegexTest(subject=subject, pattern=pattern):
             fn, test = compile_expr(subject, m), regex_predicate(pattern)
             return lambda env: isinstance(s := fn(env), str) and test(s)
+        case ast.PhraseTest(op=op, subject=subject, spec=spec):
+            fn, test = compile_expr(subject, m), phrase_predicate(op, phrase_pattern(spec, m.vocabulary, {}))
+            return lambda env: isinstance(s := fn(env), str) and test(s)
         case ast.MatcherTest(subject=subject, matcher=name):
-            fn, test = compile_expr(subject, m), m[name]
+            fn, test = compile_expr(subject, m), m.matchers[name]
             return lambda env: isinstance(s := fn(env), str) and test(s)
         case ast.Presence():
             return compile_presence(node, m)
@@ -312,9 +364,11 @@ def compile_expr(node: ast.Expr, m: Matchers) -> Fn:
 # ---------------------------------------------------------------- matchers
 
 
-def compile_matchers(defs: dict[str, ast.MatcherDef]) -> Matchers:
+def compile_matchers(defs: dict[str, ast.MatcherDef], vocabulary: Vocabulary | None = None,
+                     synonyms: dict[str, ast.SynonymsDef] | None = None) -> Context:
     """Build every matcher of one file; references resolve lazily through the table."""
-    table: Matchers = {}
+    table: dict[str, TextFn] = {}
+    context = Context(table, vocabulary or standard_vocabulary())
 
     def build(node: ast.Matcher) -> TextFn:
         match node:
@@ -324,6 +378,8 @@ def compile_matchers(defs: dict[str, ast.MatcherDef]) -> Matchers:
                 return regex_predicate(pattern)
             case ast.MatchRef(name=name):
                 return lambda text: table[name](text)
+            case ast.MatchPhrase(op=op, spec=spec):
+                return phrase_predicate(op, phrase_pattern(spec, context.vocabulary, synonyms or {}))
             case ast.MatchBool(op="and", operands=ops):
                 fns = [build(o) for o in ops]
                 return lambda text: all(f(text) for f in fns)
@@ -338,7 +394,7 @@ def compile_matchers(defs: dict[str, ast.MatcherDef]) -> Matchers:
 
     for name, definition in defs.items():
         table[name] = build(definition.body)
-    return table
+    return context
 
 
 # ---------------------------------------------------------------- rules
@@ -359,7 +415,7 @@ def _missing_piece(env: RunEnv, missing: list[str]) -> str:
     return "、".join(missing)
 
 
-def compile_message(parts: list[str | ast.Expr], m: Matchers) -> Piece:
+def compile_message(parts: list[str | ast.Expr], m: Context) -> Piece:
     """Message template → closure; {不足} lists the unmet matchers of a `requires`."""
     pieces: list[Piece] = []
     for part in parts:
@@ -377,18 +433,19 @@ def _collection_path(node: ast.Expr) -> Callable[[RunEnv], DocPath | None]:
 
 
 def compile_rule(rule: CheckedRule, matcher_defs: dict[str, ast.MatcherDef],
-                 matcher_cache: dict[str, Matchers]) -> CompiledRule:
+                 contexts: dict[str, Context], vocabulary: Vocabulary | None = None,
+                 local_synonyms: dict[str, ast.SynonymsDef] | None = None) -> CompiledRule:
     """One checked rule → closures."""
-    if rule.file not in matcher_cache:
-        matcher_cache[rule.file] = compile_matchers(matcher_defs)
-    m = matcher_cache[rule.file]
+    if rule.file not in contexts:
+        contexts[rule.file] = compile_matchers(matcher_defs, vocabulary, local_synonyms)
+    m = contexts[rule.file]
     requires = None
     if rule.requires is not None:
         descs = {n: (d.description or n) for n, d in matcher_defs.items()}
         requires = (
             compile_expr(rule.requires.condition, m),
             compile_ref(rule.requires.target),
-            [(name, descs.get(name, name), m[name]) for name in rule.requires.matchers],
+            [(name, descs.get(name, name), m.matchers[name]) for name in rule.requires.matchers],
         )
     return CompiledRule(
         checked=rule,
@@ -402,6 +459,7 @@ def compile_rule(rule: CheckedRule, matcher_defs: dict[str, ast.MatcherDef],
         require_parts=_require_parts(rule, m),
         when_outside_loops=bool(rule.scopes) and rule.when is not None and
         not _reads_scope(rule.when, len(rule.scopes), rule.as_of is not None),
+        context=m,
     )
 
 
@@ -412,7 +470,7 @@ def _reads_scope(node: ast.Expr, scopes: int, dated: bool) -> bool:
                for n in walk(node))
 
 
-def _require_parts(rule: CheckedRule, m: Matchers) -> list[tuple[Fn, Callable[[RunEnv], DocPath | None]]] | None:
+def _require_parts(rule: CheckedRule, m: Context) -> list[tuple[Fn, Callable[[RunEnv], DocPath | None]]] | None:
     require = rule.require
     if rule.rule.at is not None or not (isinstance(require, ast.BoolOp) and require.op == "and"):
         return None
@@ -422,5 +480,6 @@ def _require_parts(rule: CheckedRule, m: Matchers) -> list[tuple[Fn, Callable[[R
 
 def compile_rules(result: CheckResult) -> list[CompiledRule]:
     """Compile every checked rule of a policy set (call only when `result.ok`)."""
-    cache: dict[str, Matchers] = {}
-    return [compile_rule(r, result.matchers.get(r.file, {}), cache) for r in result.rules]
+    contexts: dict[str, Context] = {}
+    return [compile_rule(r, result.matchers.get(r.file, {}), contexts, result.vocabulary, result.synonyms.get(r.file))
+            for r in result.rules]

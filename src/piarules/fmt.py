@@ -267,6 +267,12 @@ def declaration_lines(item: ast.Declaration, index: int, out: _Out) -> list[str]
         case ast.MatcherDef():
             desc = f" {pretty.string(item.description)}" if item.description else ""
             return _expression_statement(f"matcher {item.name}{desc} = ", None, "", "", within, item.body)
+        case ast.SynonymsDef():
+            terms = "[" + f",{pretty.deeper(pretty.BREAK)} ".join(pretty.string(t) for t in item.terms) + "]"
+            excluded = (" except [" + f",{pretty.deeper(pretty.BREAK)} ".join(pretty.string(t) for t in item.exclude) + "]"
+                        if item.exclude else "")
+            return render_statement(f"synonyms {item.name} =", f"{pretty.SOFT} {terms}{excluded}", CONTINUATION,
+                                    [c.text for c in within])
     raise TypeError(f"unknown declaration {item!r}")
 
 

@@ -45,6 +45,21 @@ def literal(value: object) -> str:
     raise TypeError(f"not a literal: {value!r}")
 
 
+def phrase(node: ast.Phrase) -> str:
+    if node.name is not None:
+        return node.name
+    if len(node.terms) == 1:
+        return string(node.terms[0])
+    return "[" + ", ".join(string(t) for t in node.terms) + "]"
+
+
+def phrase_spec(spec: ast.PhraseSpec) -> str:
+    if not spec.together:
+        return phrase(spec.parts[0])
+    scope = " within clause" if spec.scope == "clause" else ""
+    return "together " + ", ".join(phrase(p) for p in spec.parts) + scope
+
+
 def path(parts: tuple[str | int, ...]) -> str:
     out = ""
     for part in parts:
@@ -81,7 +96,8 @@ def strength(node: ast.Expr) -> int:
             return NOT
         case ast.Quantifier():
             return OR  # its body runs to the end of the expression
-        case ast.Compare() | ast.Membership() | ast.TextTest() | ast.RegexTest() | ast.MatcherTest() | ast.Presence():
+        case (ast.Compare() | ast.Membership() | ast.TextTest() | ast.RegexTest() | ast.MatcherTest()
+              | ast.PhraseTest() | ast.Presence()):
             return TEST
         case ast.Arith():
             return SUM
@@ -141,6 +157,8 @@ class Printer:
                 return f"{w(subject, SUM, b, inside)} matches {_regex(pattern)}"
             case ast.MatcherTest(subject=subject, matcher=name):
                 return f"{w(subject, SUM, b, inside)} matches {name}"
+            case ast.PhraseTest(op=op, subject=subject, spec=spec):
+                return f"{w(subject, SUM, b, inside)} {op.value} {phrase_spec(spec)}"
             case ast.Presence(op=op, subject=subject):
                 return f"{w(subject, SUM, b, inside)} {op.value}"
             case ast.Arith(op=op, left=left, right=right):
@@ -170,6 +188,8 @@ class Printer:
                 return f"matches {_regex(pattern)}"
             case ast.MatchRef(name=name):
                 return name
+            case ast.MatchPhrase(op=op, spec=spec):
+                return f"{op.value} {phrase_spec(spec)}"
             case ast.MatchBool(op="not", operands=(operand,)):
                 return "not " + self.matcher(operand, NOT, b, inside)
             case ast.MatchBool(op=op, operands=operands):

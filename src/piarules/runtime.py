@@ -15,16 +15,26 @@ MAX_SLOTS = 32
 
 
 class TextLeaf(str):
-    """A text of the document that knows where it stands and when it was written (本文)."""
+    """A text of the document that knows where it stands, which form item it belongs to and
+    when it was written (本文)."""
 
     doc_path: DocPath
     written_on: dt.date | None
+    field: str | None
+    """The form item, as a schema path without indexes (基本情報.個人番号の利用.法令上の根拠); for a
+    change row's 変更後の記載, the item the row changes (from its 項目の解析), when known."""
 
-    def __new__(cls, value: str, doc_path: DocPath, written_on: dt.date | None = None) -> TextLeaf:
+    def __new__(cls, value: str, doc_path: DocPath, written_on: dt.date | None = None,
+                field: str | None = None) -> TextLeaf:
         self = super().__new__(cls, value)
         self.doc_path = doc_path
         self.written_on = written_on
+        self.field = field if field is not None else _field_of(doc_path)
         return self
+
+
+def _field_of(doc_path: DocPath) -> str:
+    return ".".join(str(p) for p in doc_path if isinstance(p, str))
 
 
 def text_leaves(value: Any, path: DocPath = ()) -> list[TextLeaf]:
@@ -47,7 +57,10 @@ def _row_leaves(rows: list[Any]) -> list[TextLeaf]:
     for i, row in enumerate(rows):
         if isinstance(row, dict) and isinstance(text := row.get("変更後の記載"), str):
             date = row.get("変更日")
-            out.append(TextLeaf(text, ("変更箇所", i, "変更後の記載"), date if isinstance(date, dt.date) else None))
+            analysis = row.get("項目の解析")
+            item = analysis.get("様式パス") if isinstance(analysis, dict) else None
+            field = item.replace("[]", "") if isinstance(item, str) else None
+            out.append(TextLeaf(text, ("変更箇所", i, "変更後の記載"), date if isinstance(date, dt.date) else None, field))
     return out
 
 

@@ -54,10 +54,12 @@ def display(value: Any) -> str:
         return "はい" if value else "いいえ"
     if isinstance(value, list):
         return "、".join(display(v) for v in value)
+    if hasattr(value, "display_text"):  # a value with its own wording (a legal citation)
+        return str(value.display_text)
     if isinstance(value, dict):
         return "(節)"
     if isinstance(value, dt.date) and not hasattr(value, "text"):
-        return value.isoformat()
+        return _wareki(value)  # a computed date (基準日 of today, an amendment date): as officials write it
     if isinstance(value, Band):
         return value.text
     text = " ".join(str(value).split())  # one line: cells may hold line breaks
@@ -73,3 +75,12 @@ def shift_date(value: dt.date, amount: int, unit: Unit) -> dt.date:
     year, month = divmod(total, 12)
     day = min(value.day, calendar.monthrange(year, month + 1)[1])
     return dt.date(year, month + 1, day)
+
+
+def _wareki(value: dt.date) -> str:
+    from piarules.jpvalues import to_wareki
+
+    try:
+        return to_wareki(value, gannen=True)
+    except ValueError:
+        return value.isoformat()

@@ -30,7 +30,8 @@ def children(node: ast.Expr) -> tuple[ast.Expr, ...]:
             return (item, container)
         case ast.TextTest(subject=subject, needle=needle):
             return (subject, needle)
-        case ast.RegexTest(subject=subject) | ast.MatcherTest(subject=subject) | ast.Presence(subject=subject):
+        case (ast.RegexTest(subject=subject) | ast.MatcherTest(subject=subject) | ast.PhraseTest(subject=subject)
+              | ast.Presence(subject=subject)):
             return (subject,)
         case ast.Call(args=args):
             return args

@@ -7,7 +7,7 @@ expressions ready for the compiler) with all diagnostics.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable
 from dataclasses import dataclass, field
 
 from piarules import ast
@@ -17,7 +17,8 @@ from piarules.check.elaborate import Elaborator, check_regex
 from piarules.diagnostics import Diagnostic, Severity, suggestion
 from piarules.schema import KINDS, document_type
 from piarules.type_system import DATE, ListType, ObjectType, TextType, Type, UnknownType
-from piarules.walk import walk
+from piarules.vocabulary import Vocabulary, standard_vocabulary
+from piarules.walk import statement_exprs, walk
 
 MISSING_PLACEHOLDER = "不足"
 
@@ -69,7 +70,9 @@ class CheckedRule:
 class CheckResult:
     rules: list[CheckedRule] = field(default_factory=list)
     matchers: dict[str, dict[str, ast.MatcherDef]] = field(default_factory=dict)
+    synonyms: dict[str, dict[str, ast.SynonymsDef]] = field(default_factory=dict)
     diagnostics: list[Diagnostic] = field(default_factory=list)
+    vocabulary: Vocabulary = field(default_factory=standard_vocabulary)
 
     @property
     def ok(self) -> bool:
@@ -79,14 +82,15 @@ class CheckResult:
 # ---------------------------------------------------------------- pass: names
 
 
-def check_names(files: list[ast.PolicyFile], diags: Diagnostics) -> dict[str, FileDecls]:
+def check_names(files: list[ast.PolicyFile], diags: Diagnostics, standard: Collection[str] = ()) -> dict[str, FileDecls]:
     """Rule ids unique across the set; vocabulary names unique within a file."""
     seen_rules: dict[str, ast.Rule] = {}
     decls: dict[str, FileDecls] = {}
     for policy in files:
-        d = FileDecls(policy.path)
+        d = FileDecls(policy.path, standard_synonyms=standard)
         for kind, items, table in (("定数", policy.consts, d.consts), ("用語", policy.terms, d.terms),
-                                   ("マッチャー", policy.matchers, d.matchers)):
+                                   ("マッチャー", policy.matchers, d.matchers),
+                                   ("同義語", policy.synonyms, d.synonyms)):
             for item in items:
                 if item.name in table:
                     first = table[item.name].span
@@ -124,6 +128,8 @@ def check_matchers(decls: FileDecls, diags: Diagnostics) -> None:
             case ast.MatchBool(operands=operands):
                 for o in operands:
                     walk(o, trail)
+            case ast.MatchPhrase(spec=spec):
+                owner.phrase_spec(spec)
             case ast.MatchText():
                 pass
 
@@ -237,13 +243,30 @@ def check_rule(rule: ast.Rule, decls: FileDecls, policy: ast.PolicyHeader | None
                        frozenset(el.env.reads))
 
 
+def _phrase_nodes(policy: ast.PolicyFile) -> Iterable[object]:
+    """Phrase tests and phrase matchers of a file (to load the synonym table only when used)."""
+    for matcher in policy.matchers:
+        stack: list[ast.Matcher] = [matcher.body]
+        while stack:
+            node = stack.pop()
+            yield node
+            if isinstance(node, ast.MatchBool):
+                stack.extend(node.operands)
+    for rule in policy.rules:
+        for stmt in rule.body:
+            for expr in statement_exprs(stmt):
+                yield from walk(expr)
+    for decl in (*policy.terms, *policy.consts):
+        yield from walk(decl.body if isinstance(decl, ast.Term) else decl.value)
+
+
 def _check_logic(rule: ast.Rule, when: ast.Expr | None, require: ast.Expr | None, requires: CheckedRequires | None,
                  kinds: tuple[str, ...], types: dict[logic.Key, Type], diags: Diagnostics) -> None:
     """The logic passes (check/logic.py), on the elaborated conditions; they need resolved paths."""
     if diags.has_errors:
         return  # after an error, the elaborated conditions may hold placeholders
     requirement = requires.condition if requires else None
-    logic.check_constant_conditions(rule.id, rule.id_span, when, require, diags)
+    logic.check_constant_conditions(rule.id, rule.id_span, when, require, diags, scoped=bool(rule.scopes))
     logic.check_contradictions(rule.id, rule.id_span, when, require, requirement, kinds, types, diags)
     logic.check_absent_values(when, require, diags)
 
@@ -251,15 +274,19 @@ def _check_logic(rule: ast.Rule, when: ast.Expr | None, require: ast.Expr | None
 # ---------------------------------------------------------------- the passes, in order
 
 
-def check_policies(files: Iterable[ast.PolicyFile]) -> CheckResult:
+def check_policies(files: Iterable[ast.PolicyFile], vocabulary: Vocabulary | None = None) -> CheckResult:
     """Run every pass over a policy set; rules are usable only when `result.ok`."""
     files = list(files)
     diags = Diagnostics()
-    decls = check_names(files, diags)  # pass 1: names (everything below resolves through it)
-    result = CheckResult()
+    vocabulary = vocabulary or standard_vocabulary()
+    uses_standard = any(isinstance(n, ast.MatchPhrase | ast.PhraseTest) for p in files for n in _phrase_nodes(p))
+    standard = tuple(vocabulary.synonyms) if uses_standard else ()
+    decls = check_names(files, diags, standard)  # pass 1: names (everything below resolves through it)
+    result = CheckResult(vocabulary=vocabulary)
     for policy in files:
         check_matchers(decls[policy.path], diags)  # pass 2: matcher definitions
         result.matchers[policy.path] = decls[policy.path].matchers
+        result.synonyms[policy.path] = decls[policy.path].synonyms
         for rule in policy.rules:  # pass 3: rules (resolve, type, elaborate)
             result.rules.append(check_rule(rule, decls[policy.path], policy.header, diags))
     result.diagnostics = diags.finish()

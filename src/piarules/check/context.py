@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from dataclasses import dataclass, field
 
 from piarules import ast
@@ -23,6 +24,9 @@ class FileDecls:
     consts: dict[str, ast.Const] = field(default_factory=dict)
     terms: dict[str, ast.Term] = field(default_factory=dict)
     matchers: dict[str, ast.MatcherDef] = field(default_factory=dict)
+    synonyms: dict[str, ast.SynonymsDef] = field(default_factory=dict)
+    standard_synonyms: Collection[str] = ()
+    """Names of the synonym sets of the vocabulary (bundled table and extension files)."""
 
 
 @dataclass

@@ -205,6 +205,9 @@ class Elaborator:
                 subject, _ = self.expr(node.subject)
                 self.matcher_name(node.matcher, node)
                 return dataclasses.replace(node, subject=subject), BOOL
+            case ast.PhraseTest():
+                subject = self.text_subject(node.subject)
+                return dataclasses.replace(node, subject=subject, spec=self.phrase_spec(node.spec)), BOOL
             case ast.Presence():
                 subject, _ = self.expr(node.subject)
                 return dataclasses.replace(node, subject=subject), BOOL
@@ -302,6 +305,24 @@ class Elaborator:
         subject = self.text_subject(node.subject)
         check_regex(node.pattern, node, self)
         return dataclasses.replace(node, subject=subject), BOOL
+
+    def phrase_spec(self, spec: ast.PhraseSpec) -> ast.PhraseSpec:
+        """Named phrases resolved: a `synonyms` of this file is written in (with its name), a set
+        of the vocabulary stays a name (the compiler takes it from the vocabulary)."""
+        return dataclasses.replace(spec, parts=tuple(self.phrase(p) for p in spec.parts))
+
+    def phrase(self, phrase: ast.Phrase) -> ast.Phrase:
+        name = phrase.name
+        if name is None:
+            return phrase
+        local = self.env.decls.synonyms.get(name)
+        if local is not None:
+            return dataclasses.replace(phrase, terms=local.terms, exclude=local.exclude)
+        if name not in self.env.decls.standard_synonyms:
+            pool = [*self.env.decls.synonyms, *self.env.decls.standard_synonyms]
+            self.error("PIA202", f"同義語「{name}」は定義されていません", phrase,
+                       help=suggestion(name, pool) or f"synonyms {name} = [\"…\", \"…\"] で定義するか、\"{name}\" と文字列で書いてください")
+        return phrase
 
     def matcher_name(self, name: str, node: Any) -> None:
         if name not in self.env.decls.matchers:

@@ -75,7 +75,8 @@ def _literal_bools(node: ast.Expr) -> Iterator[ast.Literal]:
 
 
 def check_constant_conditions(rule_id: str, id_span: Any, when: ast.Expr | None, require: ast.Expr | None,
-                              diags: Diagnostics) -> None:
+                              diags: Diagnostics, scoped: bool = False) -> None:
+    """`scoped`: the rule has `for each` scopes (then `require false` reports each item: fine)."""
     for expr in (e for e in (when, require) if e is not None):
         for literal in _literal_bools(expr):
             diags.add(Diagnostic("PIA216", f"条件の中の {'true' if literal.value else 'false'} は条件を定数にするか、何も変えません",
@@ -88,7 +89,7 @@ def check_constant_conditions(rule_id: str, id_span: Any, when: ast.Expr | None,
     if isinstance(folded_require, ast.Literal) and folded_require.value is True:
         diags.add(Diagnostic("PIA205", f"ルール {rule_id} の require は常に真のため、決して発火しません",
                              require.span if require is not None else id_span))
-    if (isinstance(folded_require, ast.Literal) and folded_require.value is False and
+    if (not scoped and isinstance(folded_require, ast.Literal) and folded_require.value is False and
             (folded_when is None or (isinstance(folded_when, ast.Literal) and folded_when.value is True))):
         diags.add(Diagnostic("PIA205", f"ルール {rule_id} は when がなく require が常に偽のため、いつも発火します",
                              require.span if require is not None else id_span, Severity.WARNING,

@@ -236,6 +236,61 @@ class _ToAst(Transformer[Token, Any]):
         _, var, coll, body = children
         return ast.Quantifier("count", str(var), self.expr(coll), self.expr(body), self.span(meta))
 
+    # -- phrases
+    @v_args(meta=True)
+    def phrase_word(self, meta: Meta, children: list[Token]) -> ast.Phrase:
+        return ast.Phrase((str(children[0]),), span=self.span(meta))
+
+    @v_args(meta=True)
+    def phrase_list(self, meta: Meta, children: list[Any]) -> ast.Phrase:
+        terms = self._strings(children[0])
+        if not terms:
+            self.error("PIA103", "同義語の一覧が空です", meta)
+        return ast.Phrase(terms, span=self.span(meta))
+
+    @v_args(meta=True)
+    def phrase_name(self, meta: Meta, children: list[Token]) -> ast.Phrase:
+        return ast.Phrase(name=str(children[0]), span=self.span(meta))
+
+    @v_args(meta=True)
+    def phrase_spec(self, meta: Meta, children: list[Any]) -> ast.PhraseSpec:
+        return ast.PhraseSpec((children[0],), span=self.span(meta))
+
+    @v_args(meta=True)
+    def together(self, meta: Meta, children: list[Any]) -> ast.PhraseSpec:
+        *parts, scope = children
+        return ast.PhraseSpec(tuple(parts), True, scope or "sentence", self.span(meta))
+
+    def within_clause(self, children: list[Token]) -> str:
+        tok = children[0]
+        scope = _SCOPES.get(str(tok))
+        if scope is None:
+            self.error("PIA101", f"within の後は sentence (文) か clause (節) です: 「{tok}」", tok,
+                       help=suggestion(str(tok), _SCOPES))
+            return "sentence"
+        return scope
+
+    @v_args(meta=True)
+    def phrase_test(self, meta: Meta, children: list[Any]) -> ast.PhraseTest:
+        subject, op, spec = children
+        return ast.PhraseTest(ast.PhraseOp(str(op)), self.expr(subject), spec, self.span(meta))
+
+    @v_args(meta=True)
+    def m_phrase(self, meta: Meta, children: list[Any]) -> ast.MatchPhrase:
+        op, spec = children
+        return ast.MatchPhrase(ast.PhraseOp(str(op)), spec, self.span(meta))
+
+    @v_args(meta=True)
+    def synonyms_def(self, meta: Meta, children: list[Any]) -> ast.SynonymsDef:
+        name, terms, exclude = children
+        words = self._strings(terms)
+        if not words:
+            self.error("PIA103", f"同義語「{name}」の一覧が空です", meta)
+        return ast.SynonymsDef(str(name), words, exclude or (), self.stmt_span(meta, children))
+
+    def except_clause(self, children: list[Any]) -> tuple[str, ...]:
+        return self._strings(children[0])
+
     # -- matchers
     def _strings(self, node: ast.ListExpr) -> tuple[str, ...]:
         out = []
@@ -449,6 +504,7 @@ class _ToAst(Transformer[Token, Any]):
         return tuple(p for p in parts if p != "")
 
 
+_SCOPES = {"sentence": "sentence", "clause": "clause", "文": "sentence", "節": "clause"}
 _PLACEHOLDER = re.compile(r"\{\{|\}\}|\{([^{}]*)\}")
 _UNIQUE: dict[type, str] = {
     ast.SeverityStmt: "severity", ast.AppliesStmt: "applies to", ast.AsOfStmt: "as of", ast.Period: "effective",

@@ -32,18 +32,21 @@ class Builtin:
     returns: Type
     doc: str
     impl: Callable[..., Any]
+    needs_vocabulary: bool = False
+    """The implementation takes the policy set's Vocabulary as its first argument."""
 
 
 REGISTRY: dict[str, Builtin] = {}
 
 
-def builtin(name: str, params: tuple[Type, ...], returns: Type, doc: str) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
+def builtin(name: str, params: tuple[Type, ...], returns: Type, doc: str,
+            needs_vocabulary: bool = False) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
     """Register a built-in; a duplicate name is a programming error caught at import."""
 
     def register(impl: Callable[..., Any]) -> Callable[..., Any]:
         if name in REGISTRY:
             raise RuntimeError(f"duplicate builtin {name}")
-        REGISTRY[name] = Builtin(name, params, returns, doc, impl)
+        REGISTRY[name] = Builtin(name, params, returns, doc, impl, needs_vocabulary)
         return impl
 
     return register
@@ -198,3 +201,6 @@ def _same(a: Any, b: Any) -> bool:
 def _written_on(value: Any) -> Any:
     date = getattr(value, "written_on", None)
     return date if date is not None else MISSING
+
+
+from piarules.builtins import legal as _legal  # noqa: E402,F401  (registers the legal family)
