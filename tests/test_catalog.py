@@ -6,7 +6,7 @@ import re
 
 from typer.testing import CliRunner
 
-from piarules.catalog import codes_markdown, rules_markdown
+from piarules.catalog import builtins_markdown, codes_markdown, rules_markdown
 from piarules.cli import app
 from piarules.diagnostics import CODES
 from tests.conftest import ROOT, bundled
@@ -23,6 +23,11 @@ def test_docs_rules_md_is_current() -> None:
 def test_docs_diagnostics_md_is_current() -> None:
     assert (ROOT / "docs" / "diagnostics.md").read_text(encoding="utf-8") == codes_markdown(), (
         "docs/diagnostics.md is stale: regenerate it from piarules.catalog.codes_markdown()")
+
+
+def test_docs_builtins_md_is_current() -> None:
+    assert (ROOT / "docs" / "builtins.md").read_text(encoding="utf-8") == builtins_markdown(), (
+        "docs/builtins.md is stale: regenerate it from piarules.catalog.builtins_markdown()")
 
 
 def test_every_code_used_in_the_source_is_documented() -> None:

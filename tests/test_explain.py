@@ -37,7 +37,7 @@ def test_bindings_agree_with_eval() -> None:
     doc = load_doc(DOC)
     (rule,) = policies.rules
     as_of = resolve_as_of(None, doc)
-    bindings = explain_rule(rule, {}, doc, as_of)
+    bindings = explain_rule(rule, doc, as_of)
     assert [b.fired for b in bindings] == [True, False, False]
     fired_at = [b.items[-1][1] for b in bindings if b.fired]
     assert fired_at == [f.path[: len(fired_at[0])] for f in run(policies, doc, as_of)]  # the same items as eval

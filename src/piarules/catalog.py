@@ -66,3 +66,29 @@ def codes_markdown() -> str:
             lines += [f"なぜ: {doc.why}", ""]
         lines += ["```", doc.example, "```", ""]
     return "\n".join(lines)
+
+
+def _type_ja(type_: object) -> str:
+    from piarules.builtins import ItemOfFirstArg
+    from piarules.type_system import Type, UnknownType
+
+    if isinstance(type_, ItemOfFirstArg):
+        return "第1引数のリストの要素"
+    if isinstance(type_, UnknownType):
+        return "任意の値"
+    return type_.name_ja() if isinstance(type_, Type) else str(type_)
+
+
+def builtins_markdown() -> str:
+    """docs/builtins.md: every built-in function with its signature and doc (from the registry)."""
+    from piarules.builtins import REGISTRY
+
+    lines = ["# 組み込み関数 / Built-in functions", "",
+             "`piarules.builtins` の登録内容から生成しています (手で編集しないでください。テストが最新かを確かめます)。", "",
+             "| 関数 | 引数 | 戻り値 | 説明 |", "|---|---|---|---|"]
+    for name in sorted(REGISTRY):
+        b = REGISTRY[name]
+        params = ", ".join(_type_ja(p) for p in b.params)
+        doc = b.doc.replace("|", "\\|")
+        lines.append(f"| `{name}` | {params} | {_type_ja(b.returns)} | {doc} |")
+    return "\n".join(lines) + "\n"

@@ -20,8 +20,8 @@ from piarules.document.source_map import DocPath
 from piarules.jpvalues import compact_text, normalize_text
 from piarules.regex import compile_pattern
 from piarules.runtime import Fn, RunEnv, TextFn, follow, nz
-from piarules.vocabulary import Vocabulary, standard_vocabulary
 from piarules.values import MISSING, display, is_empty, is_missing, shift_date
+from piarules.vocabulary import Vocabulary, standard_vocabulary
 from piarules.walk import walk
 
 
@@ -52,6 +52,15 @@ class CompiledRule:
     """The `when` reads no `for each` variable (nor a per-item date): test it once, before the loops."""
     context: Context | None = None
     """The file's matchers and vocabulary (explain compiles sub-expressions with it)."""
+    as_of_depth: int = 0
+    """How many `for each` scopes must be bound before the judging date can be computed (the
+    date is set there, so the collections of deeper scopes already see it)."""
+
+    @property
+    def dated(self) -> bool:
+        """Judged by its own date (`as of`) or limited to a period: the date is computed per item."""
+        start, end = self.checked.period
+        return self.as_of is not None or start is not None or end is not None
 
 
 def compile_ref(ref: ast.Ref) -> Fn:
@@ -460,7 +469,16 @@ def compile_rule(rule: CheckedRule, matcher_defs: dict[str, ast.MatcherDef],
         when_outside_loops=bool(rule.scopes) and rule.when is not None and
         not _reads_scope(rule.when, len(rule.scopes), rule.as_of is not None),
         context=m,
+        as_of_depth=_as_of_depth(rule),
     )
+
+
+def _as_of_depth(rule: CheckedRule) -> int:
+    """1 + the deepest `for each` slot the rule's `as of` reads (0: it reads none)."""
+    if rule.as_of is None:
+        return 0
+    slots = [n.slot for n in walk(rule.as_of) if isinstance(n, ast.Ref) and n.base == "var" and n.slot < len(rule.scopes)]
+    return max(slots) + 1 if slots else 0
 
 
 def _reads_scope(node: ast.Expr, scopes: int, dated: bool) -> bool:

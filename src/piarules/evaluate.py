@@ -40,13 +40,33 @@ def evaluate(rules: list[CompiledRule], document: Document, as_of: dt.date) -> l
 
 
 def build_runner(rule: CompiledRule) -> Runner:
-    """The rule's check wrapped in one loop closure per `for each` scope, innermost first."""
+    """The rule's check wrapped in one loop closure per `for each` scope, innermost first; a dated
+    rule computes its judging date as soon as the scopes its `as of` reads are bound."""
     runner = _check_runner(rule)
     for depth in range(len(rule.scopes) - 1, -1, -1):
+        if rule.dated and depth + 1 == rule.as_of_depth:
+            runner = _dated(rule, runner)
         runner = _loop(rule, depth, runner)
+    if rule.dated and rule.as_of_depth == 0:
+        runner = _dated(rule, runner)
     if rule.when_outside_loops:
         return _guarded(rule, runner)
     return runner
+
+
+def _dated(rule: CompiledRule, inner: Runner) -> Runner:
+    """Set the judging date (the rule's `as of`, else the run's) and skip what is out of its period."""
+    start, end = rule.checked.period
+
+    def dated(env: RunEnv, doc: Document, as_of: dt.date, out: Out) -> None:
+        date = _judging_date(rule, env, as_of)
+        if (start and date < start) or (end and date > end):
+            return
+        env.as_of = date
+        inner(env, doc, as_of, out)
+        env.as_of = as_of  # outer scopes' collections are evaluated as of the run's date
+
+    return dated
 
 
 def _guarded(rule: CompiledRule, loops: Runner) -> Runner:
@@ -86,12 +106,10 @@ def _loop(rule: CompiledRule, depth: int, inner: Runner) -> Runner:
 
 
 def _check_runner(rule: CompiledRule) -> Runner:
-    start, end = rule.checked.period
-    dated = rule.as_of is not None or start is not None or end is not None
     when = None if rule.when_outside_loops else rule.when
     require, requires = rule.require, rule.requires
 
-    if not dated and when is None and requires is None and require is not None:
+    if when is None and requires is None and require is not None:
         def check_plain(env: RunEnv, doc: Document, as_of: dt.date, out: Out) -> None:
             if not require(env):
                 out.append(_finding(rule, env, doc, [], _first_failing(rule, env)))
@@ -99,11 +117,6 @@ def _check_runner(rule: CompiledRule) -> Runner:
         return check_plain
 
     def check(env: RunEnv, doc: Document, as_of: dt.date, out: Out) -> None:
-        if dated:
-            date = _judging_date(rule, env, as_of)
-            if (start and date < start) or (end and date > end):
-                return
-            env.as_of = date
         if when is not None and not when(env):
             return
         if require is not None and not require(env):

@@ -13,14 +13,14 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from piarules import ast, pretty
-from piarules.compile import CompiledRule, compile_expr, compile_matchers, locate_ref
+from piarules.compile import CompiledRule, Context, compile_expr, locate_ref, phrase_pattern
 from piarules.document import Document
 from piarules.document.source_map import DocPath, format_path
 from piarules.evaluate import build_runner
 from piarules.findings import Finding
-from piarules.runtime import Matchers, RunEnv
+from piarules.runtime import RunEnv
 from piarules.span import Span
-from piarules.values import display
+from piarules.values import MISSING, display
 from piarules.walk import children
 
 
@@ -33,6 +33,8 @@ class Trace:
     policy: Span | None
     place: DocPath | None = None
     children: list[Trace] = field(default_factory=list)
+    note: str | None = None
+    """Why, when the value needs it: the polarity decided for each mention of a phrase."""
 
 
 @dataclass
@@ -47,7 +49,7 @@ class Binding:
     fired: bool
 
 
-def trace(node: ast.Expr, env: RunEnv, matchers: Matchers) -> Trace:
+def trace(node: ast.Expr, env: RunEnv, matchers: Context) -> Trace:
     """Evaluate `node` and each sub-expression (literals are not repeated as children)."""
     value = compile_expr(node, matchers)(env)
     place = locate_ref(node)(env) if isinstance(node, ast.Ref) else None
@@ -55,21 +57,42 @@ def trace(node: ast.Expr, env: RunEnv, matchers: Matchers) -> Trace:
             if not isinstance(c, ast.Literal | ast.Duration)
             and not (isinstance(c, ast.ListExpr) and all(isinstance(i, ast.Literal) for i in c.items))]
     span = node.span if node.span.line else None
-    return Trace(pretty.expr(node), value, span, place, kids)
+    return Trace(pretty.expr(node), value, span, place, kids, _note(node, env, matchers))
 
 
-def explain_rule(rule: CompiledRule, matcher_defs: dict[str, ast.MatcherDef], doc: Document,
-                 as_of: dt.date) -> list[Binding]:
-    """Every binding of the rule's scopes over the document, traced."""
+def _note(node: ast.Expr, env: RunEnv, context: Context) -> str | None:
+    """For a phrase test, how the prose engine read the text (each mention and its polarity)."""
+    if not isinstance(node, ast.PhraseTest):
+        return None
+    from piarules.prose import explain as explain_phrase
+
+    text = compile_expr(node.subject, context)(env)
+    if not isinstance(text, str):
+        return None
+    return explain_phrase(text, phrase_pattern(node.spec, context.vocabulary, {}))
+
+
+def explain_rule(rule: CompiledRule, doc: Document, as_of: dt.date) -> list[Binding]:
+    """Every binding of the rule's scopes over the document, traced (dated as eval dates it)."""
     checked = rule.checked
-    matchers = compile_matchers(matcher_defs)
+    context = rule.context
+    assert context is not None  # INVARIANT: compile_rule sets it
     out: list[Binding] = []
     env = RunEnv(doc.tree, as_of)
 
-    def visit(depth: int) -> None:
+    def visit(depth: int, date: dt.date, in_period: bool) -> None:
+        dating = rule.dated and depth == rule.as_of_depth
+        if dating:
+            date, in_period = _date_of(rule, env, as_of)
+            env.as_of = date
         if depth == len(rule.scopes):
-            out.append(_binding(rule, env, doc, as_of, matchers))
-            return
+            out.append(_binding(rule, env, doc, date, in_period, context))
+        else:
+            _visit_items(depth, date, in_period)
+        if dating:
+            env.as_of = as_of
+
+    def _visit_items(depth: int, date: dt.date, in_period: bool) -> None:
         collection, locate = rule.scopes[depth]
         items = collection(env)
         if not isinstance(items, list):
@@ -79,52 +102,63 @@ def explain_rule(rule: CompiledRule, matcher_defs: dict[str, ast.MatcherDef], do
             env.values[depth] = item
             own = getattr(item, "doc_path", None)
             env.paths[depth], env.indexes[depth] = (own, -1) if own is not None else (base, index)
-            visit(depth + 1)
+            visit(depth + 1, date, in_period)
 
     if not checked.kinds or doc.kind in checked.kinds:
-        visit(0)
+        visit(0, as_of, True)
     return out
 
 
-def _binding(rule: CompiledRule, env: RunEnv, doc: Document, as_of: dt.date, matchers: Matchers) -> Binding:
-    checked = rule.checked
+def _date_of(rule: CompiledRule, env: RunEnv, as_of: dt.date) -> tuple[dt.date, bool]:
     env.as_of = as_of
     date = as_of
     if rule.as_of is not None and isinstance(value := rule.as_of(env), dt.date):
         date = value
-    start, end = checked.period
-    in_period = not ((start and date < start) or (end and date > end))
+    start, end = rule.checked.period
+    return date, not ((start and date < start) or (end and date > end))
+
+
+def _binding(rule: CompiledRule, env: RunEnv, doc: Document, date: dt.date, in_period: bool,
+             context: Context) -> Binding:
+    checked = rule.checked
     env.as_of = date
     items = [(s.var, env.place(i)) for i, s in enumerate(checked.scopes)]
-    when = trace(checked.when, env, matchers) if checked.when is not None else None
+    when = trace(checked.when, env, context) if checked.when is not None else None
     requirement = checked.require
     if checked.requires is not None:
         requirement = checked.requires.condition
-    require = trace(requirement, env, matchers) if requirement is not None else None
+    require = trace(requirement, env, context) if requirement is not None else None
     found: list[Finding] = []
     if in_period:
         saved = rule.runner
-        build_runner(_single(rule))(env, doc, as_of, found)
+        build_runner(_single(rule))(env, doc, date, found)
         rule.runner = saved
     return Binding(items, date, in_period, when, require, bool(found))
 
 
 def _single(rule: CompiledRule) -> CompiledRule:
-    """The rule without its scopes: run the check on the current binding only."""
+    """The rule without its scopes and its dating (done by the caller): the check on the current
+    binding only."""
     from dataclasses import replace
 
-    return replace(rule, scopes=[], runner=None, when_outside_loops=False)
+    return replace(rule, scopes=[], runner=None, when_outside_loops=False, as_of=None, as_of_depth=0,
+                   checked=replace(rule.checked, period=(None, None)))
 
 
 # ---------------------------------------------------------------- rendering (Japanese)
 
 
 def _value(value: Any) -> str:
-    """Like messages (values.display), but texts quoted and lists counted, for the tree."""
+    """Like messages (values.display), but texts quoted, lists counted (citations named), and the
+    fields of a computed record (a citation's judgement) shown, for the tree."""
     if isinstance(value, str):
         return f"「{display(value)}」"
     if isinstance(value, list):
-        return f"{len(value)} 件のリスト"
+        named = [display(v) for v in value if hasattr(v, "display_text")]
+        return f"{len(value)} 件のリスト" + (f" ({'、'.join(named[:8])})" if named else "")
+    if isinstance(value, dict) and not hasattr(value, "display_text") and all(isinstance(k, str) for k in value):
+        shown = [f"{k}={display(v)}" for k, v in value.items() if v is not MISSING and not isinstance(v, dict | list)]
+        return "{" + "、".join(shown[:6]) + "}" if shown else display(value)
     return display(value)
 
 
@@ -138,6 +172,8 @@ def _lines(t: Trace, doc: Document, depth: int) -> list[str]:
     suffix = f"   [{'、'.join(where)}]" if where else ""
     text = t.text if len(t.text) <= 80 else t.text[:77] + "…"
     lines = [f"{'  ' * depth}{text} → {_value(t.value)}{suffix}"]
+    for note in (t.note or "").splitlines():
+        lines.append(f"{'  ' * depth}  ↳ {note}")
     for child in t.children:
         lines += _lines(child, doc, depth + 1)
     return lines

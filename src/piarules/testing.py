@@ -268,8 +268,7 @@ def _reaches_requirement(policies: PolicySet, rule_id: str, doc: Any, as_of: dt.
     rule = next((r for r in policies.rules if r.checked.id == rule_id), None)
     if rule is None:
         return False
-    matchers = policies.check.matchers.get(rule.checked.file, {})
-    for binding in explain_rule(rule, matchers, doc, as_of):
+    for binding in explain_rule(rule, doc, as_of):
         when_holds = binding.when is None or binding.when.value is True
         condition_holds = rule.checked.requires is None or (binding.require is not None and binding.require.value is True)
         if binding.in_period and when_holds and condition_holds:

@@ -83,7 +83,7 @@ class ObjectType(Type):
     fields: dict[str, Type] = field(default_factory=dict, compare=False, hash=False)
 
     def name_ja(self) -> str:
-        return "節"
+        return self.name if self.name and not self.name.isascii() else "節"
 
 
 @dataclass(frozen=True)

@@ -256,8 +256,10 @@ def _phrase_nodes(policy: ast.PolicyFile) -> Iterable[object]:
         for stmt in rule.body:
             for expr in statement_exprs(stmt):
                 yield from walk(expr)
-    for decl in (*policy.terms, *policy.consts):
-        yield from walk(decl.body if isinstance(decl, ast.Term) else decl.value)
+    for term in policy.terms:
+        yield from walk(term.body)
+    for const in policy.consts:
+        yield from walk(const.value)
 
 
 def _check_logic(rule: ast.Rule, when: ast.Expr | None, require: ast.Expr | None, requires: CheckedRequires | None,

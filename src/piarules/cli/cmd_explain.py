@@ -41,5 +41,5 @@ def explain_command(
         print_diagnostics(diagnostics)
         raise typer.Exit(ExitCode.INVALID_INPUT)
     judged = resolve_as_of(date, doc)
-    bindings = explain_rule(rule, policies.check.matchers.get(rule.checked.file, {}), doc, judged)
+    bindings = explain_rule(rule, doc, judged)
     sys.stdout.write(render(rule, bindings, doc, show_all, limit))
