@@ -88,7 +88,8 @@ def run_piarules(directory: Path, targets: list[str], as_of: str | None) -> Run:
         run.load_failures.append({"document": "(policies)", "errors": [str(problem)]})
     for doc in report["documents"]:
         name = Path(doc["path"]).as_posix()
-        if not doc.get("loaded", True) or doc.get("errors"):
+        errors = [e for e in doc.get("errors", []) if not isinstance(e, dict) or e.get("severity", "error") == "error"]
+        if not doc.get("loaded", True) or errors:
             run.load_failures.append({
                 "document": name,
                 "errors": [f"{e.get('location', {}).get('line', '?')}: {e.get('message', '')}" if isinstance(e, dict)

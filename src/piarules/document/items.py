@@ -47,7 +47,7 @@ from pydantic import BaseModel
 from piarules.diagnostics import Diagnostic, PiarulesError, Severity
 from piarules.document.forms import DOCUMENT_MODELS, ChangeRow, Cover, ItemAnalysis
 from piarules.document.source_map import SourceMap, format_path
-from piarules.jpvalues import strip_html
+from piarules.jpvalues import compact_text, strip_html
 
 LABELS_FILE = "form_labels.yaml"
 KINDS = ("重点項目評価書", "全項目評価書", "基礎項目評価書")
@@ -450,6 +450,12 @@ def _locate(source_map: SourceMap, row: tuple[str | int, ...], computed: dict[st
         source_map.add((*row, "項目の解析", key), located.value, located.key)
 
 
+def _agrees(written: str, computed: str) -> bool:
+    """The same reading, allowing a fuller or shorter name (開示請求・問合せ / 開示請求)."""
+    a, b = compact_text(written), compact_text(computed)
+    return a == b or a.startswith(b) or b.startswith(a)
+
+
 def _compare(row: ChangeRow, computed: dict[str, Any], where: tuple[str | int, ...],
              source_map: SourceMap) -> list[Diagnostic]:
     written = row.項目の解析
@@ -459,7 +465,7 @@ def _compare(row: ChangeRow, computed: dict[str, Any], where: tuple[str | int, .
     for name in sorted(written.model_fields_set):
         key = fields[name].alias or name
         mine = getattr(written, name)
-        if key in computed and mine is not None and str(mine) != str(computed[key]):
+        if key in computed and mine is not None and not _agrees(str(mine), str(computed[key])):
             path = (*where, "項目の解析", key)
             span = source_map.span_of(path)
             problems.append(Diagnostic(
