@@ -54,6 +54,25 @@ class PhraseOp(StrEnum):
     """Appears denied (〜ではない, 〜に当たらない, 〜しない …)."""
 
 
+class Confidence(StrEnum):
+    """How sure a rule is that a finding is a real defect (as in Semgrep's rule metadata)."""
+
+    HIGH = "high"
+    """Certain from the document's structure or an unambiguous reading."""
+    MEDIUM = "medium"
+    """A reading of free text that is right in most wordings."""
+    LOW = "low"
+    """A heuristic; a person should look."""
+
+    @property
+    def rank(self) -> int:
+        return {"high": 3, "medium": 2, "low": 1}[self.value]
+
+    @property
+    def label_ja(self) -> str:
+        return {"high": "高", "medium": "中", "low": "低"}[self.value]
+
+
 class Unit(StrEnum):
     YEAR = "year"
     MONTH = "month"
@@ -343,6 +362,13 @@ class SeverityStmt:
 
 
 @dataclass(frozen=True, slots=True)
+class ConfidenceStmt:
+    confidence: Confidence | None
+    """None when the word is not a confidence level (reported by the parser)."""
+    span: Span = _span()
+
+
+@dataclass(frozen=True, slots=True)
 class AppliesStmt:
     kinds: tuple[str, ...]
     span: Span = _span()
@@ -427,7 +453,7 @@ class AtStmt:
 
 
 Statement = (
-    SeverityStmt | AppliesStmt | Scope | AsOfStmt | Period | WhenStmt | RequireStmt | Requires | MessageStmt
+    SeverityStmt | ConfidenceStmt | AppliesStmt | Scope | AsOfStmt | Period | WhenStmt | RequireStmt | Requires | MessageStmt
     | HintStmt | DescriptionStmt | ReferenceStmt | AtStmt
 )
 HeaderStatement = ReferenceStmt | Period | DescriptionStmt | AppliesStmt
@@ -457,6 +483,11 @@ class Rule:
     def severity(self) -> Severity | None:
         stmt = _first(self.body, SeverityStmt)
         return stmt.severity if stmt else None
+
+    @property
+    def confidence(self) -> Confidence | None:
+        stmt = _first(self.body, ConfidenceStmt)
+        return stmt.confidence if stmt else None
 
     @property
     def scopes(self) -> tuple[Scope, ...]:

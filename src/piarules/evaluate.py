@@ -169,7 +169,7 @@ def _finding(rule: CompiledRule, env: RunEnv, doc: Document, missing: list[str],
     return Finding(
         rule_id=checked.id, severity=checked.severity, title=checked.rule.title, message=message,
         references=checked.references, hint=checked.rule.hint, span=located.key or located.value, path=path,
-        missing_key=missing_key, policy_span=checked.rule.id_span,
+        missing_key=missing_key, policy_span=checked.rule.id_span, confidence=checked.confidence.value,
     )
 
 

@@ -48,6 +48,8 @@ class Finding:
     path: DocPath
     missing_key: str | None = None
     policy_span: Span | None = None
+    confidence: str = "high"
+    """The rule's confidence (high / medium / low): how sure it is that this is a real defect."""
     waived_by: Waiver | None = None
     """Set when an accepted waiver covers this finding: shown and counted, but not a failure."""
 

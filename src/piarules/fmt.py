@@ -191,6 +191,8 @@ def statement_lines(stmt: ast.Statement, comments: list[ast.Comment], indent: st
     match stmt:
         case ast.SeverityStmt(severity=severity):
             return plain(f"severity {severity.value if severity else '?'}")
+        case ast.ConfidenceStmt(confidence=confidence):
+            return plain(f"confidence {confidence.value if confidence else '?'}")
         case ast.AppliesStmt(kinds=kinds):
             return render_statement(indent + "applies to ", f",{pretty.BREAK} ".join(kinds), indent + CONTINUATION,
                                     [c.text for c in comments])

@@ -76,7 +76,7 @@ def statement_exprs(stmt: ast.Statement) -> tuple[ast.Expr, ...]:
             return tuple(p for p in parts if not isinstance(p, str))
         case ast.AtStmt(target=target):
             return (target,)
-        case ast.SeverityStmt() | ast.AppliesStmt() | ast.HintStmt() | ast.DescriptionStmt() | ast.ReferenceStmt():
+        case ast.SeverityStmt() | ast.ConfidenceStmt() | ast.AppliesStmt() | ast.HintStmt() | ast.DescriptionStmt() | ast.ReferenceStmt():
             return ()
         case _:
             assert_never(stmt)

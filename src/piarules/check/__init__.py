@@ -53,6 +53,8 @@ class CheckedRule:
     period: tuple[dt.date | None, dt.date | None]
     severity: Severity = Severity.ERROR
     kinds: tuple[str, ...] = ()
+    confidence: ast.Confidence = ast.Confidence.HIGH
+    """How sure the rule is (its `confidence` statement; high when not written)."""
     reads: frozenset[str] = frozenset()
     """Form fields the rule reads (schema paths such as 特定個人情報ファイル[].委託.委託の有無)."""
 
@@ -239,8 +241,8 @@ def check_rule(rule: ast.Rule, decls: FileDecls, policy: ast.PolicyHeader | None
     else:
         blame = requires.target if requires else first_ref(require) or first_ref(when)
     return CheckedRule(rule, decls.path, policy, scopes, when, require, requires, message, blame, as_of,
-                       _period(rule, policy, el), rule.severity or Severity.ERROR, kinds,
-                       frozenset(el.env.reads))
+                       _period(rule, policy, el), severity=rule.severity or Severity.ERROR, kinds=kinds,
+                       reads=frozenset(el.env.reads), confidence=rule.confidence or ast.Confidence.HIGH)
 
 
 def _phrase_nodes(policy: ast.PolicyFile) -> Iterable[object]:

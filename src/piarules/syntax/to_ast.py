@@ -376,6 +376,15 @@ class _ToAst(Transformer[Token, Any]):
         return ast.SeverityStmt(severity, self.stmt_span(meta, children))
 
     @v_args(meta=True)
+    def confidence_stmt(self, meta: Meta, children: list[Token]) -> ast.ConfidenceStmt:
+        tok = children[0]
+        level = _CONFIDENCES.get(str(tok))
+        if level is None:
+            self.error("PIA208", f"「{tok}」は確度ではありません (high / medium / low)", tok,
+                       help=suggestion(str(tok), _CONFIDENCES))
+        return ast.ConfidenceStmt(level, self.stmt_span(meta, children))
+
+    @v_args(meta=True)
     def for_stmt(self, meta: Meta, children: list[Any]) -> ast.Scope:
         return ast.Scope(str(children[0]), self.expr(children[1]), self.stmt_span(meta, children))
 
@@ -504,10 +513,12 @@ class _ToAst(Transformer[Token, Any]):
         return tuple(p for p in parts if p != "")
 
 
+_CONFIDENCES = {"high": ast.Confidence.HIGH, "medium": ast.Confidence.MEDIUM, "low": ast.Confidence.LOW,
+                "高": ast.Confidence.HIGH, "中": ast.Confidence.MEDIUM, "低": ast.Confidence.LOW}
 _SCOPES = {"sentence": "sentence", "clause": "clause", "文": "sentence", "節": "clause"}
 _PLACEHOLDER = re.compile(r"\{\{|\}\}|\{([^{}]*)\}")
 _UNIQUE: dict[type, str] = {
-    ast.SeverityStmt: "severity", ast.AppliesStmt: "applies to", ast.AsOfStmt: "as of", ast.Period: "effective",
+    ast.SeverityStmt: "severity", ast.ConfidenceStmt: "confidence", ast.AppliesStmt: "applies to", ast.AsOfStmt: "as of", ast.Period: "effective",
     ast.WhenStmt: "when", ast.RequireStmt: "require", ast.Requires: "requires", ast.MessageStmt: "message",
     ast.HintStmt: "hint", ast.DescriptionStmt: "description", ast.AtStmt: "at",
 }
