@@ -116,6 +116,11 @@ def fires(condition: str, doc: str = DOC, as_of: dt.date | None = None) -> bool:
         ("first_date(\"(平成30年12月14日発覚)\") == 2018-12-14", True),
         ('same("令和1年6月18日.", "令和元年6月18日")', True),
         ('previous(変更箇所, 変更箇所[1]).変更日 == 2019-06-18', True),
+        ('count(sentences("被保険者証（短期を含む。）を交付する。以上。")) == 2', True),  # 。 in ( ) does not cut
+        ('count(citations("番号法第19条第7号及び第8号")) == 2', True),
+        ('"重要な変更には当たらない" denies 重要な変更', True),
+        ('"重要な変更には当たらない" states 重要な変更', False),
+        ('"保管場所は日本国内とする" states together 日本国内, 保管', True),
     ],
 )
 def test_semantics(condition: str, expected: bool) -> None:

@@ -36,7 +36,32 @@ def evaluate(rules: list[CompiledRule], document: Document, as_of: dt.date) -> l
         env.as_of = as_of  # a dated rule moves it per item; every rule starts from the run's date
         runner(env, document, as_of, found)
     found.sort(key=Finding.sort_key)
-    return found
+    return merge_same_place(found)
+
+
+def merge_same_place(found: list[Finding]) -> list[Finding]:
+    """One finding per rule and document place: a rule that reads sub-items of one value (each
+    citation, sentence or name in a text) reports the cell once, the first sub-item named and the
+    others counted — the official fixes one cell, not 37 rows of one enumeration."""
+    out: list[Finding] = []
+    extra = 0
+    for f in found:
+        if out and out[-1].rule_id == f.rule_id and out[-1].path == f.path:
+            extra += 1
+            continue
+        if extra:
+            out[-1] = _with_count(out[-1], extra)
+        out.append(f)
+        extra = 0
+    if extra:
+        out[-1] = _with_count(out[-1], extra)
+    return out
+
+
+def _with_count(f: Finding, extra: int) -> Finding:
+    from dataclasses import replace
+
+    return replace(f, message=f"{f.message} (同じ記載にほか {extra} 件)")
 
 
 def build_runner(rule: CompiledRule) -> Runner:

@@ -57,8 +57,10 @@ class Finding:
     def path_text(self) -> str:
         return format_path(self.path)
 
-    def sort_key(self) -> tuple[str, int, int, str, str]:
-        return (self.span.path, self.span.line, self.span.col, self.rule_id, self.message)
+    def sort_key(self) -> tuple[str, int, int, str]:
+        """By place, then rule; findings of one rule at one place keep the order they were found in
+        (the order of the citations or sentences in the text) — the sort is stable."""
+        return (self.span.path, self.span.line, self.span.col, self.rule_id)
 
 
 @dataclass

@@ -24,31 +24,42 @@ class TextLeaf(str):
     """The form item, as a schema path without indexes (基本情報.個人番号の利用.法令上の根拠); for a
     change row's 変更後の記載, the item the row changes (from its 項目の解析), when known."""
 
+    parent: dict[str, Any] | None
+    """The mapping the text stands in (its siblings tell what it is about: a 提供先's 提供方法)."""
+
     def __new__(cls, value: str, doc_path: DocPath, written_on: dt.date | None = None,
-                field: str | None = None) -> TextLeaf:
+                field: str | None = None, parent: dict[str, Any] | None = None) -> TextLeaf:
         self = super().__new__(cls, value)
         self.doc_path = doc_path
         self.written_on = written_on
         self.field = field if field is not None else _field_of(doc_path)
+        self.parent = parent
         return self
+
+    @property
+    def context(self) -> str:
+        """The other texts of the same mapping (computed when asked: only citation judgements do)."""
+        if not self.parent:
+            return ""
+        return "\n".join(v for v in self.parent.values() if isinstance(v, str) and v is not self and v != self)
 
 
 def _field_of(doc_path: DocPath) -> str:
     return ".".join(str(p) for p in doc_path if isinstance(p, str))
 
 
-def text_leaves(value: Any, path: DocPath = ()) -> list[TextLeaf]:
+def text_leaves(value: Any, path: DocPath = (), parent: dict[str, Any] | None = None) -> list[TextLeaf]:
     """本文: the document's text in force — every string outside 変更箇所, plus each change
     row's 変更後の記載 dated by its 変更日 (変更前の記載 is history and never included)."""
     if isinstance(value, dict):
         if not path and isinstance(rows := value.get("変更箇所"), list):
             return [leaf for k, v in value.items() if k != "変更箇所"
-                    for leaf in text_leaves(v, (*path, k))] + _row_leaves(rows)
-        return [leaf for k, v in value.items() for leaf in text_leaves(v, (*path, k))]
+                    for leaf in text_leaves(v, (*path, k), value)] + _row_leaves(rows)
+        return [leaf for k, v in value.items() for leaf in text_leaves(v, (*path, k), value)]
     if isinstance(value, list):
         return [leaf for i, v in enumerate(value) for leaf in text_leaves(v, (*path, i))]
     if type(value) is str:
-        return [TextLeaf(value, path)]
+        return [TextLeaf(value, path, parent=parent)]
     return []
 
 

@@ -32,6 +32,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from piarules import ast
 from piarules.api import PolicySet, resolve_as_of, run
 from piarules.diagnostics import Diagnostic, PiarulesError, suggestion
 from piarules.document import load_document_text
@@ -259,6 +260,13 @@ def run_case(policies: PolicySet, case: Case) -> CaseResult:
     return CaseResult(case, problems, reached)
 
 
+def _reports_each(rule: Any) -> bool:
+    """`require false`: the rule reports every item its scopes and `when` select, so a quiet case
+    can only show the selection (it can never show the requirement passing)."""
+    require = rule.require
+    return isinstance(require, ast.Literal) and require.value is False and rule.requires is None
+
+
 def _reaches_requirement(policies: PolicySet, rule_id: str, doc: Any, as_of: dt.date) -> bool:
     """Whether, for some binding of the rule's scopes, the rule was in its period, its `when`
     held and its requirement was evaluated — so a quiet case shows the requirement *passing*,
@@ -306,7 +314,8 @@ def run_tests(policies: PolicySet, cases: list[Case]) -> SuiteReport:
     report.never_fired = [r for r in rule_ids if r not in fired]
     report.never_quiet = [r for r in rule_ids if r not in quiet]
     reached = set().union(*(r.reached for r in report.results)) if report.results else set()
-    report.never_reached = [r for r in rule_ids if r in quiet and r not in reached]
+    reports_each = {r.id for r in policies.check.rules if _reports_each(r)}
+    report.never_reached = [r for r in rule_ids if r in quiet and r not in reached and r not in reports_each]
     report.unknown_rules = sorted((fired | quiet) - set(rule_ids))
     reads = set().union(*(r.reads for r in policies.check.rules)) if policies.check.rules else set()
     report.unread_fields = [leaf for leaf in schema_leaves() if leaf not in reads]

@@ -9,6 +9,7 @@ import datetime as dt
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Any
 
 from piarules.jpvalues import Band, Count, compact_text, normalize_text, parse_band, parse_count, parse_date
@@ -128,6 +129,27 @@ def _band(value: Any) -> Any:
         return parse_band(str(value))
     except ValueError:
         return MISSING
+
+
+@builtin("sentences", (TEXT,), ListType(TEXT),
+         "文の一覧 (。・改行・箇条書きで区切る。括弧の中の。では区切らない)。例: for each 文 in sentences(記載)")
+def _sentences(value: Any) -> Any:
+    if not isinstance(value, str):
+        return []
+    return list(_split_sentences(str(value)))
+
+
+@lru_cache(maxsize=65536)
+def _split_sentences(text: str) -> tuple[str, ...]:
+    from piarules.prose import segment
+
+    seg = segment(text)
+    out = []
+    for sentence in seg.sentences:
+        start, end = seg.norm.original_span(sentence.start, sentence.end)
+        if text[start:end].strip():
+            out.append(text[start:end])
+    return tuple(out)
 
 
 class ItemOfFirstArg(Type):

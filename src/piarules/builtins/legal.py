@@ -45,39 +45,47 @@ class CitationValue(dict[str, Any]):
 
     citation: Citation
     field: str | None
+    context: str
+    """The other texts of the mapping the citation's text stands in (what it is cited for)."""
 
     @property
     def display_text(self) -> str:
         return str(self.get("原文", ""))
 
 
-def _value(c: Citation, label: str, field: str | None) -> CitationValue:
+def _value(c: Citation, label: str, statute: str | None, field: str | None, context: str) -> CitationValue:
     out = CitationValue({
-        "法令": c.statute or MISSING, "法令名": c.statute_text or MISSING, "条": c.article or MISSING,
+        "法令": statute or MISSING, "法令名": c.statute_text or MISSING, "条": c.article or MISSING,
         "項": c.paragraph or MISSING, "号": c.item or MISSING, "別表": c.appendix or MISSING,
         "別表の項": c.row or MISSING, "附則": c.supplementary, "団体": c.body or MISSING, "原文": c.text,
         "文": c.sentence_text, "表記": label,
     })
     out.citation = c
     out.field = field
+    out.context = context
     return out
 
 
 @builtin("citations", (TEXT,), ListType(CITATION),
-         "文中の法令の引用の一覧 (引用ごとに 法令・条・項・号・別表・別表の項・原文・文)。"
+         "文中の法令の引用の一覧 (引用ごとに 法令 (番号法・個人情報保護法・個人情報保護条例 などの略称)・法令名 (書かれたまま)・"
+         "条・項・号・別表・別表の項・原文・文)。"
          "例: for each 引用 in citations(記載)", needs_vocabulary=True)
 def _citations(vocabulary: Vocabulary, text: Any) -> Any:
     if is_missing(text) or not isinstance(text, str):
         return []
-    return list(_parsed(vocabulary, str(text), getattr(text, "field", None)))
+    return list(_parsed(vocabulary, str(text), getattr(text, "field", None), getattr(text, "context", "")))
 
 
 @lru_cache(maxsize=65536)
-def _parsed(vocabulary: Vocabulary, text: str, field: str | None) -> tuple[CitationValue, ...]:
+def _parsed(vocabulary: Vocabulary, text: str, field: str | None, context: str) -> tuple[CitationValue, ...]:
     from piarules.legal.citations import format_citation, parse_citations
 
     table = vocabulary.statutes
-    return tuple(_value(c, format_citation(c, table), field) for c in parse_citations(text, table))
+    out = []
+    for c in parse_citations(text, table):
+        statute = table.get(c.statute) if c.statute else None
+        out.append(_value(c, format_citation(c, table), statute.label if statute else None, field, context))
+    return tuple(out)
 
 
 @builtin("judge", (CITATION, DATE), VERDICT,
@@ -86,14 +94,16 @@ def _parsed(vocabulary: Vocabulary, text: str, field: str | None) -> tuple[Citat
 def _judge(vocabulary: Vocabulary, citation: Any, on: Any) -> Any:
     if not isinstance(citation, CitationValue) or not isinstance(on, dt.date):
         return MISSING
-    return _verdict(vocabulary, citation.citation, dt.date(on.year, on.month, on.day), citation.field)
+    return _verdict(vocabulary, citation.citation, dt.date(on.year, on.month, on.day), citation.field,
+                    citation.context)
 
 
 @lru_cache(maxsize=65536)
-def _verdict(vocabulary: Vocabulary, citation: Citation, on: dt.date, field: str | None) -> dict[str, Any]:
+def _verdict(vocabulary: Vocabulary, citation: Citation, on: dt.date, field: str | None,
+             context: str) -> dict[str, Any]:
     from piarules.legal.timeline import judge
 
-    v = judge(citation, on, field=field, timeline=vocabulary.timeline)
+    v = judge(citation, on, context=context, field=field, timeline=vocabulary.timeline)
     return {
         "状態": STATUS_JA[str(v.status.value if hasattr(v.status, "value") else v.status)],
         "改正日": v.since or MISSING, "現在の規定": v.replaced_by or MISSING, "当時の意味": v.meaning_then or MISSING,

@@ -73,8 +73,12 @@ class Elaborator:
             if len(node.parts) == 1:
                 return body, type_
             if not isinstance(body, ast.Ref):
-                self.error("PIA204", f"「{head}」は項目を指していないため「.{node.parts[1]}」を続けられません", node)
-                return body, UNKNOWN
+                if any(isinstance(p, int) for p in node.parts[1:]):
+                    self.error("PIA204", f"「{head}」は項目を指していないため「.{node.parts[1]}」を続けられません", node)
+                    return body, UNKNOWN
+                fields = tuple(str(p) for p in node.parts[1:])  # a computed value: read its fields
+                _, field_type = self.follow(node, "member", 0, type_, fields, label, owner=head)
+                return ast.Member(body, fields, node.span), field_type
             return self.follow(node, body.base, body.slot, type_, node.parts[1:], label, prefix=body.fields,
                                owner=str(body.fields[-1]) if body.fields else head)
         for var in reversed(self.env.variables):

@@ -83,7 +83,8 @@ _ROW_ONE = re.compile(_ROW)
 _SAME = re.compile(r"同(?P<what>条|項|号|表)")
 _BASED_ORDINANCE = re.compile(rf"{_SP}(?:に基づく|に係る|の){_SP}主務省令")
 _GAP = re.compile(r"(?:[ \t\u3000]|及び|並びに|又は|若しくは|及|並|ないし|乃至|[・、,]|まで)*")
-_FIRST_GAP = re.compile(r"[ \t\u3000・」』]*")
+_FIRST_GAP = re.compile(r"[ \t\u3000・」』]*(?:\n[ \t\u3000]*)?")
+"""After a statute name: spaces, and one line break (a name that ends a line in PDF-copied text)."""
 _RANGE = re.compile(r"[ \t]*(?:から|ないし|乃至|~|〜|-)[ \t]*")
 _REF_START = re.compile(rf"(?:附則{_SP})?第{_SP}{NUM}{_SP}[条項]|別表|同[条項号表]")
 _ALIAS = re.compile(r"以下[^「」()]{0,16}?「([^」]{1,30})」[ \t]*(?:という|と称する|と略す|と記す)")
@@ -333,7 +334,7 @@ class _Chain:
                 self.ranged, nxt = True, r.end()
             if nxt >= len(s) or nxt in self.p.token_starts:
                 break
-            if first and s[consumed:nxt].strip(" \t・」』"):
+            if first and s[consumed:nxt].strip(" \t\u3000\n・」』"):
                 break  # a statute name is followed by its references, with at most a space (or ・) between
             tok = self.p.next_token(nxt, self.cur, self.bare_article and first)
             if tok is None or not self.take(*tok):

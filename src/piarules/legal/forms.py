@@ -52,6 +52,8 @@ NETWORK_BASIS = RequiredForm("情報提供ネットワークシステムによ�
     (Part("番号法第19条第8号", "番号法第19条第8号"),
      Part("番号法第19条第8号に基づく主務省令の条 (例: 第2条の表の○の項)", "番号法第十九条第八号に基づく利用特定個人情報の提供に関する命令",
           needs_article=True)),
+    # 条例事務 (番号法第9条第2項) exchange through the network: 第19条第9号 and the PPC rule under it.
+    (Part("番号法第19条第9号", "番号法第19条第9号"),),
 ))
 
 NUMBER_USE_BASIS = RequiredForm("個人番号の利用の根拠", (
@@ -87,8 +89,20 @@ def _satisfies(c: Citation, part: Part, table: StatuteTable) -> bool:
         return False
     if _matches_key(c, key):
         return True
-    # 「…第十九条第八号に基づく…命令第2条」 names its basis: it satisfies 「番号法第19条第8号」.
-    return st is not None and st.basis is not None and _pattern_key(st.basis, table) == key
+    # 「…第十九条第八号に基づく…命令第2条」 names its basis: it satisfies 「番号法第19条第8号」 — but
+    # only when the name as written says it (「利用特定個人情報の提供に関する命令第2条」 alone does not).
+    return (st is not None and st.basis is not None and _pattern_key(st.basis, table) == key
+            and _names_basis(c.statute_text or "", st.basis, table))
+
+
+def _names_basis(written: str, basis: str, table: StatuteTable) -> bool:
+    """Whether the statute name as written contains its basis (「…第十九条第八号に基づく…」)."""
+    from piarules.jpvalues import fold_width
+    from piarules.legal.numerals import arabic_variant
+
+    key = _pattern_key(basis, table)
+    article, item = key[2], key[4]
+    return f"第{article}条第{item}号" in arabic_variant(fold_width(written)).replace(" ", "")
 
 
 def check_form(citations: Sequence[Citation], form: RequiredForm, table: StatuteTable | None = None) -> FormCheck:
@@ -115,6 +129,18 @@ def cites_network_basis(citations: Sequence[Citation], table: StatuteTable | Non
 
 
 def cites_number_use_basis(citations: Sequence[Citation], table: StatuteTable | None = None) -> FormCheck:
+    """Each paragraph of 第9条 cited needs its companion: 第1項 a 別表 row, 第2項 a 条例 (a text citing
+    both, one incomplete, is incomplete)."""
+    table = table or default_statute_table()
+    cited = [alt for alt in NUMBER_USE_BASIS.alternatives if any(_satisfies(c, alt[0], table) for c in citations)]
+    if len(cited) <= 1:
+        return _number_use_basis(citations, table)
+    checks = [check_form(citations, RequiredForm(NUMBER_USE_BASIS.name, (alt,)), table) for alt in cited]
+    missing = tuple(m for ch in checks for m in ch.missing)
+    return FormCheck(NUMBER_USE_BASIS.name, not missing, tuple(c for ch in checks for c in ch.found), missing)
+
+
+def _number_use_basis(citations: Sequence[Citation], table: StatuteTable | None = None) -> FormCheck:
     """(b) 番号法第9条第1項 and a 別表 row, or 番号法第9条第2項 and a 条例: the 個人番号の利用 basis."""
     return check_form(citations, NUMBER_USE_BASIS, table)
 

@@ -89,7 +89,13 @@ def _variants(name: str) -> set[str]:
     for s in list(out):
         if "行政手続における" in s:
             out.add(s.replace("行政手続における", "行政手続きにおける"))
+    for s in list(out):  # 「別表第2の主務省令」 is also written 「別表2の主務省令」
+        if "別表第" in s:
+            out.add(_BEPPYO_DAI.sub(r"別表\1", s))
     return {fold_width(s) for s in out}
+
+
+_BEPPYO_DAI = re.compile(r"別表第(\d+)")
 
 
 def _trie_regex(words: Iterable[str]) -> str:
@@ -133,9 +139,8 @@ class StatuteTable:
         declared: dict[str, str] = {}
         composed: dict[str, str] = {}
         for st in self.statutes.values():
-            if st.local:
-                continue
-            for name in (*st.names, *st.abbreviations):
+            names = st.abbreviations if st.local else (*st.names, *st.abbreviations)  # a local short name, any body
+            for name in names:
                 for v in _variants(name):
                     declared.setdefault(v, st.id)
         for st in self.statutes.values():

@@ -542,12 +542,39 @@ def judge_names(text: str, on: dt.date, field: str | None = None, *,
     return tuple(sorted(out, key=lambda v: v.span))
 
 
+def _flat(text: str) -> str:
+    return re.sub(r"[\s／/]+", "", text)
+
+
+def _in_context(text: str, sentence: tuple[int, int], words: tuple[str, ...], field: str | None) -> bool:
+    """A context word in the sentence (line breaks and 「／」 ignored: 「情報提供ネットワーク／\nシステム」), in
+    the field, or straddling the line break that cut the sentence off the line before it."""
+    own = _flat(text[sentence[0]:sentence[1]])
+    if any(w in own or (field and w in field) for w in words):
+        return True
+    start = sentence[0]
+    while start > 0 and text[start - 1] in " \t\u3000":  # the indentation of a continued line
+        start -= 1
+    if start == 0 or text[start - 1] != "\n":
+        return False
+    before = text[:start - 1].rstrip()
+    if not before or before[-1] in "。．！？!?":
+        return False
+    prev = _flat(before[before.rfind("\n") + 1:])
+    return any(w in prev + own and w not in prev for w in words)
+
+
+_LAW_NUMBER_BEFORE = re.compile(r"(明治|大正|昭和|平成|令和)\s*(元|\d+|[一二三四五六七八九十]+)\s*年\s*$")
+
+
 def _name_verdict(change: NameChange, text: str, start: int, end: int, on: dt.date, field: str | None,
                   sentence: tuple[int, int]) -> NameVerdict | None:
     sent = text[sentence[0]:sentence[1]]
     if change.new in sent.replace(change.old, ""):
         return None
-    if change.context and not any(w in sent or (field and w in field) for w in change.context):
+    if _LAW_NUMBER_BEFORE.search(text[max(0, start - 12):start]):
+        return None  # 「平成26年特定個人情報保護委員会規則第1号」: a law number keeps the name of its day
+    if change.context and not _in_context(text, sentence, change.context, field):
         return None
     stale = on >= change.since
     reason = (f"「{change.old}」は{_jp(change.since)}から「{change.new}」です" if stale

@@ -94,9 +94,20 @@ def _is_marker_position(text: str, i: int) -> bool:
     return i == 0 or text[i - 1] in " \n" or text[i - 1] in _END_MARKS
 
 
+_OPEN, _CLOSE = "(「『[", ")」』]"
+
+
 def _sentence_cuts(text: str) -> set[int]:
+    """Sentence ends; a 。 inside parentheses or quotes (「…を含む。)」) does not end the sentence."""
     cuts: set[int] = set()
+    depth = 0
     for i, ch in enumerate(text):
+        if ch in _OPEN:
+            depth += 1
+        elif ch in _CLOSE:
+            depth = max(depth - 1, 0)
+        if depth and ch in _END_MARKS:
+            continue
         if ch in _END_MARKS or ch == "\n":
             cuts.add(i + 1 if ch != "\n" else i)
             if ch == "\n":
