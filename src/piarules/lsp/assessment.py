@@ -6,12 +6,13 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from lsprotocol import types
 
 from piarules.check import CheckedRule
 from piarules.document.loader import load_yaml
-from piarules.document.source_map import DocPath
+from piarules.document.source_map import DocPath, SourceMap
 from piarules.lsp.form import KIND_KEY, FieldDoc, choices, document_model_type, item_type, type_label
 from piarules.lsp.positions import Lines
 from piarules.type_system import ListType, ObjectType, Type
@@ -165,14 +166,22 @@ def complete(doc: Lines, line: int, index: int) -> list[types.CompletionItem]:
 # ---------------------------------------------------------------- where the cursor is
 
 
-def doc_path_at(text: str, line: int, col: int) -> DocPath | None:
-    """The deepest document path whose key or value holds 1-based (line, col), by the source map."""
+@lru_cache(maxsize=4)
+def _source_map(text: str) -> SourceMap | None:
+    """The source map of a YAML text (cached: hovering again costs nothing), None if it will not load."""
     try:
-        data = load_yaml(text, "<editor>")
+        return load_yaml(text, "<editor>").source_map
     except Exception:  # broken YAML while typing: the caller falls back to indentation
         return None
+
+
+def doc_path_at(text: str, line: int, col: int) -> DocPath | None:
+    """The deepest document path whose key or value holds 1-based (line, col), by the source map."""
+    source_map = _source_map(text)
+    if source_map is None:
+        return None
     best: tuple[int, DocPath] | None = None
-    for path, located in data.source_map.entries.items():
+    for path, located in source_map.entries.items():
         for span in (located.key, located.value):
             if span is None or span.line <= 0:
                 continue

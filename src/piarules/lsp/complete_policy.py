@@ -15,7 +15,7 @@ from piarules.builtins import REGISTRY
 from piarules.check.context import BUILTIN_VARIABLES, ROOT_VARIABLES, TEXTS_VARIABLE
 from piarules.check.elaborate import Elaborator
 from piarules.diagnostics import Severity
-from piarules.lsp.form import FieldDoc, choices, type_label
+from piarules.lsp.form import FieldDoc, choices, fields_named, type_label
 from piarules.lsp.positions import Lines
 from piarules.lsp.resolve import file_decls, resolve_path, scope_elaborator
 from piarules.lsp.symbols import Binding
@@ -236,7 +236,13 @@ def complete(doc: Lines, line: int, index: int, policy: ast.PolicyFile | None) -
 
     def left_choices(path_text: str) -> tuple[str, ...]:
         path = parse_expression(path_text)
-        return choices(resolve_path(el, path).type) if isinstance(path, ast.Path) else ()
+        if not isinstance(path, ast.Path):
+            return ()
+        found = choices(resolve_path(el, path).type)
+        if not found and len(path.parts) == 1:  # a term's body: the field resolves where the term is used
+            everywhere = {choices(t) for _, _, t in fields_named(str(path.parts[0]))}
+            found = everywhere.pop() if len(everywhere) == 1 else ()
+        return found
 
     if state.open_at is not None:
         inside = prefix[state.open_at + 1:]

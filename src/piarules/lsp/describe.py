@@ -88,8 +88,7 @@ def occurrence_markdown(policy: ast.PolicyFile, o: Occurrence, rules: dict[str, 
     text = declaration_markdown(policy, o.kind, o.name) if o.kind in (TERM, CONST, MATCHER) else None
     if o.kind in (FIELD, VAR, TERM, CONST) and o.path is not None:
         el = scope_elaborator(policy, kinds_of(policy, o.rule), o.bound)
-        parts = o.path.parts[: o.segment + 1]
-        resolved = resolve_path(el, ast.Path(parts, o.path.span))
+        resolved = resolve_path(el, ast.Path(o.path.parts[: o.segment + 1], o.path.span))
         if o.kind == VAR:
             var = el.env.lookup(o.name)
             where = var.schema_path if var and var.schema_path else None

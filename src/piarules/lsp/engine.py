@@ -30,6 +30,7 @@ from piarules.syntax import parse_policy
 log = logging.getLogger("piarules.lsp")
 
 YAML_SUFFIXES = (".yaml", ".yml")
+_BLOCK_START = re.compile(r"(?m)^(?=(?:policy|rule|term|const|matcher)\b)")
 _TOP_KEY = re.compile(r"^[\"']?([^\s#:\"'\-][^:\"']*?)[\"']?\s*:(?:\s|$)", re.M)
 
 
@@ -52,6 +53,7 @@ class PolicyAnalysis:
     check: CheckResult
     diagnostics: dict[str, list[Diagnostic]]
     _rules: list[CompiledRule] | None = None
+    _compiled_from: CheckResult | None = None
 
     @property
     def ok(self) -> bool:
@@ -68,15 +70,22 @@ class PolicyAnalysis:
         keeps its findings while a policy is being edited.
         """
         if self._rules is None:
-            if self.ok:
-                self._rules = compile_rules(self.check)
-            else:
+            check = self.check
+            if not self.ok:
                 good = [p.policy for path in self.order if (p := self.parsed[path]).policy is not None
                         and not any(d.severity == Severity.ERROR for d in self.diagnostics.get(path, []))]
-                again = check_policies(good)
-                self._rules = compile_rules(again) if again.ok else []
+                check = check_policies(good)
+            self._rules = compile_rules(check) if check.ok else []
+            self._compiled_from = check
+            if check is not self.check:
                 log.warning("ポリシーに誤りがあるため、誤りのないファイルのルール (%d 件) だけで検査します", len(self._rules))
         return self._rules
+
+    def matchers_of(self, rule: CompiledRule) -> dict[str, ast.MatcherDef]:
+        """The matcher definitions a compiled rule's file declares (for explain)."""
+        self.rules()
+        check = self._compiled_from or self.check
+        return check.matchers.get(rule.checked.file, {})
 
 
 @dataclass
@@ -107,6 +116,7 @@ class Engine:
         self._last_good: dict[str, ast.PolicyFile] = {}
         self._disk: dict[Path, tuple[int, int, str]] = {}
         self._analysis: tuple[tuple[tuple[str, str], ...], PolicyAnalysis] | None = None
+        self._partial: tuple[tuple[str, str], ast.PolicyFile] | None = None
 
     # ------------------------------------------------------------ paths
     def display(self, file: Path) -> str:
@@ -204,15 +214,38 @@ class Engine:
         analysis = self.analyse_policies(file)
         return analysis, analysis.diagnostics.get(self.display(file), [])
 
-    def last_good(self, file: Path) -> ast.PolicyFile | None:
-        """The latest parse of a policy that succeeded (the current one, if it parses)."""
+    def current_ast(self, file: Path) -> ast.PolicyFile | None:
+        """The AST of the current text: its parse, else its blocks that parse on their own
+        (positions are those of the current text either way)."""
         display = self.display(file)
         text = self.text_of(file)
-        if text is not None:
-            parsed = self.parse(display, text, edited=file.resolve() in self.open)
-            if parsed.policy is not None:
-                return parsed.policy
-        return self._last_good.get(display)
+        if text is None:
+            return None
+        parsed = self.parse(display, text, edited=file.resolve() in self.open)
+        if parsed.policy is not None:
+            return parsed.policy
+        partial = self.partial(display, text)
+        return partial if partial.items else None
+
+    def last_good(self, file: Path) -> ast.PolicyFile | None:
+        """The best AST for completion: the current one, else the latest parse that succeeded."""
+        return self.current_ast(file) or self._last_good.get(self.display(file))
+
+    def partial(self, display: str, text: str) -> ast.PolicyFile:
+        """The declarations of a broken policy that parse block by block (each at its own lines)."""
+        if self._partial is not None and self._partial[0] == (display, text):
+            return self._partial[1]
+        items: list[ast.Declaration] = []
+        line = 0
+        for block in _BLOCK_START.split(text):
+            if block.strip():
+                policy, _ = parse_policy("\n" * line + block, display, cache=False)
+                if policy is not None:
+                    items.extend(policy.items)
+            line += block.count("\n")
+        result = ast.PolicyFile(display, tuple(items))
+        self._partial = ((display, text), result)
+        return result
 
     # ------------------------------------------------------------ assessments
     def analyse_assessment(self, file: Path, text: str) -> AssessmentResult:
@@ -228,5 +261,22 @@ class Engine:
         findings = evaluate(self.analyse_policies().rules(), document, as_of)
         return AssessmentResult(document, diagnostics, sorted(findings, key=Finding.sort_key))
 
-    def rule(self, rule_id: str) -> CompiledRule | None:
-        return next((r for r in self.analyse_policies().rules() if r.checked.id == rule_id), None)
+    def explain(self, rule_id: str, file: Path, text: str) -> str:
+        """`piarules explain RULE DOC` on an open document (Japanese text, or why it cannot)."""
+        from piarules.diagnostics import suggestion
+        from piarules.explain import explain_rule, render
+
+        analysis = self.analyse_policies()
+        rules = analysis.rules()
+        rule = next((r for r in rules if r.checked.id == rule_id), None)
+        if rule is None:
+            hint = suggestion(rule_id, [r.checked.id for r in rules])
+            return f"ルール「{rule_id}」はありません" + (f" ({hint})" if hint else "")
+        document, diagnostics = load_document_text(text, self.display(file))
+        if document is None:
+            return "文書を読み込めません:\n" + "\n".join(d.one_line() for d in diagnostics)
+        import datetime as dt
+
+        as_of = document.model.公表日 or dt.date.today()
+        bindings = explain_rule(rule, analysis.matchers_of(rule), document, as_of)
+        return render(rule, bindings, document, show_all=False, limit=5)

@@ -48,13 +48,16 @@ class Lines:
 
     def from_client(self, position: types.Position) -> tuple[int, int]:
         """LSP position → 0-based (line, character index into the line), clamped to the text."""
-        text = self.line(position.line)
+        line = min(max(position.line, 0), len(self.lines) - 1)
+        text = self.lines[line]
+        if line != position.line:
+            return line, 0 if position.line < 0 else len(text)
         units = 0
         for index, ch in enumerate(text):
             if units >= position.character:
-                return position.line, index
+                return line, index
             units += self.units(ch)
-        return position.line, len(text)
+        return line, len(text)
 
     def offset(self, line: int, index: int) -> int:
         """Character offset in the whole text of a 0-based (line, index)."""
