@@ -129,6 +129,24 @@ async def test_a_change_updates_diagnostics(client: LanguageClient) -> None:
     assert [d.code for d in await change_doc(client, name, broken)] == ["PIA206"]
 
 
+async def test_rapid_changes_end_with_the_last_texts_diagnostics(client: LanguageClient) -> None:
+    name = "policies/rapid.pia"
+    uri = uri_of(name)
+    base = TYPO.replace("TYPO", "RAPID").replace("再委託の許諾 is", "再委託の許諾方法 is")
+    assert await open_doc(client, name, base) == []
+    client.diagnostics.pop(uri, None)
+    texts = [base.replace("severity error", "severity error" + "\n" * n) for n in range(1, 6)]
+    texts[-1] = texts[-1].replace('== "再委託する"', '== "再委託すろ"')
+    for text in texts:  # faster than the debounce: the earlier runs are dropped
+        _versions[uri] += 1
+        client.text_document_did_change(types.DidChangeTextDocumentParams(
+            text_document=types.VersionedTextDocumentIdentifier(uri=uri, version=_versions[uri]),
+            content_changes=[types.TextDocumentContentChangeWholeDocument(text=text)]))
+    assert [d.code for d in await published(client, uri)] == ["PIA206"]
+    await asyncio.sleep(0.3)
+    assert [d.code for d in client.diagnostics[uri]] == ["PIA206"]  # no stale run published after it
+
+
 async def test_duplicate_rule_id_across_the_workspace(client: LanguageClient) -> None:
     text = TYPO.replace("TYPO-001", "OWN-001").replace("policy TYPO", "policy DUP").replace("再委託の許諾 is", "再委託の許諾方法 is")
     diagnostics = await open_doc(client, "policies/dup.pia", text)

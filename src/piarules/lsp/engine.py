@@ -24,13 +24,13 @@ from piarules.document.loader import decode
 from piarules.findings import Finding
 from piarules.lsp.config import Settings, policy_paths
 from piarules.lsp.form import all_top_keys
+from piarules.lsp.incremental import BlockParser
 from piarules.span import Span
 from piarules.syntax import parse_policy
 
 log = logging.getLogger("piarules.lsp")
 
 YAML_SUFFIXES = (".yaml", ".yml")
-_BLOCK_START = re.compile(r"(?m)^(?=(?:policy|rule|term|const|matcher)\b)")
 _TOP_KEY = re.compile(r"^[\"']?([^\s#:\"'\-][^:\"']*?)[\"']?\s*:(?:\s|$)", re.M)
 
 
@@ -116,7 +116,7 @@ class Engine:
         self._last_good: dict[str, ast.PolicyFile] = {}
         self._disk: dict[Path, tuple[int, int, str]] = {}
         self._analysis: tuple[tuple[tuple[str, str], ...], PolicyAnalysis] | None = None
-        self._partial: tuple[tuple[str, str], ast.PolicyFile] | None = None
+        self._blocks: dict[str, BlockParser] = {}
 
     # ------------------------------------------------------------ paths
     def display(self, file: Path) -> str:
@@ -171,10 +171,15 @@ class Engine:
         return files
 
     def parse(self, display: str, text: str, edited: bool) -> Parsed:
+        """Parse a policy text (cached by text). A text being edited is parsed block by block,
+        re-parsing only the blocks that changed (incremental.py); files on disk use the disk cache."""
         cached = self._parsed.get(display)
         if cached is not None and cached.text == text:
             return cached
-        policy, diagnostics = parse_policy(text, display, cache=not edited)
+        result = None
+        if edited:
+            result = self._blocks.setdefault(display, BlockParser(display)).parse(text)
+        policy, diagnostics = result if result is not None else parse_policy(text, display, cache=not edited)
         parsed = Parsed(text, policy, diagnostics)
         self._parsed[display] = parsed
         if policy is not None:
@@ -233,19 +238,7 @@ class Engine:
 
     def partial(self, display: str, text: str) -> ast.PolicyFile:
         """The declarations of a broken policy that parse block by block (each at its own lines)."""
-        if self._partial is not None and self._partial[0] == (display, text):
-            return self._partial[1]
-        items: list[ast.Declaration] = []
-        line = 0
-        for block in _BLOCK_START.split(text):
-            if block.strip():
-                policy, _ = parse_policy("\n" * line + block, display, cache=False)
-                if policy is not None:
-                    items.extend(policy.items)
-            line += block.count("\n")
-        result = ast.PolicyFile(display, tuple(items))
-        self._partial = ((display, text), result)
-        return result
+        return self._blocks.setdefault(display, BlockParser(display)).partial(text)
 
     # ------------------------------------------------------------ assessments
     def analyse_assessment(self, file: Path, text: str) -> AssessmentResult:

@@ -193,10 +193,12 @@ class PolicyIndex:
     def definition(self, kind: str, name: str, at: Occurrence | None = None) -> Occurrence | None:
         """Where a name is defined in this file (a variable: the binding in force at `at`)."""
         if kind == VAR and at is not None:
+            if at.definition:
+                return at
             for b in reversed(at.bound):
                 if b.var == name:
                     return Occurrence(VAR, name, b.span, definition=True, rule=at.rule)
-            return at if at.definition else None
+            return None
         return next((o for o in self.occurrences if o.definition and o.kind == kind and o.name == name), None)
 
     def references(self, kind: str, name: str, at: Occurrence | None = None) -> list[Occurrence]:
