@@ -322,8 +322,8 @@ async def test_yaml_completion_and_hover(client: LanguageClient) -> None:
             委託:
               委託事項:
                 - 番号: 1
-                  再委託の有無: 
-    """)
+                  再委託の有無:‸
+    """).replace("‸", " ")
     await open_doc(client, "complete.yaml", text, "yaml")
     uri = uri_of("complete.yaml")
     result = await client.text_document_completion_async(types.CompletionParams(
