@@ -387,6 +387,23 @@ async def test_explain_action_json() -> None:
     assert sent["command"] == {"title": action.title, "command": "piarules.explain", "arguments": ["CH-007", "file:///x.yaml", True]}
 
 
+async def test_settings_change_the_policy_set(client: LanguageClient) -> None:
+    text = "評価書の種類: 重点項目評価書\n変更箇所:\n  - {変更日: 令和6年1月31日, 項目: 委託の有無, 変更後の記載: 5件, 提出時期: 事前}\n"
+    with_bundled = {d.code for d in await open_doc(client, "settings.yaml", text, "yaml")}
+    assert "OWN-001" in with_bundled and len(with_bundled) > 1
+    uri = uri_of("settings.yaml")
+    try:
+        client.diagnostics.pop(uri, None)
+        client.workspace_did_change_configuration(types.DidChangeConfigurationParams(
+            settings={"piarules": {"policies": ["policies"], "bundled": False, "debounceMs": 10}}))
+        assert {d.code for d in await published(client, uri)} == {"OWN-001"}
+    finally:
+        client.diagnostics.pop(uri, None)
+        client.workspace_did_change_configuration(types.DidChangeConfigurationParams(
+            settings={"piarules": {"policies": ["policies"], "bundled": True, "debounceMs": 10}}))
+        assert {d.code for d in await published(client, uri)} == with_bundled
+
+
 # ---------------------------------------------------------------- robustness
 
 

@@ -339,3 +339,15 @@ def test_declarations_of_a_broken_file_still_complete(tmp_path: Path) -> None:
     policy = engine.last_good(file)
     assert policy is not None and [t.name for t in policy.terms] == ["再委託する"]
     assert isinstance(policy.items[0], ast.Term)
+
+
+def test_missing_server_libraries_give_one_clear_line(monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+    import sys
+
+    from piarules.lsp import main
+
+    monkeypatch.setitem(sys.modules, "pygls.lsp.server", None)  # as if pygls were not installed
+    monkeypatch.delitem(sys.modules, "piarules.lsp.server", raising=False)
+    assert main() == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and "pip install" in err and "pygls" in err
