@@ -26,6 +26,10 @@ OWN_POLICY = WORKSPACE / "policies" / "own.pia"
 @pytest_lsp.fixture(scope="module",
                     config=ClientServerConfig(server_command=[sys.executable, "-m", "piarules", "lsp"]))
 async def client(lsp_client: LanguageClient):  # type: ignore[no-untyped-def]
+    @lsp_client.feature(types.CLIENT_REGISTER_CAPABILITY)
+    def register(params: types.RegistrationParams) -> None:
+        registrations.extend(params.registrations)
+
     params = types.InitializeParams(
         capabilities=client_capabilities("visual-studio-code"),
         root_uri=WORKSPACE.as_uri(),
@@ -40,6 +44,7 @@ async def client(lsp_client: LanguageClient):  # type: ignore[no-untyped-def]
 # ---------------------------------------------------------------- helpers
 
 _versions: dict[str, int] = {}
+registrations: list[types.Registration] = []
 
 
 def uri_of(name: str) -> str:
@@ -402,6 +407,25 @@ async def test_settings_change_the_policy_set(client: LanguageClient) -> None:
         client.workspace_did_change_configuration(types.DidChangeConfigurationParams(
             settings={"piarules": {"policies": ["policies"], "bundled": True, "debounceMs": 10}}))
         assert {d.code for d in await published(client, uri)} == with_bundled
+
+
+async def test_a_policy_changed_on_disk_is_read_again(client: LanguageClient) -> None:
+    extra = WORKSPACE / "policies" / "watched.pia"
+    text = "評価書の種類: 重点項目評価書\n"
+    uri = uri_of("watched.yaml")
+    assert [r.method for r in registrations] == [types.WORKSPACE_DID_CHANGE_WATCHED_FILES]
+    try:
+        before = {d.code for d in await open_doc(client, "watched.yaml", text, "yaml")}
+        assert "WATCH-001" not in before
+        extra.write_text('rule WATCH-001 "x" {\n  severity info\n  require 評価実施機関名 is present\n}\n', encoding="utf-8")
+        client.diagnostics.pop(uri, None)
+        client.workspace_did_change_watched_files(types.DidChangeWatchedFilesParams(
+            changes=[types.FileEvent(uri=extra.as_uri(), type=types.FileChangeType.Created)]))
+        assert "WATCH-001" in {d.code for d in await published(client, uri)}
+    finally:
+        extra.unlink(missing_ok=True)
+        client.workspace_did_change_watched_files(types.DidChangeWatchedFilesParams(
+            changes=[types.FileEvent(uri=extra.as_uri(), type=types.FileChangeType.Deleted)]))
 
 
 # ---------------------------------------------------------------- robustness

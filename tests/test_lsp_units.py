@@ -159,6 +159,7 @@ def _yaml_labels(text: str, marker: str = "‸") -> list[str]:
     ("評価書の種類: 重点項目評価書\n基本情報:\n  事務:\n    事務の名称: x\n    ‸", ["事務の内容", "事務の概要", "対象人数"]),
     ("評価書の種類: 重点項目評価書\n説明: |\n  自由な文\n  ‸", []),
     ("評価書の種類: 重点項目評価書\n# ‸", []),
+    ("評価書の種類: 重点項目評価書\n変更箇所:\n  - 提出時期:‸", ["事前", "事後"]),
 ])
 def test_yaml_completion(text: str, expected: list[str] | None) -> None:
     labels = _yaml_labels(text)
@@ -166,6 +167,12 @@ def test_yaml_completion(text: str, expected: list[str] | None) -> None:
         assert "ファイル番号" in labels and "様式パス" in labels
     else:
         assert labels == expected
+
+
+def test_yaml_choice_right_after_the_colon_gets_a_space() -> None:
+    text = "評価書の種類:"
+    (first, *_) = assessment.complete(Lines(text), 0, len(text))
+    assert isinstance(first.text_edit, types.TextEdit) and first.text_edit.new_text == " 基礎項目評価書"
 
 
 def test_yaml_kind_decides_the_sections() -> None:
@@ -351,3 +358,18 @@ def test_missing_server_libraries_give_one_clear_line(monkeypatch: pytest.Monkey
     assert main() == 2
     err = capsys.readouterr().err
     assert err.count("\n") == 1 and "pip install" in err and "pygls" in err
+
+
+def test_yaml_outline_names_sections_and_items() -> None:
+    text = EXAMPLE.read_text(encoding="utf-8")
+    symbols = assessment.outline(text, Lines(text))
+    assert symbols is not None
+    names = [s.name for s in symbols]
+    assert names[:3] == ["評価書の種類", "評価実施機関名", "基本情報"]
+    files = next(s for s in symbols if s.name == "特定個人情報ファイル")
+    assert files.kind == types.SymbolKind.Array and files.children
+    assert files.children[0].name.startswith("[0] ")  # named by its ファイル名
+    for symbol in symbols:  # every name lies inside its symbol (clients reject the outline otherwise)
+        assert (symbol.range.start.line, symbol.range.start.character) <= (
+            symbol.selection_range.start.line, symbol.selection_range.start.character)
+    assert assessment.outline("a: [", Lines("a: [")) is None

@@ -11,7 +11,7 @@ from functools import lru_cache
 from lsprotocol import types
 
 from piarules.check import CheckedRule
-from piarules.document.loader import load_yaml
+from piarules.document.loader import YamlData, load_yaml
 from piarules.document.source_map import DocPath, SourceMap
 from piarules.lsp.form import KIND_KEY, FieldDoc, choices, document_model_type, item_type, type_label
 from piarules.lsp.positions import Lines
@@ -132,14 +132,15 @@ def complete(doc: Lines, line: int, index: int) -> list[types.CompletionItem]:
         return types.TextEdit(range=types.Range(start=doc.position(line + 1, start + 1), end=doc.position(line + 1, end + 1)),
                               new_text=new_text)
 
-    value = re.match(r"^(?P<q>[\"']?)(?P<key>[^\s#\"'][^:#]*?)(?P=q)[ \t]*:[ \t]+(?P<partial>[^#]*)$", rest)
-    if value is not None:
+    value = re.match(r"^(?P<q>[\"']?)(?P<key>[^\s#\"'][^:#]*?)(?P=q)[ \t]*:(?P<space>[ \t]*)(?P<partial>[^#]*)$", rest)
+    if value is not None and (value["space"] or not value["partial"]):
         place = place_of(doc.lines, line, column)
         type_, _, _ = type_at(kind, (*place.path, value["key"].strip()))
         start = index - len(value["partial"])
         end = len(text.rstrip())
+        pad = "" if value["space"] else " "  # right after the colon (the completion was triggered by ":")
         return [types.CompletionItem(label=c, kind=types.CompletionItemKind.EnumMember, detail="選択肢",
-                                     sort_text=f"{i:03d}", text_edit=edit(start, c, max(end, index)))
+                                     sort_text=f"{i:03d}", text_edit=edit(start, pad + c, max(end, index)))
                 for i, c in enumerate(choices(type_) if type_ is not None else ())]
     if ":" in rest or rest.startswith(("#", "{", "[", "|", ">")):
         return []
@@ -167,12 +168,17 @@ def complete(doc: Lines, line: int, index: int) -> list[types.CompletionItem]:
 
 
 @lru_cache(maxsize=4)
-def _source_map(text: str) -> SourceMap | None:
-    """The source map of a YAML text (cached: hovering again costs nothing), None if it will not load."""
+def _loaded(text: str) -> YamlData | None:
+    """The YAML data and source map of a text (cached: hovering again costs nothing), None if it will not load."""
     try:
-        return load_yaml(text, "<editor>").source_map
+        return load_yaml(text, "<editor>")
     except Exception:  # broken YAML while typing: the caller falls back to indentation
         return None
+
+
+def _source_map(text: str) -> SourceMap | None:
+    loaded = _loaded(text)
+    return loaded.source_map if loaded else None
 
 
 def doc_path_at(text: str, line: int, col: int) -> DocPath | None:
@@ -222,6 +228,56 @@ def field_hover(text: str, doc: Lines, line: int, index: int, rules: list[Checke
     if not readers and not below:
         parts.append("この項目を読むルールはありません")
     return "\n\n".join(parts)
+
+
+# ---------------------------------------------------------------- outline
+
+MAX_SYMBOLS = 3000
+_LABEL_KEYS = ("ファイル名", "委託事項名", "システムの名称", "提供先名", "項目", "変更日", "区分", "番号")
+
+
+def _label(value: object, index: int) -> str:
+    """An item of a list by its name on the form (ファイル名, 項目 …), else its number."""
+    if isinstance(value, dict):
+        for key in _LABEL_KEYS:
+            if isinstance(value.get(key), str) and value[key].strip():
+                return f"[{index}] {value[key].strip()[:40]}"
+    return f"[{index}]"
+
+
+def outline(text: str, doc: Lines) -> list[types.DocumentSymbol] | None:
+    """Sections, items and their keys (3 levels of mappings), as document symbols."""
+    loaded = _loaded(text)
+    if loaded is None or not isinstance(loaded.data, dict):
+        return None
+    entries = loaded.source_map.entries
+    count = 0
+
+    def build(value: object, path: DocPath, depth: int) -> list[types.DocumentSymbol]:
+        nonlocal count
+        children: list[tuple[str | int, object]] = (
+            list(value.items()) if isinstance(value, dict) else list(enumerate(value)) if isinstance(value, list) else [])
+        out = []
+        for key, child in children:
+            located = entries.get((*path, key))
+            if located is None or count >= MAX_SYMBOLS:
+                continue
+            count += 1
+            whole = doc.range(located.value)
+            name_range = doc.range(located.key) if located.key else doc.range(located.value)
+            if (whole.start.line, whole.start.character) > (name_range.start.line, name_range.start.character):
+                whole = types.Range(start=name_range.start, end=whole.end)
+            if (whole.end.line, whole.end.character) < (name_range.end.line, name_range.end.character):
+                whole = types.Range(start=whole.start, end=name_range.end)
+            kind = (types.SymbolKind.Array if isinstance(child, list) else
+                    types.SymbolKind.Object if isinstance(child, dict) else types.SymbolKind.Property)
+            name = _label(child, key) if isinstance(key, int) else str(key)
+            nested = build(child, (*path, key), depth + 1) if depth < 4 else []
+            out.append(types.DocumentSymbol(name=name, kind=kind, range=whole, selection_range=name_range,
+                                            children=nested or None))
+        return out
+
+    return build(loaded.data, (), 0)
 
 
 __all__ = ["Place", "complete", "doc_path_at", "field_hover", "place_of", "type_at", "type_label"]

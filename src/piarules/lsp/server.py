@@ -201,7 +201,18 @@ def initialize(ls: PiarulesServer, params: types.InitializeParams) -> None:
 @guarded()
 async def initialized(ls: PiarulesServer, params: types.InitializedParams) -> None:
     capabilities = ls.client_capabilities.workspace
-    if capabilities is None or not capabilities.configuration:
+    if capabilities is None:
+        return
+    watch = capabilities.did_change_watched_files
+    if watch is not None and watch.dynamic_registration:
+        try:
+            await ls.client_register_capability_async(types.RegistrationParams(registrations=[types.Registration(
+                id="piarules-policies", method=types.WORKSPACE_DID_CHANGE_WATCHED_FILES,
+                register_options=types.DidChangeWatchedFilesRegistrationOptions(
+                    watchers=[types.FileSystemWatcher(glob_pattern="**/*.pia")]))]))
+        except Exception as exc:  # a client that claims the capability but refuses: policies are read on each check anyway
+            log.info("ポリシーの変更の監視を登録できません: %s", exc)
+    if not capabilities.configuration:
         return
     answer = await ls.workspace_configuration_async(types.ConfigurationParams(
         items=[types.ConfigurationItem(section="piarules")]))
@@ -228,6 +239,15 @@ async def _apply_settings(ls: PiarulesServer, settings: Settings) -> None:
 async def did_change_configuration(ls: PiarulesServer, params: types.DidChangeConfigurationParams) -> None:
     if isinstance(params.settings, dict) and params.settings:
         await _apply_settings(ls, settings_from(params.settings))
+
+
+@server.feature(types.WORKSPACE_DID_CHANGE_WATCHED_FILES)
+@guarded()
+async def did_change_watched_files(ls: PiarulesServer, params: types.DidChangeWatchedFilesParams) -> None:
+    """A policy changed on disk (checkout, another editor): check the open documents again."""
+    for uri in list(ls.workspace.text_documents):
+        if ls.kind(uri):
+            ls.schedule(uri, YAML_DELAY_AFTER_POLICY)
 
 
 @server.feature(types.TEXT_DOCUMENT_DID_OPEN)
@@ -432,7 +452,7 @@ def _rule_references(ls: PiarulesServer, rule_id: str, extra: Path | None, decla
 async def document_symbol(ls: PiarulesServer, params: types.DocumentSymbolParams) -> list[types.DocumentSymbol] | None:
     def job(path: Path, text: str, lines: Lines, kind: str) -> list[types.DocumentSymbol] | None:
         if kind != "policy":
-            return None
+            return assessment.outline(text, lines) if looks_like_assessment(text) else None
         idx = _policy_index(ls, path, text)
         return navigation.document_symbols(idx, lines.range) if idx is not None else None
 
