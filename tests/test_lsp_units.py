@@ -51,6 +51,20 @@ def test_block_parse_is_the_whole_file_parse(path: Path) -> None:
     assert diagnostics == whole_diagnostics
 
 
+@pytest.mark.parametrize("path", POLICIES[:3], ids=[p.name for p in POLICIES[:3]])
+def test_moved_blocks_are_shifted_exactly(path: Path) -> None:
+    text = path.read_text(encoding="utf-8")
+    parser = BlockParser("p.pia")
+    assert parser.parse(text) is not None
+    for moved in ("\n\n" + text, "# 先頭に行を足す\n" + text, text.replace("\n\n", "\n", 3)):
+        parsed = parser.parse(moved)
+        whole, whole_diagnostics = parse_policy(moved, "p.pia", cache=False)
+        assert parsed is not None and whole is not None
+        assert parsed[0].items == whole.items
+        assert spans(parsed[0].items) == spans(whole.items)
+        assert parsed[1] == whole_diagnostics
+
+
 def test_block_parse_reuses_unchanged_blocks_and_refuses_broken_ones() -> None:
     text = (bundled_policy_dir() / "entrustment.pia").read_text(encoding="utf-8")
     parser = BlockParser("e.pia")

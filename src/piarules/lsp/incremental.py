@@ -1,8 +1,9 @@
 """Re-parse only the top-level blocks of a policy that changed since the last keystroke.
 
 A policy file is a sequence of blocks (policy / rule / term / const / matcher) that the grammar
-parses independently, so each block is parsed on its own, at its own lines, and cached by
-(first line, text). When every block parses cleanly the result is the whole-file parse (same
+parses independently, so each block is parsed on its own, at its own lines, and cached by its
+text; a block that only moved (lines added above it) gets its spans shifted instead of being parsed
+again (unless it had diagnostics, whose texts may name lines). When every block parses cleanly the result is the whole-file parse (same
 declarations, spans and diagnostics: tests/test_lsp_units.py checks it on every bundled policy);
 otherwise the caller parses the whole file, so syntax errors are reported exactly as
 `piarules check` reports them. Comments are not attached (the checker does not read them; `fmt`
@@ -11,8 +12,10 @@ parses the file itself).
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from dataclasses import dataclass, field
+from typing import Any
 
 from piarules import ast
 from piarules.diagnostics import Diagnostic, Severity
@@ -34,14 +37,36 @@ def blocks(text: str) -> list[tuple[int, str]]:
     return out
 
 
+def shifted(node: Any, lines: int) -> Any:
+    """`node` with every span moved down by `lines` (AST nodes are frozen dataclasses)."""
+    if isinstance(node, Span):
+        return dataclasses.replace(node, line=node.line + lines, end_line=node.end_line + lines) if node.line else node
+    if isinstance(node, tuple):
+        return tuple(shifted(item, lines) for item in node)
+    if dataclasses.is_dataclass(node) and not isinstance(node, type):
+        changes = {f.name: shifted(getattr(node, f.name), lines) for f in dataclasses.fields(node)}
+        return dataclasses.replace(node, **changes)
+    return node
+
+
 @dataclass
 class BlockResult:
     policy: ast.PolicyFile | None
     diagnostics: list[Diagnostic]
+    first_line: int = 0
+    """Lines before the block when it was parsed (its spans are relative to that)."""
 
     @property
     def clean(self) -> bool:
         return self.policy is not None and not any(d.severity == Severity.ERROR for d in self.diagnostics)
+
+    def moved_to(self, first_line: int) -> BlockResult | None:
+        """The same block parsed at another place, when that needs no parse (no diagnostics)."""
+        if first_line == self.first_line:
+            return self
+        if self.policy is None or self.diagnostics:
+            return None
+        return BlockResult(shifted(self.policy, first_line - self.first_line), [], first_line)
 
 
 @dataclass
@@ -49,17 +74,18 @@ class BlockParser:
     """The block cache of one file (only the blocks of its latest text are kept)."""
 
     path: str
-    cache: dict[tuple[int, str], BlockResult] = field(default_factory=dict)
+    cache: dict[str, BlockResult] = field(default_factory=dict)
 
     def parse_blocks(self, text: str) -> list[BlockResult]:
-        fresh: dict[tuple[int, str], BlockResult] = {}
+        fresh: dict[str, BlockResult] = {}
         results = []
-        for key in blocks(text):
-            result = self.cache.get(key) or fresh.get(key)
+        for first_line, block in blocks(text):
+            known = fresh.get(block) or self.cache.get(block)
+            result = known.moved_to(first_line) if known is not None else None
             if result is None:
-                policy, diagnostics = parse_policy("\n" * key[0] + key[1], self.path, cache=False)
-                result = BlockResult(policy, diagnostics)
-            fresh[key] = result
+                policy, diagnostics = parse_policy("\n" * first_line + block, self.path, cache=False)
+                result = BlockResult(policy, diagnostics, first_line)
+            fresh.setdefault(block, result)
             results.append(result)
         self.cache = fresh
         return results
