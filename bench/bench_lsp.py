@@ -7,8 +7,8 @@ diagnostics of that document arrive. Also: the same with the debounce off (the a
 and an edit of the bundled example assessment (load + validate + evaluate 52 rules).
 
 What is cached between edits (src/piarules/lsp/engine.py, incremental.py): the parse of every other
-policy file (by text), the parse of each unchanged top-level block of the edited file (by first line
--independent text), the LALR tables, the form model. Redone on each edit: parsing the changed block, checking
+policy file (by text), the parse of each unchanged top-level block of the edited file (by its text),
+the LALR tables, the form model. Redone on each edit: parsing the changed block, checking
 the whole set (names, matchers, every rule), converting diagnostics. A new line near the top moves
 every block below it: their spans are shifted, not parsed again (the "line added at the top" row). For an
 assessment: the compiled rules are cached; the YAML is loaded, validated and evaluated again.
