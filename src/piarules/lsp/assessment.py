@@ -13,7 +13,7 @@ from lsprotocol import types
 from piarules.check import CheckedRule
 from piarules.document.loader import YamlData, load_yaml
 from piarules.document.source_map import DocPath, SourceMap
-from piarules.lsp.form import KIND_KEY, FieldDoc, choices, document_model_type, item_type, type_label
+from piarules.lsp.form import KIND_KEY, FieldDoc, choices, document_model_type, item_type
 from piarules.lsp.positions import Lines
 from piarules.type_system import ListType, ObjectType, Type
 
@@ -279,5 +279,3 @@ def outline(text: str, doc: Lines) -> list[types.DocumentSymbol] | None:
 
     return build(loaded.data, (), 0)
 
-
-__all__ = ["Place", "complete", "doc_path_at", "field_hover", "place_of", "type_at", "type_label"]

@@ -8,7 +8,7 @@ feed the same `Settings` and nothing else changes.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -73,11 +73,3 @@ def policy_paths(settings: Settings, root: Path | None) -> list[Path]:
             seen.add(key)
             unique.append(path)
     return unique
-
-
-@dataclass
-class Workspace:
-    """Where the server works: the root folder and the settings."""
-
-    root: Path | None = None
-    settings: Settings = field(default_factory=Settings)

@@ -118,6 +118,11 @@ class Engine:
         self._analysis: tuple[tuple[tuple[str, str], ...], PolicyAnalysis] | None = None
         self._blocks: dict[str, BlockParser] = {}
 
+    def configure(self, settings: Settings) -> None:
+        """New settings: the policy set is worked out again on the next check."""
+        self.settings = settings
+        self._analysis = None
+
     # ------------------------------------------------------------ paths
     def display(self, file: Path) -> str:
         """The path shown in diagnostics: relative to the workspace root when inside it (as

@@ -24,6 +24,7 @@ from pygls.lsp.server import LanguageServer
 from pygls.uris import from_fs_path, to_fs_path
 
 from piarules import __version__
+from piarules.api import POLICY_SUFFIX
 from piarules.lsp import actions, assessment, complete_policy, convert, describe, navigation
 from piarules.lsp.config import Settings, settings_from
 from piarules.lsp.engine import YAML_SUFFIXES, Engine, looks_like_assessment
@@ -34,7 +35,6 @@ log = logging.getLogger("piarules.lsp")
 T = TypeVar("T")
 
 POLICY_LANGUAGE = "pia"
-POLICY_SUFFIX = ".pia"
 YAML_DELAY_AFTER_POLICY = 0.3
 """Assessments are re-checked this long after a policy changed (less urgent than the policy)."""
 
@@ -224,11 +224,7 @@ async def _apply_settings(ls: PiarulesServer, settings: Settings) -> None:
     if settings == ls.engine.settings:
         return
 
-    def apply() -> None:
-        ls.engine.settings = settings
-        ls.engine._analysis = None
-
-    await ls.run(apply)
+    await ls.run(ls.engine.configure, settings)
     for uri in list(ls.workspace.text_documents):
         if ls.kind(uri):
             ls.schedule(uri)
