@@ -254,6 +254,19 @@ def test_policy_completion(line: str, expected: list[str]) -> None:
     assert _policy_labels(line) == expected
 
 
+def test_choice_edits_replace_the_opening_quote_and_filter_by_it() -> None:
+    text = RULE.replace("require ‸", 'require 委託.再委託の有無 == "再"')
+    lines = text.split("\n")
+    line = next(n for n, t in enumerate(lines) if "委託.再委託の有無 ==" in t)
+    index = lines[line].index('"再') + 2  # after 「"再」, before the closing quote
+    policy = parse_policy(RULE.replace("require ‸", "require true"), "t.pia")[0]
+    (first, _) = complete_policy.complete(Lines(text), line, index, policy)
+    edit = first.text_edit
+    assert isinstance(edit, types.TextEdit)
+    assert edit.new_text == first.filter_text == '"再委託する"'
+    assert lines[line][edit.range.start.character:edit.range.end.character] == '"再"'  # the typed quote pair is replaced
+
+
 def test_policy_completion_of_names_follows_the_registries() -> None:
     from piarules.builtins import REGISTRY
     from piarules.syntax.grammar import KEYWORDS

@@ -140,7 +140,7 @@ def complete(doc: Lines, line: int, index: int) -> list[types.CompletionItem]:
         end = len(text.rstrip())
         pad = "" if value["space"] else " "  # right after the colon (the completion was triggered by ":")
         return [types.CompletionItem(label=c, kind=types.CompletionItemKind.EnumMember, detail="選択肢",
-                                     sort_text=f"{i:03d}", text_edit=edit(start, pad + c, max(end, index)))
+                                     sort_text=f"{i:03d}", filter_text=pad + c, text_edit=edit(start, pad + c, max(end, index)))
                 for i, c in enumerate(choices(type_) if type_ is not None else ())]
     if ":" in rest or rest.startswith(("#", "{", "[", "|", ">")):
         return []

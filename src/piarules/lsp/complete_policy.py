@@ -156,9 +156,11 @@ class Completer:
 
     def item(self, label: str, kind: types.CompletionItemKind, detail: str | None = None, doc: str | None = None,
              insert: str | None = None, rank: int = 5) -> types.CompletionItem:
+        text = insert if insert is not None else label
         return types.CompletionItem(
             label=label, kind=kind, detail=detail, documentation=_markdown(doc) if doc else None,
-            sort_text=f"{rank}{label}", text_edit=self.edit(insert if insert is not None else label))
+            sort_text=f"{rank}{label}", filter_text=text if text != label else None, text_edit=self.edit(text))
+        # filter_text: clients filter by the text the edit replaces, which includes an opening quote
 
 
 def keyword_items(c: Completer) -> list[types.CompletionItem]:
