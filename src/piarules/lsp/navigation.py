@@ -20,6 +20,7 @@ RULE_ID = re.compile(r"[A-Za-z][A-Za-z0-9_]*(?:-[A-Za-z0-9_]+)+")
 """What a rule id looks like in YAML and prose (ENT-001, CH-001b)."""
 SKIP_DIRS = frozenset({"node_modules", "__pycache__", "build", "dist", "site-packages"})
 MAX_FILES = 3000
+MAX_DIRS = 20_000
 MAX_BYTES = 2_000_000
 
 
@@ -40,7 +41,9 @@ def workspace_yaml(root: Path | None) -> Iterator[Path]:
     if root is None or not root.is_dir():
         return
     count = 0
-    for folder, dirs, files in os.walk(root):
+    for visited, (folder, dirs, files) in enumerate(os.walk(root)):
+        if visited > MAX_DIRS:  # a workspace opened at the home directory: stop, do not freeze
+            return
         dirs[:] = sorted(d for d in dirs if not d.startswith(".") and d not in SKIP_DIRS)
         for name in sorted(files):
             if name.endswith((".yaml", ".yml")):
