@@ -23,6 +23,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "fmt": ("cmd_fmt", "fmt_command"),
     "rules": ("cmd_rules", "rules_command"),
     "schema": ("cmd_schema", "schema_command"),
+    "lsp": ("cmd_lsp", "lsp_command"),
 }
 
 

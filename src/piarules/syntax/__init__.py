@@ -81,14 +81,17 @@ def _nesting_diagnostic(exc: Exception, path: str) -> Diagnostic:
                       help="式を term に分けて書いてください")
 
 
-def parse_policy(text: str, path: str) -> tuple[ast.PolicyFile | None, list[Diagnostic]]:
+def parse_policy(text: str, path: str, *, cache: bool = True) -> tuple[ast.PolicyFile | None, list[Diagnostic]]:
     """Parse one policy file. Returns the AST (None on syntax errors) and diagnostics.
 
     A clean parse is cached on disk by content (see piarules.cache): unchanged policies are
-    not re-parsed in the next run.
+    not re-parsed in the next run. `cache=False` for texts being edited (the language server),
+    which would otherwise leave one cache file per keystroke.
     """
     from piarules import cache as disk
 
+    if not cache:
+        return _parse(text, path)
     name = f"ast-{disk.key(grammar_text(), _code_fingerprint(), path, text)}.pickle"
     cached = disk.load(name)
     if isinstance(cached, ast.PolicyFile):
@@ -105,6 +108,23 @@ def _code_fingerprint() -> str:
     here = Path(__file__).parent
     sources = (here.parent / "ast.py", here / "to_ast.py", here / "comments.py", here / "grammar.py")
     return "".join(p.read_text(encoding="utf-8") for p in sources)
+
+
+def parse_expression(text: str, path: str = "<expr>") -> ast.Expr | None:
+    """One expression on its own (editors: the path or condition typed so far); None when it
+    does not parse. Spans are relative to `text`."""
+    from lark.exceptions import LarkError
+
+    from piarules.syntax.grammar import NestingError, parser
+    from piarules.syntax.to_ast import expression_to_ast
+
+    try:
+        tree = parser().parse(text, start="expr")
+    except (LarkError, NestingError):
+        return None
+    if _too_deep(tree) is not None:
+        return None
+    return expression_to_ast(tree, path)
 
 
 MAX_TREE_DEPTH = 160

@@ -551,3 +551,9 @@ def tree_to_ast(tree: Tree[Token], path: str) -> tuple[list[Any], list[Diagnosti
     transformer = _ToAst(path)
     items = transformer.transform(tree)
     return items, transformer.diagnostics
+
+
+def expression_to_ast(tree: Tree[Token], path: str) -> ast.Expr:
+    """Transform an `expr` tree (parsed on its own) into an expression node."""
+    transformer = _ToAst(path)
+    return transformer.expr(transformer.transform(tree))
