@@ -148,6 +148,8 @@ def _term_regex(term: str) -> str:
     for i, ch in enumerate(chars):
         if i and (ch.isascii() or chars[i - 1].isascii()):
             out.append(" ?")  # PDF/Excel spacing around ASCII: ISO/IEC 27017 == ISO/IEC27017
+        elif i:
+            out.append("\n?")  # a line break inside a word, as text copied from a PDF has it: 更に\n再委託
         out.append(re.escape(ch))
     body = "".join(out)
     if chars and chars[0].isascii() and chars[0].isalnum():
