@@ -7,6 +7,7 @@ import datetime as dt
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from piarules import ast
 from piarules.check import CheckResult, check_policies
@@ -127,6 +128,8 @@ def resolve_as_of(as_of: dt.date | None, document: Document) -> dt.date:
     return as_of or document.model.公表日 or dt.date.today()
 
 
-def run(policies: PolicySet, document: Document, as_of: dt.date | None = None) -> list[Finding]:
-    """Evaluate a loaded policy set over one document (as of `resolve_as_of`)."""
-    return evaluate(policies.rules, document, resolve_as_of(as_of, document))
+def run(policies: PolicySet, document: Document, as_of: dt.date | None = None,
+        companions: dict[str, dict[str, Any]] | None = None) -> list[Finding]:
+    """Evaluate a loaded policy set over one document (as of `resolve_as_of`), with the other
+    documents of its set (see piarules.document.sets) when it is checked together with them."""
+    return evaluate(policies.rules, document, resolve_as_of(as_of, document), companions)

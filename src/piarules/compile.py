@@ -69,6 +69,9 @@ def compile_ref(ref: ast.Ref) -> Fn:
         return lambda env: env.as_of
     if ref.base == "texts":
         return lambda env: env.texts()
+    if ref.base == "set":  # another document of the set: fields[0] is its kind
+        kind, rest = fields[0], fields[1:]
+        return lambda env: follow(env.companions.get(kind, MISSING), rest)  # type: ignore[arg-type]
     if ref.base == "root":
         if len(fields) == 1:
             key = fields[0]
@@ -85,7 +88,7 @@ def compile_ref(ref: ast.Ref) -> Fn:
 
 def locate_ref(ref: ast.Ref | None) -> Callable[[RunEnv], DocPath | None]:
     """A closure giving the document path a Ref points at (for finding locations)."""
-    if ref is None or ref.base == "as_of":
+    if ref is None or ref.base in ("as_of", "set", "texts"):  # no place in this document
         return lambda env: None
     fields = ref.fields
     if ref.base == "root":

@@ -22,9 +22,11 @@ Out = list[Finding]
 Runner = Callable[[RunEnv, Document, dt.date, Out], None]
 
 
-def evaluate(rules: list[CompiledRule], document: Document, as_of: dt.date) -> list[Finding]:
-    """Run every rule over the document; findings come out in a stable order."""
-    env = RunEnv(document.tree, as_of)
+def evaluate(rules: list[CompiledRule], document: Document, as_of: dt.date,
+             companions: dict[str, dict[str, Any]] | None = None) -> list[Finding]:
+    """Run every rule over the document (with the other documents of its set, by kind); findings
+    come out in a stable order."""
+    env = RunEnv(document.tree, as_of, companions)
     found: Out = []
     kind = document.kind
     for rule in rules:

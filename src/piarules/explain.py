@@ -72,13 +72,14 @@ def _note(node: ast.Expr, env: RunEnv, context: Context) -> str | None:
     return explain_phrase(text, phrase_pattern(node.spec, context.vocabulary, {}))
 
 
-def explain_rule(rule: CompiledRule, doc: Document, as_of: dt.date) -> list[Binding]:
+def explain_rule(rule: CompiledRule, doc: Document, as_of: dt.date,
+                 companions: dict[str, dict[str, Any]] | None = None) -> list[Binding]:
     """Every binding of the rule's scopes over the document, traced (dated as eval dates it)."""
     checked = rule.checked
     context = rule.context
     assert context is not None  # INVARIANT: compile_rule sets it
     out: list[Binding] = []
-    env = RunEnv(doc.tree, as_of)
+    env = RunEnv(doc.tree, as_of, companions)
 
     def visit(depth: int, date: dt.date, in_period: bool) -> None:
         dating = rule.dated and depth == rule.as_of_depth

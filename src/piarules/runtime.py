@@ -78,10 +78,12 @@ def _row_leaves(rows: list[Any]) -> list[TextLeaf]:
 class RunEnv:
     """Per-document evaluation state: the tree, the judging date, scope slots."""
 
-    __slots__ = ("_texts", "as_of", "indexes", "paths", "root", "values")
+    __slots__ = ("_texts", "as_of", "companions", "indexes", "paths", "root", "values")
 
-    def __init__(self, root: dict[str, Any], as_of: dt.date):
+    def __init__(self, root: dict[str, Any], as_of: dt.date, companions: dict[str, dict[str, Any]] | None = None):
         self.root = root
+        self.companions = companions or {}
+        """The other documents of the same 事務 checked together, by kind (評価書の種類 → tree)."""
         self.as_of = as_of
         self.values: list[Any] = [MISSING] * MAX_SLOTS
         # INVARIANT: the place of the item in slot s is paths[s] + (indexes[s],) when

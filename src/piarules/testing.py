@@ -65,6 +65,8 @@ class Case:
     expect: list[Expectation] = field(default_factory=list)
     quiet: list[str] = field(default_factory=list)
     quiet_lines: list[Expectation] = field(default_factory=list)
+    companions: list[str] = field(default_factory=list)
+    """Other documents of the same 事務 checked together with this one (`set:` in the case)."""
 
     def named_rules(self) -> set[str]:
         return {e.rule for e in self.expect} | set(self.quiet) | {e.rule for e in self.quiet_lines}
@@ -137,8 +139,8 @@ def _as_of(value: Any, where: Span) -> dt.date | None:
 
 
 _TOP_KEYS = ("as_of", "cases")
-_COMPACT_KEYS = ("rule", "at", "line", "fires", "quiet", "as_of", "name")
-_GENERAL_KEYS = ("name", "document", "document_file", "as_of", "expect", "quiet")
+_COMPACT_KEYS = ("rule", "at", "line", "fires", "quiet", "as_of", "name", "set")
+_GENERAL_KEYS = ("name", "document", "document_file", "as_of", "expect", "quiet", "set")
 _EXPECT_KEYS = ("rule", "path", "line")
 
 
@@ -182,10 +184,11 @@ def _compact(item: dict[str, Any], path: Path, where: Span, as_of: dt.date | Non
     if "fires" in item:
         line = int(item["line"]) if item.get("line") else None
         expect = Expectation(rule, item.get("at"), line)
-        cases.append(Case(f"{rule} が発火する", where, str(item["fires"]), f"{path.name}#{rule}-fires", as_of, [expect]))
+        cases.append(Case(f"{rule} が発火する", where, str(item["fires"]), f"{path.name}#{rule}-fires", as_of, [expect],
+                          companions=_set(item)))
     if "quiet" in item:
         cases.append(Case(f"{rule} が発火しない", where, str(item["quiet"]), f"{path.name}#{rule}-quiet", as_of,
-                          quiet=[rule]))
+                          quiet=[rule], companions=_set(item)))
     if not cases:
         raise PiarulesError([Diagnostic("PIA502", f"ケース {rule} に fires も quiet もありません", where)])
     return cases
@@ -205,7 +208,13 @@ def _general(item: dict[str, Any], path: Path, where: Span, as_of: dt.date | Non
     fire, quiet_lines = read_annotations(text)
     quiet = [str(q) for q in item.get("quiet") or []]
     return Case(str(item.get("name") or f"ケース {index + 1}"), where, text, name, as_of, expect + fire, quiet,
-                quiet_lines)
+                quiet_lines, _set(item))
+
+
+def _set(item: dict[str, Any]) -> list[str]:
+    """`set: [document, …]`: the other documents of the case's 事務 (a 基礎 with its 重点, …)."""
+    value = item.get("set") or []
+    return [str(v) for v in value] if isinstance(value, list) else [str(value)]
 
 
 def load_test_file(path: Path) -> list[Case]:
@@ -241,8 +250,15 @@ def run_case(policies: PolicySet, case: Case) -> CaseResult:
     doc, diagnostics = load_document_text(case.document, case.document_path)
     if doc is None:
         return CaseResult(case, ["文書を読めません: " + d.one_line() for d in diagnostics])
+    others: dict[str, Any] = {}
+    for number, text in enumerate(case.companions, start=1):
+        other, problems = load_document_text(text, f"{case.document_path}#set{number}")
+        if other is None:
+            return CaseResult(case, ["組の文書を読めません: " + d.one_line() for d in problems])
+        if other.kind is not None:
+            others[other.kind] = other.tree
     as_of = resolve_as_of(case.as_of, doc)
-    findings = run(policies, doc, as_of)
+    findings = run(policies, doc, as_of, others)
     problems = [f"期待した指摘がありません: {e.describe()}" for e in case.expect
                 if not any(_matches(f, e) for f in findings)]
     named = case.named_rules()
@@ -256,7 +272,7 @@ def run_case(policies: PolicySet, case: Case) -> CaseResult:
         found = ", ".join(f"{f.rule_id} @ {f.path_text}" for f in findings if f.rule_id in named)
         problems.append(f"実際の指摘 (このケースのルール): {found or 'なし'}")
     fired = {f.rule_id for f in findings}
-    reached = {r for r in case.quiet if r not in fired and _reaches_requirement(policies, r, doc, as_of)}
+    reached = {r for r in case.quiet if r not in fired and _reaches_requirement(policies, r, doc, as_of, others)}
     return CaseResult(case, problems, reached)
 
 
@@ -267,7 +283,8 @@ def _reports_each(rule: Any) -> bool:
     return isinstance(require, ast.Literal) and require.value is False and rule.requires is None
 
 
-def _reaches_requirement(policies: PolicySet, rule_id: str, doc: Any, as_of: dt.date) -> bool:
+def _reaches_requirement(policies: PolicySet, rule_id: str, doc: Any, as_of: dt.date,
+                         companions: dict[str, Any] | None = None) -> bool:
     """Whether, for some binding of the rule's scopes, the rule was in its period, its `when`
     held and its requirement was evaluated — so a quiet case shows the requirement *passing*,
     not just the `when` filtering everything out (the explain trace knows)."""
@@ -276,7 +293,7 @@ def _reaches_requirement(policies: PolicySet, rule_id: str, doc: Any, as_of: dt.
     rule = next((r for r in policies.rules if r.checked.id == rule_id), None)
     if rule is None:
         return False
-    for binding in explain_rule(rule, doc, as_of):
+    for binding in explain_rule(rule, doc, as_of, companions):
         when_holds = binding.when is None or binding.when.value is True
         condition_holds = rule.checked.requires is None or (binding.require is not None and binding.require.value is True)
         if binding.in_period and when_holds and condition_holds:

@@ -12,6 +12,8 @@ from piarules.type_system import ObjectType, Type
 BUILTIN_VARIABLES = ("基準日", "as_of")
 TEXTS_VARIABLE = "本文"
 ROOT_VARIABLES = ("文書", "document")
+COMPANION_VARIABLES = ("基礎項目評価書", "重点項目評価書", "全項目評価書")
+"""The other documents of the same 事務 in a document set, by kind (absent when not checked together)."""
 """Names that anchor a path at the document root (outside any scope)."""
 """Every text value of the document outside 変更箇所, each with its location."""
 

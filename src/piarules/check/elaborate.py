@@ -13,11 +13,19 @@ from typing import Any, assert_never
 
 from piarules import ast
 from piarules.builtins import REGISTRY, ItemOfFirstArg
-from piarules.check.context import BUILTIN_VARIABLES, ROOT_VARIABLES, TEXTS_VARIABLE, Diagnostics, Env
+from piarules.check.context import (
+    BUILTIN_VARIABLES,
+    COMPANION_VARIABLES,
+    ROOT_VARIABLES,
+    TEXTS_VARIABLE,
+    Diagnostics,
+    Env,
+)
 from piarules.diagnostics import Diagnostic, Severity, did_you_mean, suggestion
 from piarules.document.source_map import format_path
 from piarules.jpvalues import parse_band, parse_date
 from piarules.regex import RegexError, compile_pattern
+from piarules.schema import document_type
 from piarules.type_system import (
     BOOL,
     DATE,
@@ -66,6 +74,9 @@ class Elaborator:
             return ast.Ref("as_of", 0, (), label, node.span), DATE
         if head in ROOT_VARIABLES and self.env.lookup(head) is None:
             return self.follow(node, "root", 0, self.env.root, node.parts[1:], label)
+        if head in COMPANION_VARIABLES and self.env.lookup(head) is None:
+            return self.follow(node, "set", 0, document_type((head,)), node.parts[1:], label, prefix=(head,),
+                               owner=head)
         if head == TEXTS_VARIABLE and len(node.parts) == 1:
             return ast.Ref("texts", 0, (), label, node.span), ListType(TEXT)
         if head in self.env.decls.consts or head in self.env.decls.terms:
