@@ -15,8 +15,8 @@ from piarules.diagnostics import Diagnostic, PiarulesError
 from piarules.document import Document, load_document
 from piarules.document.loader import decode
 from piarules.evaluate import evaluate
+from piarules.files import display_path, read_input
 from piarules.findings import Finding
-from piarules.span import Span
 from piarules.syntax import parse_policy
 
 POLICY_SUFFIX = ".pia"
@@ -77,10 +77,9 @@ def load_policies(paths: Iterable[str | Path]) -> PolicySet:
     errors: list[Diagnostic] = []
     files = policy_files(paths)
     for file in files:
+        name = display_path(file)
         try:
-            sources.append((str(file), decode(file.read_bytes(), str(file))))
-        except OSError as exc:
-            errors.append(Diagnostic("PIA501", f"ポリシーを読めません: {exc.strerror}", Span.point(str(file), 1, 1)))
+            sources.append((name, decode(read_input(file, "ポリシー"), name)))
         except PiarulesError as exc:
             errors.extend(exc.diagnostics)
     result = parse_policy_texts(sources)

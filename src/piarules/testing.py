@@ -36,6 +36,7 @@ from piarules.api import PolicySet, run
 from piarules.diagnostics import Diagnostic, PiarulesError
 from piarules.document import load_document_text
 from piarules.document.loader import decode, load_yaml
+from piarules.files import display_path, read_input
 from piarules.findings import Finding
 from piarules.jpvalues import parse_date
 from piarules.span import Span
@@ -169,11 +170,8 @@ def _compact(item: dict[str, Any], path: Path, where: Span, as_of: dt.date | Non
 def _general(item: dict[str, Any], path: Path, where: Span, as_of: dt.date | None, index: int) -> Case:
     if "document_file" in item:
         doc_path = path.parent / str(item["document_file"])
-        try:
-            text = decode(doc_path.read_bytes(), str(doc_path))
-        except OSError as exc:
-            raise PiarulesError([Diagnostic("PIA501", f"document_file を読めません: {exc.strerror}", where)]) from None
-        name = str(doc_path)
+        name = display_path(doc_path)
+        text = decode(read_input(doc_path, "document_file"), name)
     else:
         text, name = str(item.get("document") or ""), f"{path.name}#case{index + 1}"
     expect = [Expectation(str(e["rule"]), e.get("path"), int(e["line"]) if e.get("line") else None)
@@ -186,8 +184,8 @@ def _general(item: dict[str, Any], path: Path, where: Span, as_of: dt.date | Non
 
 def load_test_file(path: Path) -> list[Case]:
     """Cases from one test file (or one annotated fixture document)."""
-    text = decode(path.read_bytes(), str(path))
-    loaded = load_yaml(text, str(path))
+    text = decode(read_input(path, "テストファイル"), display_path(path))
+    loaded = load_yaml(text, display_path(path))
     data = loaded.data
     if isinstance(data, list) or (isinstance(data, dict) and "cases" in data):
         return _cases_from(data, path, loaded.source_map)

@@ -20,12 +20,19 @@ def fmt_command(
 ) -> None:
     """ポリシーを正準の形に整形する (コメントは残す。意味が変わる整形は書き込まない)。"""
     from piarules.api import policy_files
+    from piarules.diagnostics import PiarulesError
     from piarules.document.loader import decode
+    from piarules.files import read_input, write_atomic
     from piarules.fmt import check_sound, format_policy
 
     changed, broken = [], False
     for file in policy_files(paths):
-        text = decode(file.read_bytes(), str(file))
+        try:
+            text = decode(read_input(file, "ポリシー"), str(file))
+        except PiarulesError as exc:
+            print_diagnostics(exc.diagnostics)
+            broken = True
+            continue
         formatted, diagnostics = format_policy(text, str(file))
         if formatted is None:
             print_diagnostics(diagnostics)
@@ -43,7 +50,11 @@ def fmt_command(
             sys.stdout.writelines(difflib.unified_diff(text.splitlines(True), formatted.splitlines(True),
                                                        str(file), f"{file} (整形後)"))
         elif not check:
-            file.write_text(formatted, encoding="utf-8")
+            try:
+                write_atomic(file, formatted)
+            except PiarulesError as exc:
+                print_diagnostics(exc.diagnostics)
+                broken = True
     verb = "整形が必要" if (check or diff) else "整形しました"
     for file in changed:
         sys.stderr.write(f"{verb}: {file}\n")
