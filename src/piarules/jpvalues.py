@@ -156,7 +156,10 @@ class Band:
 
 
 def _amount(digits: str, unit: str | None) -> int:
-    return int(float(digits.replace(",", "")) * _UNIT_FACTOR[unit])
+    value = float(digits.replace(",", "")) * _UNIT_FACTOR[unit]
+    if value > 1e18:  # 400 digits are not a count of people; float would be inf
+        raise ValueError(f"「{digits}{unit or ''}」は人数として大きすぎます")
+    return int(value)
 
 
 def parse_band(text: str) -> Band:
