@@ -48,7 +48,9 @@ def quiet_stdout() -> None:
 
 def fail(message: str) -> None:
     """A usage error: one line on stderr, exit 2."""
-    sys.stderr.write(f"エラー[PIA501] {message}\n")
+    from piarules.visible import visible
+
+    sys.stderr.write(f"エラー[PIA501] {visible(message, keep=chr(9))}\n")
     raise typer.Exit(ExitCode.INVALID_INPUT)
 
 
