@@ -96,8 +96,8 @@ def _check_zip(raw: bytes, path: str) -> zipfile.ZipFile:
     try:
         archive = zipfile.ZipFile(io.BytesIO(raw))
         entries = archive.infolist()
-    except (zipfile.BadZipFile, OSError, ValueError, EOFError) as exc:
-        raise _error(path, 1, f"Excel ファイル (.xlsx) として開けません: {exc}") from None
+    except Exception as exc:  # zipfile raises many kinds on damaged input (BadZipFile, NotImplementedError, …)
+        raise _error(path, 1, f"Excel ファイル (.xlsx) として開けません: {type(exc).__name__}: {exc}") from None
     maximum = XLSX_BYTES.value()
     total = sum(e.file_size for e in entries)
     if total > maximum:

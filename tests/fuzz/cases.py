@@ -391,12 +391,29 @@ def _xlsx(rng: random.Random, rows: list[list[str]]) -> tuple[bytes, str]:
         sheet.append(row)
     buffer = io.BytesIO()
     book.save(buffer)
-    raw = buffer.getvalue()
+    raw = _reproducible(buffer.getvalue())
     how = "write-only" if write_only else "normal"
     if damage:
         raw, damaged = _damage_xlsx(rng, raw)
         how += f", {damaged}"
     return raw, how
+
+
+_SAVED_AT = re.compile(rb"(<dcterms:(?:created|modified)[^>]*>)[^<]*")
+
+
+def _reproducible(raw: bytes) -> bytes:
+    """The same bytes for the same seed: openpyxl stamps the time of saving into the file."""
+    source = zipfile.ZipFile(io.BytesIO(raw))
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
+        for info in source.infolist():
+            content = source.read(info.filename)
+            if info.filename == "docProps/core.xml":
+                content = _SAVED_AT.sub(rb"\g<1>2024-01-31T00:00:00Z", content)
+            target.writestr(zipfile.ZipInfo(info.filename, (2024, 1, 31, 0, 0, 0)), content,
+                            compress_type=zipfile.ZIP_DEFLATED)
+    return out.getvalue()
 
 
 def _damage_xlsx(rng: random.Random, raw: bytes) -> tuple[bytes, str]:

@@ -1,7 +1,7 @@
 """The short fuzz run of every CI build (the long one is `python bench/fuzz.py --minutes N`).
 
-Examples per test: PIARULES_FUZZ_EXAMPLES (default: a budget of about 40 s for the three tests
-on a 2-core machine). Hypothesis replays and shrinks a failure; the case's family and mutation
+Examples per test: PIARULES_FUZZ_EXAMPLES (default: about 25 s for the three tests on a
+2-core machine). Hypothesis replays and shrinks a failure; the case's family and mutation
 are in its repr.
 """
 
@@ -23,14 +23,14 @@ def _settings(default: int) -> settings:
                     suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
 
 
-@_settings(150)
+@_settings(250)
 @given(document_cases())
 def test_any_mutated_document_is_checked_or_refused_cleanly(case: Case) -> None:
     outcome = check_document_case(case, bundled())
     assert not outcome.problems, outcome.problems
 
 
-@_settings(150)
+@_settings(120)
 @given(table_cases())
 def test_any_table_is_imported_losslessly_or_refused_cleanly(case: Case) -> None:
     outcome = check_table_case(case)
