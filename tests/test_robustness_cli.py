@@ -74,7 +74,8 @@ def test_fifo_device_and_directory_are_refused_without_hanging(tmp_path: Path) -
 
 
 def test_an_empty_document_is_an_error_unless_allowed(tmp_path: Path) -> None:
-    for name, text in (("empty.yaml", ""), ("comment.yaml", "# まだ書いていない\n"), ("braces.yaml", "{}\n")):
+    for name, text in (("empty.yaml", ""), ("comment.yaml", "# まだ書いていない\n"), ("braces.yaml", "{}\n"),
+                       ("blank.yaml", "評価書の種類:\n評価実施機関名: ''\n変更箇所: []\n")):
         path = write(tmp_path, name, text)
         code, out, _ = invoke("eval", path)
         assert code == 2 and "PIA310" in out, name

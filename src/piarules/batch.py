@@ -24,6 +24,7 @@ from piarules.document import load_document_bytes
 from piarules.files import display_path, read_input
 from piarules.findings import DocumentResult, Waiver
 from piarules.span import Span
+from piarules.values import is_empty
 from piarules.waivers import apply_waivers
 
 
@@ -56,6 +57,15 @@ def internal_error(name: str, exc: BaseException | str) -> Diagnostic:
                       help="この文書だけ検査できませんでした。この行を添えて報告してください")
 
 
+def has_content(value: object) -> bool:
+    """Whether anything is written: a value that is not empty (空欄, なし, blank) somewhere."""
+    if isinstance(value, dict):
+        return any(has_content(v) for v in value.values())
+    if isinstance(value, list):
+        return any(has_content(v) for v in value)
+    return not is_empty(value)
+
+
 def _check(path: Path, name: str, settings: Settings, policies: PolicySet) -> DocumentResult:
     try:
         raw = read_input(path)
@@ -65,7 +75,7 @@ def _check(path: Path, name: str, settings: Settings, policies: PolicySet) -> Do
     result = DocumentResult(name, errors=diagnostics, sha256=hashlib.sha256(raw).hexdigest())
     if doc is None:
         return result
-    if not doc.tree and not settings.allow_empty:
+    if not settings.allow_empty and not has_content(doc.tree):
         result.errors.append(Diagnostic("PIA310", "文書が空です (検査する内容がありません)", Span.point(name, 1, 1),
                                         help="空の文書を認めるには --allow-empty を指定してください"))
         return result
