@@ -123,9 +123,9 @@ def test_waivers_are_applied_shown_and_do_not_fail(tmp_path: Path) -> None:
     期限: 2027-03-31
 """)
     code, out, _ = invoke("eval", bad, "--waivers", waivers, "--as-of", "2026-04-01")
-    assert code == 0, out  # what is left is a warning (CH-003) and an info (TM-002)
+    assert code == 0, out  # what is left is an info (TM-002)
     assert "例外[CH-001b]" in out and "例外として承認済み: 次回の修正で記入する" in out
-    assert out.splitlines()[-1] == "1 文書: エラー 0 件、警告 1 件、情報 1 件、例外 3 件"
+    assert out.splitlines()[-1] == "1 文書: エラー 0 件、警告 0 件、情報 1 件、例外 3 件"
 
 
 def test_bad_waivers_fail_closed(tmp_path: Path) -> None:

@@ -89,3 +89,88 @@ def test_decode_utf8_bom_crlf_and_cp932(raw: bytes) -> None:
 def test_binary_is_refused() -> None:
     with pytest.raises(PiarulesError, match="バイナリ"):
         decode(b"\x00\x01\x02", "t.bin")
+
+
+@pytest.mark.parametrize(
+    ("text", "line", "col", "char"),
+    [
+        ("a: b\x01c\n", 1, 5, "U+0001"),
+        ("a: b\n# note\x7f\n", 2, 7, "U+007F"),
+        ("a: b\n\tc: \x9f\n", 2, 5, "U+009F"),
+        ("a: 'x\x85y'\nb: \x1b[31m\n", 3, 4, "U+001B"),  # NEL is a line break for the parser: line 3
+        ("a: x\r\nb: \ufffe\n", 2, 4, "U+FFFE"),
+        ("a: \ud800\n", 1, 4, "U+D800"),
+    ],
+)
+def test_forbidden_characters_are_located(text: str, line: int, col: int, char: str) -> None:
+    with pytest.raises(PiarulesError) as info:
+        load_yaml(text, "c.yaml")
+    (diagnostic,) = info.value.diagnostics
+    assert diagnostic.code == "PIA311" and char in diagnostic.message
+    assert diagnostic.span is not None and (diagnostic.span.line, diagnostic.span.col) == (line, col)
+
+
+def test_many_forbidden_characters_are_summarised() -> None:
+    with pytest.raises(PiarulesError) as info:
+        load_yaml("a: " + "\x01" * 25 + "\n", "c.yaml")
+    assert len(info.value.diagnostics) == 11 and "15 個" in info.value.diagnostics[-1].message
+
+
+def test_escaped_control_characters_in_double_quotes_are_values() -> None:
+    assert load_yaml('a: "\\x01\\e[31m"\n', "t.yaml").data == {"a": "\x01\x1b[31m"}
+
+
+def test_nul_is_located_in_decode() -> None:
+    with pytest.raises(PiarulesError) as info:
+        decode(b"a: 1\nb: x\x00y\n", "n.yaml")
+    (diagnostic,) = info.value.diagnostics
+    assert diagnostic.code == "PIA308" and diagnostic.span is not None
+    assert (diagnostic.span.line, diagnostic.span.col) == (2, 5)
+
+
+def test_utf16_with_bom_is_decoded() -> None:
+    assert load_yaml(decode("a: 値\r\n".encode("utf-16"), "t.yaml"), "t.yaml").data == {"a": "値"}
+
+
+def _nested_anchors(levels: int, width: int) -> str:
+    opening = "".join(f"&n{i} [" for i in range(levels))
+    return "a: " + opening + "[" + ",".join(["x"] * width) + "]" + "]" * levels + "\n"
+
+
+def test_nested_anchors_cost_their_size_not_size_times_nesting() -> None:
+    import time
+    import tracemalloc
+
+    text = _nested_anchors(50, 20_000)
+    tracemalloc.start()
+    start = time.perf_counter()
+    loaded = load_yaml(text, "n.yaml")
+    elapsed = time.perf_counter() - start
+    peak = tracemalloc.get_traced_memory()[1]
+    tracemalloc.stop()
+    assert len(loaded.source_map.entries) < 20_100
+    assert peak < 150 * 1024 * 1024 and elapsed < 5, (peak, elapsed)
+
+
+def test_aliases_of_nested_anchors_are_charged_before_copying(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("PIARULES_MAX_YAML_NODES", "1000")
+    text = "a: &a [" + ",".join(["x"] * 300) + "]\nb: [*a, *a, *a, *a]\n"
+    with pytest.raises(PiarulesError, match="1,000"):
+        load_yaml(text, "b.yaml")
+    assert load_yaml("a: &a [" + ",".join(["x"] * 300) + "]\nb: [*a, *a]\n", "ok.yaml").data["b"][1][299] == "x"
+
+
+def test_an_alias_cannot_nest_deeper_than_the_limit(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("PIARULES_MAX_YAML_DEPTH", "10")
+    deep = "a: &d " + "[" * 6 + "x" + "]" * 6 + "\n"
+    load_yaml(deep, "ok.yaml")
+    with pytest.raises(PiarulesError, match="入れ子が深すぎます") as info:
+        load_yaml(deep + "b: " + "[" * 5 + "*d" + "]" * 5 + "\n", "deep.yaml")
+    assert info.value.diagnostics[0].span.line == 2  # type: ignore[union-attr]
+
+
+def test_positions_of_aliased_values_follow_the_alias() -> None:
+    loaded = load_yaml("a: &k {p: &q [r, s]}\nb: {c: *k, d: *q}\n", "t.yaml")
+    assert loaded.data["b"] == {"c": {"p": ["r", "s"]}, "d": ["r", "s"]}
+    for path in (("b", "c", "p", 1), ("b", "d", 0), ("b", "c")):
+        assert loaded.source_map.get(path) is not None, path

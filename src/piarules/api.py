@@ -16,6 +16,7 @@ from piarules.diagnostics import Diagnostic, PiarulesError
 from piarules.document import Document, load_document
 from piarules.document.loader import decode
 from piarules.evaluate import evaluate
+from piarules.files import display_path, read_input
 from piarules.findings import Finding
 from piarules.span import Span
 from piarules.syntax import parse_policy
@@ -87,18 +88,13 @@ def read_source_text(path: Path, what: str = "ファイル") -> str:
     Raises:
         PiarulesError: the file cannot be read as UTF-8 (or CP932) text.
     """
-    where = Span.point(str(path), 1, 1)
-    try:
-        raw = path.read_bytes()
-    except IsADirectoryError:
-        raise PiarulesError([Diagnostic("PIA501", f"{what}ではなくディレクトリです", where)]) from None
-    except OSError as exc:
-        raise PiarulesError([Diagnostic("PIA501", f"{what}を読めません: {exc.strerror or exc}", where)]) from None
-    for bom, name in _WIDE_BOMS.items():
+    name = display_path(path)
+    raw = read_input(path, what)
+    for bom, encoding in _WIDE_BOMS.items():
         if raw.startswith(bom):
-            raise PiarulesError([Diagnostic("PIA308", f"{what}が {name} で保存されています", where,
+            raise PiarulesError([Diagnostic("PIA308", f"{what}が {encoding} で保存されています", Span.point(name, 1, 1),
                                             help="UTF-8 で保存し直してください")])
-    return decode(raw, str(path))
+    return decode(raw, name)
 
 
 def load_policies(paths: Iterable[str | Path]) -> PolicySet:
@@ -109,8 +105,9 @@ def load_policies(paths: Iterable[str | Path]) -> PolicySet:
     errors: list[Diagnostic] = []
     files = policy_files(paths)
     for file in files:
+        name = display_path(file)
         try:
-            sources.append((str(file), read_source_text(file, "ポリシー")))
+            sources.append((name, read_source_text(file, "ポリシー")))
         except PiarulesError as exc:
             errors.extend(exc.diagnostics)
     result = parse_policy_texts(sources, vocabulary_for(paths))

@@ -11,6 +11,7 @@ import os
 from pathlib import Path
 
 from piarules.diagnostics import Diagnostic, PiarulesError
+from piarules.files import display_path, read_input
 from piarules.findings import DocumentResult
 from piarules.span import Span
 
@@ -22,23 +23,42 @@ def _doc_key(path: str) -> str:
 
 
 def load_baseline(path: Path) -> set[Key]:
-    """Keys (rule, document, item path) of every finding in an earlier JSON result."""
-    name = str(path)
+    """Keys (rule, document, item path) of every finding in an earlier JSON result.
+
+    Raises:
+        PiarulesError: unreadable, not JSON, or not the shape `eval --format json` writes (PIA501).
+    """
+    name = display_path(path)
+    raw = read_input(path, "ベースライン")
     try:
-        data = json.loads(path.read_text(encoding="utf-8-sig"))
-    except OSError as exc:
-        raise PiarulesError([Diagnostic("PIA501", f"ベースラインを読めません: {exc.strerror}", Span.point(name, 1, 1))]) from None
+        data = json.loads(raw.decode("utf-8-sig"))
+    except UnicodeDecodeError:
+        raise _wrong(name, "UTF-8 ではありません") from None
     except json.JSONDecodeError as exc:
         raise PiarulesError([Diagnostic("PIA501", f"ベースラインが JSON ではありません: {exc.msg}",
                                         Span.point(name, exc.lineno, exc.colno))]) from None
+    except RecursionError:
+        raise _wrong(name, "入れ子が深すぎます") from None
     if not isinstance(data, dict) or data.get("version") != 1 or not isinstance(data.get("documents"), list):
-        raise PiarulesError([Diagnostic("PIA501", "ベースラインは piarules eval --format json の出力 (version 1) でなければなりません",
-                                        Span.point(name, 1, 1))])
+        raise _wrong(name, "version 1 の documents のリストがありません")
     keys: set[Key] = set()
-    for doc in data["documents"]:
-        for f in doc.get("findings", []):
-            keys.add((f.get("rule_id", ""), _doc_key(doc.get("path", "")), f.get("path", "")))
+    for i, doc in enumerate(data["documents"]):
+        if not isinstance(doc, dict) or not isinstance(doc.get("path", ""), str):
+            raise _wrong(name, f"documents[{i}] が文書 ({{\"path\": …, \"findings\": […]}}) ではありません")
+        findings = doc.get("findings", [])
+        if not isinstance(findings, list):
+            raise _wrong(name, f"documents[{i}].findings がリストではありません")
+        for j, f in enumerate(findings):
+            fields = (f.get("rule_id", ""), f.get("path", "")) if isinstance(f, dict) else None
+            if fields is None or not all(isinstance(x, str) for x in fields):
+                raise _wrong(name, f"documents[{i}].findings[{j}] が指摘 ({{\"rule_id\": …, \"path\": …}}) ではありません")
+            keys.add((fields[0], _doc_key(doc.get("path", "")), fields[1]))
     return keys
+
+
+def _wrong(name: str, problem: str) -> PiarulesError:
+    return PiarulesError([Diagnostic("PIA501", f"ベースラインの形が正しくありません: {problem}", Span.point(name, 1, 1),
+                                     help="piarules eval --format json の出力をそのまま使ってください")])
 
 
 def apply_baseline(result: DocumentResult, keys: set[Key]) -> DocumentResult:

@@ -1,22 +1,30 @@
 """Check many documents: one at a time, or in parallel worker processes (`--jobs`), with a
-progress bar on a terminal. One bad document never stops the others."""
+progress bar on a terminal.
+
+One bad document never stops the others, whatever the cause: bad input is a diagnostic of that
+document; an exception (a bug in piarules) is an internal-error diagnostic of that document; a
+worker process that dies is replaced, and only the document it was checking is reported."""
 
 from __future__ import annotations
 
-import contextlib
 import datetime as dt
 import hashlib
 import os
 import sys
-from collections.abc import Callable, Iterable
-from concurrent.futures import ProcessPoolExecutor
+from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
 from pathlib import Path
 
 from piarules.api import PolicySet, load_policies, run
 from piarules.baseline import Key, apply_baseline
-from piarules.document import load_document
+from piarules.diagnostics import Diagnostic, PiarulesError
+from piarules.document import load_document_bytes
+from piarules.files import display_path, read_input
 from piarules.findings import DocumentResult, Waiver
+from piarules.span import Span
+from piarules.values import is_empty
 from piarules.waivers import apply_waivers
 
 
@@ -30,15 +38,46 @@ class Settings:
     waivers: tuple[Waiver, ...] = ()
     waiver_dir: str = "."
     baseline: frozenset[Key] = frozenset()
+    allow_empty: bool = False
+    """Accept a document with no content (else it is an error: an empty file checks nothing)."""
 
 
 def check_document(path: Path, settings: Settings, policies: PolicySet) -> DocumentResult:
-    """Load, evaluate, waive and baseline one document."""
-    doc, diagnostics = load_document(path)
-    result = DocumentResult(str(path), errors=diagnostics)
-    with contextlib.suppress(OSError):
-        result.sha256 = hashlib.sha256(path.read_bytes()).hexdigest()
+    """Load, evaluate, waive and baseline one document; never raises."""
+    name = display_path(path)
+    try:
+        return _check(path, name, settings, policies)
+    except Exception as exc:  # a bug in piarules: reported on this document, the others go on
+        return DocumentResult(name, errors=[internal_error(name, exc)])
+
+
+def internal_error(name: str, exc: BaseException | str) -> Diagnostic:
+    what = exc if isinstance(exc, str) else f"{type(exc).__name__}: {exc}"
+    return Diagnostic("PIA500", f"piarules の内部エラー: {what}", Span.point(name, 1, 1),
+                      help="この文書だけ検査できませんでした。この行を添えて報告してください")
+
+
+def has_content(value: object) -> bool:
+    """Whether anything is written: a value that is not empty (空欄, なし, blank) somewhere."""
+    if isinstance(value, dict):
+        return any(has_content(v) for v in value.values())
+    if isinstance(value, list):
+        return any(has_content(v) for v in value)
+    return not is_empty(value)
+
+
+def _check(path: Path, name: str, settings: Settings, policies: PolicySet) -> DocumentResult:
+    try:
+        raw = read_input(path)
+    except PiarulesError as exc:
+        return DocumentResult(name, errors=exc.diagnostics)
+    doc, diagnostics = load_document_bytes(raw, name)
+    result = DocumentResult(name, errors=diagnostics, sha256=hashlib.sha256(raw).hexdigest())
     if doc is None:
+        return result
+    if not settings.allow_empty and not has_content(doc.tree):
+        result.errors.append(Diagnostic("PIA312", "文書が空です (検査する内容がありません)", Span.point(name, 1, 1),
+                                        help="空の文書を認めるには --allow-empty を指定してください"))
         return result
     result.findings = run(policies, doc, settings.as_of)
     result.absent_sections = doc.absent_sections
@@ -70,10 +109,36 @@ def run_batch(files: list[Path], settings: Settings, policies: PolicySet, jobs: 
     show = sys.stderr.isatty() and len(files) > 1 if progress is None else progress
     if jobs <= 1 or len(files) < 4:
         return list(_with_progress((check_document(f, settings, policies) for f in files), len(files), show))
-    workers = min(jobs, len(files))
+    return list(_with_progress(_in_workers(files, settings, min(jobs, len(files))), len(files), show))
+
+
+def _in_workers(files: list[Path], settings: Settings, workers: int) -> Iterator[DocumentResult]:
+    """Results in the order of `files`. If a worker dies (killed, out of memory), the documents
+    not yet done are checked again one at a time in a fresh worker: the one that kills it again
+    is reported, the rest are checked."""
+    done = 0
     with ProcessPoolExecutor(max_workers=workers, initializer=_start_worker, initargs=(settings,)) as pool:
         chunk = max(1, len(files) // (workers * 8))
-        return list(_with_progress(pool.map(_work, files, chunksize=chunk), len(files), show))
+        try:
+            for result in pool.map(_work, files, chunksize=chunk):
+                yield result
+                done += 1
+            return
+        except BrokenProcessPool:
+            pass
+    while done < len(files):
+        with ProcessPoolExecutor(max_workers=1, initializer=_start_worker, initargs=(settings,)) as pool:
+            futures: list[Future[DocumentResult]] = [pool.submit(_work, f) for f in files[done:]]
+            for future in futures:
+                try:
+                    result = future.result()
+                except BrokenProcessPool:
+                    yield DocumentResult(display_path(files[done]), errors=[internal_error(
+                        display_path(files[done]), "検査中に作業プロセスが異常終了しました (メモリ不足など)")])
+                    done += 1
+                    break
+                yield result
+                done += 1
 
 
 def default_jobs() -> int:

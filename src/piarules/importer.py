@@ -12,6 +12,7 @@ import csv
 import io
 import re
 import unicodedata
+import zipfile
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -19,7 +20,9 @@ from typing import Any
 
 from piarules.diagnostics import Diagnostic, PiarulesError, Severity
 from piarules.document.loader import decode
+from piarules.files import display_path, read_input
 from piarules.jpvalues import is_empty_text, parse_date, selected_text, strip_html
+from piarules.limits import CELL_CHARS, TABLE_CELLS, TABLE_ROWS, XLSX_BYTES, Limit
 from piarules.span import Span
 
 COLUMNS = ("変更日", "項目", "変更前の記載", "変更後の記載", "提出時期", "提出時期に係る説明")
@@ -45,32 +48,119 @@ class ImportResult:
 # ---------------------------------------------------------------- reading tables
 
 
-def _error(path: str, line: int, message: str, help: str | None = None) -> PiarulesError:
-    return PiarulesError([Diagnostic("PIA401", message, Span.point(path, line, 1), help=help)])
+def _error(path: str, line: int, message: str, help: str | None = None, code: str = "PIA401") -> PiarulesError:
+    return PiarulesError([Diagnostic(code, message, Span.point(path, line, 1), help=help)])
+
+
+def _limit_error(path: str, line: int, what: str, limit: Limit, maximum: int) -> PiarulesError:
+    return _error(path, line, f"{what}が上限 ({maximum:,}) を超えています", code="PIA306",
+                  help=f"環境変数 {limit.env} で上限を変えられます")
+
+
+_ROW_BREAK = re.compile("\r\n|\r|\n")
+"""Rows end at CR LF, CR (old Mac) or LF. NEL and the Unicode line/paragraph separators are
+text inside a cell, never a row end."""
 
 
 def _records_text(text: str, path: str) -> Iterator[tuple[int, list[str]]]:
     if path.lower().endswith(".csv"):
-        reader = csv.reader(io.StringIO(text))
-        for cells in reader:
-            yield reader.line_num, cells
+        yield from _records_csv(text, path)
         return
-    for number, line in enumerate(text.split("\n"), start=1):
-        yield number, line.rstrip("\r").split("\t")
+    for number, line in enumerate(_ROW_BREAK.split(text), start=1):
+        yield number, line.split("\t")
 
 
-def _records_xlsx(path: Path) -> Iterator[tuple[int, list[str]]]:
+def _records_csv(text: str, path: str) -> Iterator[tuple[int, list[str]]]:
+    maximum = CELL_CHARS.value()
+    csv.field_size_limit(maximum)
+    reader = csv.reader(io.StringIO(text, newline=""))  # newline="": the reader sees CR, LF and CR LF
+    while True:
+        try:
+            cells = next(reader, None)
+        except csv.Error as exc:
+            if "field larger" in str(exc):
+                raise _limit_error(path, reader.line_num, "セルの文字数", CELL_CHARS, maximum) from None
+            raise _error(path, reader.line_num, f"CSV として読めません: {exc}") from None
+        if cells is None:
+            return
+        yield reader.line_num, cells
+
+
+def _check_zip(raw: bytes, path: str) -> zipfile.ZipFile:
+    """The zip directory, checked before anything is decompressed: the declared sizes (which
+    decompression then enforces) must stay under the limit, so a zip bomb is never expanded."""
+    try:
+        archive = zipfile.ZipFile(io.BytesIO(raw))
+        entries = archive.infolist()
+    except Exception as exc:  # zipfile raises many kinds on damaged input (BadZipFile, NotImplementedError, …)
+        raise _error(path, 1, f"Excel ファイル (.xlsx) として開けません: {type(exc).__name__}: {exc}") from None
+    maximum = XLSX_BYTES.value()
+    total = sum(e.file_size for e in entries)
+    if total > maximum:
+        raise _error(path, 1, f"Excel ファイルを展開すると {total:,} バイトになります (上限 {maximum:,} バイト)",
+                     code="PIA306", help=f"環境変数 {XLSX_BYTES.env} で上限を変えられます")
+    return archive
+
+
+def _formula_text(value: Any) -> str | None:
+    """The text of a formula cell as read without cached values (`=A1&B1`), else None."""
+    if isinstance(value, str) and value.startswith("="):
+        return value
+    text = getattr(value, "text", None)  # ArrayFormula
+    return text if isinstance(text, str) else None
+
+
+def _records_xlsx(raw: bytes, path: str, warnings: list[Diagnostic]) -> Iterator[tuple[int, list[str]]]:
     try:
         import openpyxl
     except ImportError as exc:  # pragma: no cover - openpyxl is a dependency
-        raise _error(str(path), 1, "Excel を読むには openpyxl が必要です") from exc
-    try:
-        book = openpyxl.load_workbook(path, read_only=True, data_only=True)
-    except Exception as exc:
-        raise _error(str(path), 1, f"Excel ファイルを開けません: {exc}") from None
-    sheet = book["変更箇所"] if "変更箇所" in book.sheetnames else book.worksheets[0]
-    for number, row in enumerate(sheet.iter_rows(values_only=True), start=1):
-        yield number, ["" if v is None else _cell_text(v) for v in row]
+        raise _error(path, 1, "Excel を読むには openpyxl が必要です") from exc
+    _check_zip(raw, path)
+    try:  # cached values, and formulas for cells saved without one (never calculated)
+        books = [openpyxl.load_workbook(io.BytesIO(raw), read_only=True, data_only=only) for only in (True, False)]
+        title = "変更箇所" if "変更箇所" in books[0].sheetnames else books[0].worksheets[0].title
+        sheets = [book[title] for book in books]
+    except Exception as exc:  # openpyxl raises many kinds on a broken file
+        raise _error(path, 1, f"Excel ファイルを開けません: {type(exc).__name__}: {exc}") from None
+    rows, columns = sheets[0].max_row, sheets[0].max_column  # the dimension record, if any
+    if rows and columns:
+        _check_size(path, 1, rows, rows * columns)
+    for sheet in sheets:  # a dimension record may be absent or wrong: read every row there is
+        sheet.reset_dimensions()
+    pairs = zip(*(sheet.iter_rows(values_only=True) for sheet in sheets), strict=False)
+    number = 0
+    while True:
+        try:
+            pair = next(pairs, None)
+        except Exception as exc:
+            raise _error(path, number + 1, f"Excel のシート「{title}」が壊れています ({type(exc).__name__}: {exc})",
+                         help="Excel で開いて保存し直すか、タブ区切りテキストにしてください") from None
+        if pair is None:
+            return
+        number += 1
+        values, formulas = pair
+        yield number, _xlsx_cells(values, formulas, path, number, warnings)
+
+
+def _xlsx_cells(values: tuple[Any, ...], formulas: tuple[Any, ...], path: str, number: int,
+                warnings: list[Diagnostic]) -> list[str]:
+    cells = []
+    for i, value in enumerate(values):
+        formula = _formula_text(formulas[i]) if value is None and i < len(formulas) else None
+        if formula is not None:
+            warnings.append(Diagnostic("PIA402", f"{number}行{i + 1}列のセルは計算結果が保存されていない式です。"
+                                       f"式「{formula}」のまま取り込みました", Span.point(path, number, i + 1),
+                                       Severity.WARNING, help="Excel で開いて保存し直すと計算結果が入ります"))
+        cells.append(formula if formula is not None else "" if value is None else _cell_text(value))
+    # A sheet stores no empty cells: a row whose last cells are blank is shorter, not wrong.
+    return cells + [""] * (len(COLUMNS) - len(cells))
+
+
+def _check_size(path: str, line: int, rows: int, cells: int) -> None:
+    if rows > (maximum := TABLE_ROWS.value()):
+        raise _limit_error(path, line, "表の行数", TABLE_ROWS, maximum)
+    if cells > (maximum := TABLE_CELLS.value()):
+        raise _limit_error(path, line, "表のセルの数", TABLE_CELLS, maximum)
 
 
 def _cell_text(value: Any) -> str:
@@ -81,28 +171,52 @@ def _cell_text(value: Any) -> str:
     return str(value)
 
 
+def _squashed(cell: str) -> str:
+    return "".join(cell.split())
+
+
+def _is_page_header(cells: list[str]) -> re.Match[str] | None:
+    """「(別添2) 変更箇所」 alone on its line; a data row that merely contains it is data."""
+    filled = [c for c in cells if c.strip()]
+    return _PAGE_HEADER.match(filled[0].strip()) if len(filled) == 1 else None
+
+
+def _is_column_header(cells: list[str]) -> bool:
+    """The column names in their places (blank cells allowed); one data cell makes it data."""
+    if len(cells) > len(COLUMNS) or len(cells) < 2:
+        return False
+    names = [_squashed(c) for c in cells]
+    return names[:2] == list(COLUMNS[:2]) and all(n in ("", column) for n, column in zip(names, COLUMNS, strict=False))
+
+
 def read_table(path: Path) -> ImportResult:
-    """Read the rows of a 変更箇所 table; skip page and column headers, check column counts."""
-    name = str(path)
-    if path.suffix.lower() in (".xlsx", ".xlsm"):
-        records = _records_xlsx(path)
-    else:
-        try:
-            raw = path.read_bytes()
-        except OSError as exc:
-            raise _error(name, 1, f"ファイルを読めません: {exc.strerror}") from None
-        records = _records_text(decode(raw, name), name)
+    """Read the rows of a 変更箇所 table; skip page and column headers, check column counts.
+
+    Raises:
+        PiarulesError: an unreadable or malformed table, or one over the limits (PIA401, PIA306).
+    """
+    name = display_path(path)
+    raw = read_input(path, "表")
     result = ImportResult()
+    if path.suffix.lower() in (".xlsx", ".xlsm"):
+        records = _records_xlsx(raw, name, result.warnings)
+    else:
+        records = _records_text(decode(raw, name), name)
+    max_chars = CELL_CHARS.value()
+    rows = cells_seen = 0
     for line, cells in records:
+        rows, cells_seen = rows + 1, cells_seen + len(cells)
+        _check_size(name, line, rows, cells_seen)
+        if any(len(c) > max_chars for c in cells):
+            raise _limit_error(name, line, "セルの文字数", CELL_CHARS, max_chars)
         while cells and cells[-1] == "" and len(cells) > len(COLUMNS):
             cells.pop()
-        joined = "".join(cells).strip()
-        if not joined:
+        if not "".join(cells).strip():
             continue
-        if (m := _PAGE_HEADER.match(joined)) is not None:
+        if (m := _is_page_header(cells)) is not None:
             result.kind = result.kind or _KIND_BY_ANNEX.get(m[1])
             continue
-        if cells[0].strip() == COLUMNS[0] and len(cells) > 1 and cells[1].strip() == COLUMNS[1]:
+        if _is_column_header(cells):
             continue
         if len(cells) != len(COLUMNS):
             raise _error(name, line, f"列の数が {len(cells)} です (変更箇所の表は {len(COLUMNS)} 列)",
@@ -204,6 +318,11 @@ def import_table(path: Path, kind: str | None = None, body: str | None = None) -
     return data, result
 
 
+_NEEDS_QUOTES = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029\ufeff\ufffe\uffff\ud800-\udfff]")
+"""Characters a plain or literal scalar would not keep as they are: C0/C1 controls (CR, NEL are
+line breaks YAML folds or normalises), LS/PS, BOM, non-characters."""
+
+
 def entry_cells(entry: dict[str, Any]) -> tuple[str, ...]:
     """The original six cells of an imported entry (for the round-trip guarantee)."""
     raw = entry.get("原文") or {}
@@ -214,15 +333,21 @@ def entry_cells(entry: dict[str, Any]) -> tuple[str, ...]:
 
 
 def dump_yaml(data: dict[str, Any], header: str) -> str:
-    """Write the data as YAML: block style, multi-line text as literal blocks, order kept."""
+    """Write the data as YAML: block style, multi-line text as literal blocks, order kept.
+
+    Text a literal block would change (CR, NEL and other breaks YAML normalises or folds,
+    characters YAML cannot hold raw) is written double-quoted with escapes instead.
+    """
     from ruamel.yaml import YAML
-    from ruamel.yaml.scalarstring import LiteralScalarString
+    from ruamel.yaml.scalarstring import DoubleQuotedScalarString, LiteralScalarString
 
     def literal(value: Any) -> Any:
         if isinstance(value, dict):
             return {k: literal(v) for k, v in value.items()}
         if isinstance(value, list):
             return [literal(v) for v in value]
+        if isinstance(value, str) and _NEEDS_QUOTES.search(value):
+            return DoubleQuotedScalarString(value)
         if isinstance(value, str) and "\n" in value:
             return LiteralScalarString(value)
         return value

@@ -136,13 +136,14 @@ def _make_date(year: int, month: int, day: int, text: str) -> JpDate:
 
 
 def to_wareki(value: dt.date, gannen: bool = False) -> str:
-    """西暦 → 和暦 text such as 令和1年6月18日 (or 令和元年 with gannen=True)."""
+    """西暦 → 和暦 text such as 令和1年6月18日 (or 令和元年 with gannen=True); a date before 明治
+    (a typo such as 0001-01-01 in a document) is written in 西暦 rather than refused."""
     for era, start in reversed(ERAS):
         if value >= start:
             n = value.year - start.year + 1
             year = "元" if gannen and n == 1 else str(n)
             return f"{era}{year}年{value.month}月{value.day}日"
-    raise ValueError(f"{value} は明治より前の日付です")
+    return f"西暦{value.year}年{value.month}月{value.day}日"
 
 
 # ---------------------------------------------------------------- count bands
@@ -213,7 +214,10 @@ class Band:
 
 
 def _amount(digits: str, unit: str | None) -> int:
-    return int(float(digits.replace(",", "")) * _UNIT_FACTOR[unit])
+    value = float(digits.replace(",", "")) * _UNIT_FACTOR[unit]
+    if value > 1e18:  # 400 digits are not a count of people; float would be inf
+        raise ValueError(f"「{digits}{unit or ''}」は人数として大きすぎます")
+    return int(value)
 
 
 def parse_band(text: str) -> Band:

@@ -37,6 +37,7 @@ from piarules.api import PolicySet, resolve_as_of, run
 from piarules.diagnostics import Diagnostic, PiarulesError, suggestion
 from piarules.document import load_document_text
 from piarules.document.loader import load_yaml
+from piarules.files import display_path
 from piarules.findings import Finding
 from piarules.jpvalues import parse_date
 from piarules.span import Span
@@ -199,8 +200,8 @@ def _general(item: dict[str, Any], path: Path, where: Span, as_of: dt.date | Non
         doc_path = path.parent / str(item["document_file"])
         from piarules.api import read_source_text
 
+        name = display_path(doc_path)
         text = read_source_text(doc_path, "document_file")
-        name = str(doc_path)
     else:
         text, name = str(item.get("document") or ""), f"{path.name}#case{index + 1}"
     expect = [Expectation(str(e["rule"]), e.get("path"), int(e["line"]) if e.get("line") else None)
@@ -222,7 +223,7 @@ def load_test_file(path: Path) -> list[Case]:
     from piarules.api import read_source_text
 
     text = read_source_text(path, "テストファイル")
-    loaded = load_yaml(text, str(path))
+    loaded = load_yaml(text, display_path(path))
     data = loaded.data
     if isinstance(data, list) or (isinstance(data, dict) and "cases" in data):
         return _cases_from(data, path, loaded.source_map)
@@ -252,9 +253,9 @@ def run_case(policies: PolicySet, case: Case) -> CaseResult:
         return CaseResult(case, ["文書を読めません: " + d.one_line() for d in diagnostics])
     others: dict[str, Any] = {}
     for number, text in enumerate(case.companions, start=1):
-        other, problems = load_document_text(text, f"{case.document_path}#set{number}")
+        other, unreadable = load_document_text(text, f"{case.document_path}#set{number}")
         if other is None:
-            return CaseResult(case, ["組の文書を読めません: " + d.one_line() for d in problems])
+            return CaseResult(case, ["組の文書を読めません: " + d.one_line() for d in unreadable])
         if other.kind is not None:
             others[other.kind] = other.tree
     as_of = resolve_as_of(case.as_of, doc)

@@ -66,13 +66,19 @@ def display(value: Any) -> str:
     return text if len(text) <= 60 else text[:57] + "…"
 
 
-def shift_date(value: dt.date, amount: int, unit: Unit) -> dt.date:
-    """value + amount units; the 29th of February falls back to the 28th."""
+def shift_date(value: dt.date, amount: int, unit: Unit) -> dt.date | _Missing:
+    """value + amount units; the 29th of February falls back to the 28th. A result outside the
+    years 1–9999 is MISSING (unknown), as an absent date is: comparisons with it are false."""
     if unit is Unit.DAY:
-        return value + dt.timedelta(days=amount)
+        try:
+            return value + dt.timedelta(days=amount)
+        except OverflowError:
+            return MISSING
     months = amount * 12 if unit is Unit.YEAR else amount
     total = value.year * 12 + (value.month - 1) + months
     year, month = divmod(total, 12)
+    if not dt.MINYEAR <= year <= dt.MAXYEAR:
+        return MISSING
     day = min(value.day, calendar.monthrange(year, month + 1)[1])
     return dt.date(year, month + 1, day)
 
@@ -80,7 +86,4 @@ def shift_date(value: dt.date, amount: int, unit: Unit) -> dt.date:
 def _wareki(value: dt.date) -> str:
     from piarules.jpvalues import to_wareki
 
-    try:
-        return to_wareki(value, gannen=True)
-    except ValueError:
-        return value.isoformat()
+    return to_wareki(value, gannen=True)

@@ -11,8 +11,10 @@
         承認者: 個人情報保護管理者 山田
         期限: 令和8年3月31日
 
-A waiver without 理由, 承認者 or 期限, or past its 期限, waives nothing and is itself an error;
-so is a waiver that matches no finding. Waived findings are still shown and counted.
+A waiver without 理由, 承認者 or 期限 (an empty form such as なし or (空欄) counts as without),
+or past its 期限, waives nothing and is itself an error; so is a waiver that matches no finding.
+A target key written but left blank (`path: ''`) is an error in the file, never "everything".
+Waived findings are still shown and counted.
 """
 
 from __future__ import annotations
@@ -24,11 +26,14 @@ from typing import Any
 
 from piarules.diagnostics import Diagnostic, PiarulesError, Severity
 from piarules.document.loader import decode, load_yaml
+from piarules.files import display_path, read_input
 from piarules.findings import DocumentResult, Finding, Waiver
 from piarules.jpvalues import compact_text, is_empty_text, parse_date
 from piarules.span import Span
 
 _KEYS = {"rule", "document", "path", "変更日", "項目", "理由", "承認者", "期限"}
+_TARGETS = ("document", "path", "変更日", "項目")
+"""Keys that narrow what a waiver covers: written blank, they must not widen it to everything."""
 
 
 def _date(value: Any, where: Span, key: str) -> dt.date:
@@ -40,11 +45,8 @@ def _date(value: Any, where: Span, key: str) -> dt.date:
 
 def load_waivers(path: Path) -> list[Waiver]:
     """Read a waiver file; malformed entries are errors with their location."""
-    name = str(path)
-    try:
-        loaded = load_yaml(decode(path.read_bytes(), name), name)
-    except OSError as exc:
-        raise PiarulesError([Diagnostic("PIA501", f"例外ファイルを読めません: {exc.strerror}", Span.point(name, 1, 1))]) from None
+    name = display_path(path)
+    loaded = load_yaml(decode(read_input(path, "例外ファイル"), name), name)
     data = loaded.data
     items = data.get("waivers") if isinstance(data, dict) else None
     if not isinstance(items, list):
@@ -60,17 +62,36 @@ def load_waivers(path: Path) -> list[Waiver]:
 
             raise PiarulesError([Diagnostic("PIA302", f"例外に使えない項目「{unknown[0]}」", where,
                                             help=suggestion(unknown[0], _KEYS))])
+        _check_values(item, ("waivers", index), loaded.source_map)
         out.append(Waiver(
             index=index, rule=str(item["rule"]), span=where,
             document=str(item["document"]) if item.get("document") else None,
             path=str(item["path"]) if item.get("path") else None,
             row_date=_date(item["変更日"], where, "変更日") if item.get("変更日") else None,
             row_item=str(item["項目"]) if item.get("項目") else None,
-            reason=str(item["理由"]).strip() if item.get("理由") and not is_empty_text(str(item["理由"])) else None,
-            approver=str(item["承認者"]).strip() if item.get("承認者") and not is_empty_text(str(item["承認者"])) else None,
+            reason=_filled(item.get("理由")),
+            approver=_filled(item.get("承認者")),
             expires=_date(item["期限"], where, "期限") if item.get("期限") else None,
         ))
     return out
+
+
+def _check_values(item: dict[str, Any], at: tuple[str, int], source_map: Any) -> None:
+    """Every value is one scalar; a target key that is written is not blank."""
+    for key, value in item.items():
+        where = source_map.span_of((*at, key))
+        if isinstance(value, dict | list):
+            raise PiarulesError([Diagnostic("PIA303", f"例外の {key} には値を1つ書いてください", where)])
+        if key in _TARGETS and (value is None or not str(value).strip()):
+            raise PiarulesError([Diagnostic("PIA303", f"例外の {key} が空です (空では全体を指すことになるため認めません)",
+                                            where, help=f"対象を書くか、{key}: の行を削除してください")])
+
+
+def _filled(value: Any) -> str | None:
+    """The text of a 理由 / 承認者, or None when it is absent or an empty form (なし, (空欄), -)."""
+    if value is None or is_empty_text(str(value)):
+        return None
+    return str(value).strip()
 
 
 def usable(waiver: Waiver, today: dt.date) -> bool:

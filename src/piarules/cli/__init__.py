@@ -12,6 +12,7 @@ from importlib import import_module
 
 import typer
 
+from piarules.cli.common import quiet_stdout
 from piarules.cli.exit_codes import ExitCode
 
 COMMANDS: dict[str, tuple[str, str]] = {
@@ -59,6 +60,15 @@ def __getattr__(name: str) -> typer.Typer:
 
 def main() -> None:
     """Entry point: never lets a traceback reach the user."""
+    from piarules.limits import check_environment
+
+    for stream in (sys.stdout, sys.stderr):  # a name that is not UTF-8 must not crash a report
+        reconfigure = getattr(stream, "reconfigure", None)
+        if reconfigure is not None:
+            reconfigure(errors="backslashreplace")
+    if problems := check_environment():
+        sys.stderr.write("".join(d.one_line() + "\n" for d in problems))
+        sys.exit(ExitCode.INVALID_INPUT)
     only = sys.argv[1] if len(sys.argv) > 1 and sys.argv[1] in COMMANDS else None
     try:
         build_app(only)(standalone_mode=True)
@@ -67,6 +77,9 @@ def main() -> None:
     except KeyboardInterrupt:
         sys.stderr.write("中断しました\n")
         sys.exit(130)
+    except BrokenPipeError:  # the reader of stdout left before the end (`… | head`): output incomplete
+        quiet_stdout()
+        sys.exit(ExitCode.INVALID_INPUT)
     except Exception as exc:  # a bug in piarules: one clear line, not a traceback
         sys.stderr.write(f"piarules の内部エラー: {type(exc).__name__}: {exc} (この行を添えて報告してください)\n")
         sys.exit(ExitCode.INVALID_INPUT)

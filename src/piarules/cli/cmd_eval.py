@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from piarules.cli.common import fail, parse_as_of, print_diagnostics, source_lines
+from piarules.cli.common import fail, parse_as_of, print_diagnostics, source_lines, write_stdout
 from piarules.cli.exit_codes import ExitCode
 from piarules.report import OutputFormat
 
@@ -58,6 +58,8 @@ def eval_command(
     waivers: Annotated[Path | None, typer.Option("--waivers", help="例外ファイル (YAML)")] = None,
     baseline: Annotated[Path | None, typer.Option("--baseline", help="以前の --format json の結果。そこにない指摘だけを報告する")] = None,
     jobs: Annotated[int | None, typer.Option("--jobs", "-j", help="並列に検査するプロセス数 (既定: コア数)")] = None,
+    allow_empty: Annotated[bool, typer.Option("--allow-empty", help="内容のない (空の) 文書をエラーにしない")] = False,
+    allow_no_rules: Annotated[bool, typer.Option("--allow-no-rules", help="ルールが1つもないポリシーをエラーにしない")] = False,
 ) -> None:
     """評価書をポリシーで検査し、指摘を表示する。"""
     import datetime as dt
@@ -67,6 +69,7 @@ def eval_command(
     from piarules.baseline import load_baseline
     from piarules.batch import Settings, default_jobs, run_batch
     from piarules.diagnostics import PiarulesError, Severity
+    from piarules.files import display_path, write_atomic
     from piarules.findings import RunReport
     from piarules.report import render
     from piarules.waivers import load_waivers, waiver_problems
@@ -79,6 +82,9 @@ def eval_command(
         print_diagnostics(policies.diagnostics)
         sys.stderr.write("ポリシーにエラーがあるため検査を中止しました\n")
         raise typer.Exit(ExitCode.INVALID_INPUT)
+    if not policies.rules and not allow_no_rules:
+        fail("ポリシーにルールが1つもありません (何も検査しないまま合格になります)。"
+             "意図したものなら --allow-no-rules を指定してください")
     files = document_files(documents)
     if not files:
         fail("検査する YAML ファイルがありません")
@@ -90,24 +96,27 @@ def eval_command(
         raise typer.Exit(ExitCode.INVALID_INPUT) from None
     today = date or dt.date.today()  # waivers expire by the run's 基準日
     settings = Settings(tuple(str(p) for p in policy_paths), date, today, tuple(waiver_list),
-                        str(waivers.parent) if waivers else ".", frozenset(keys))
+                        str(waivers.parent) if waivers else ".", frozenset(keys), allow_empty)
     results = run_batch(files, settings, policies, jobs or default_jobs())
     matched = {i for r in results for i in r.matched_waivers}
     report = RunReport(
         results=results, as_of=date, rules=rule_infos(policies), policy_files=[f.path for f in policies.files],
         policy_digest=policy_digest(policies), policy_diagnostics=policies.diagnostics,
-        waiver_file=str(waivers) if waivers else None, waivers=waiver_list,
+        waiver_file=display_path(waivers) if waivers else None, waivers=waiver_list,
         waiver_findings=waiver_problems(waiver_list, matched, today),
-        baseline_file=str(baseline) if baseline else None, tool_version=__version__,
+        baseline_file=display_path(baseline) if baseline else None, tool_version=__version__,
         fail_on=None if fail_on is FailOn.NEVER else Severity(fail_on.value),
     )
-    sources = source_lines([r.path for r in results] + ([str(waivers)] if waivers else []))
-    sys.stdout.write(render(output_format, report, sources).rstrip("\n") + "\n")
-    for fmt, path in targets:
+    sources = source_lines([*files, *([waivers] if waivers else [])])
+    # Everything is rendered before anything is written: a failure leaves no partial output.
+    rendered = [(path, render(fmt, report, sources)) for fmt, path in targets]
+    write_stdout(render(output_format, report, sources).rstrip("\n") + "\n")
+    for path, text in rendered:
         try:
-            path.write_text(render(fmt, report, sources), encoding="utf-8")
-        except OSError as exc:
-            fail(f"{path} に書き込めません: {exc.strerror}")
+            write_atomic(path, text)
+        except PiarulesError as exc:
+            print_diagnostics(exc.diagnostics)
+            raise typer.Exit(ExitCode.INVALID_INPUT) from None
     if report.unreadable:
         raise typer.Exit(ExitCode.INVALID_INPUT)
     raise typer.Exit(ExitCode.FINDINGS if report.failed else ExitCode.OK)
@@ -124,11 +133,14 @@ def policy_digest(policies: PolicySet) -> str:
     """SHA-256 over the policy files' names and contents: which policy set judged."""
     import hashlib
 
+    from piarules.diagnostics import PiarulesError
+    from piarules.files import read_input
+
     digest = hashlib.sha256()
     for f in sorted(policies.files, key=lambda f: Path(f.path).name):
         digest.update(Path(f.path).name.encode() + b"\0")
         try:
-            digest.update(Path(f.path).read_bytes())
-        except OSError:
+            digest.update(read_input(f.path))
+        except PiarulesError:
             continue
     return digest.hexdigest()

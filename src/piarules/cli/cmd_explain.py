@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-import sys
 from pathlib import Path
 from typing import Annotated
 
 import typer
 
-from piarules.cli.common import fail, parse_as_of, print_diagnostics
+from piarules.cli.common import fail, parse_as_of, print_diagnostics, write_stdout
 from piarules.cli.exit_codes import ExitCode
 
 
@@ -25,6 +24,7 @@ def explain_command(
     from piarules.diagnostics import suggestion
     from piarules.document import load_document
     from piarules.explain import explain_rule, render
+    from piarules.visible import visible
 
     date = parse_as_of(as_of)
     policies = load_policies(policy or [bundled_policy_dir()])
@@ -42,4 +42,4 @@ def explain_command(
         raise typer.Exit(ExitCode.INVALID_INPUT)
     judged = resolve_as_of(date, doc)
     bindings = explain_rule(rule, doc, judged)
-    sys.stdout.write(render(rule, bindings, doc, show_all, limit))
+    write_stdout(visible(render(rule, bindings, doc, show_all, limit), keep="\t\n"))  # values may hold ESC …

@@ -21,6 +21,7 @@ def fmt_command(
     """ポリシーを正準の形に整形する (コメントは残す。意味が変わる整形は書き込まない)。"""
     from piarules.api import policy_files, read_source_text
     from piarules.diagnostics import PiarulesError
+    from piarules.files import write_atomic
     from piarules.fmt import check_sound, format_policy
 
     changed, broken = [], False
@@ -52,7 +53,11 @@ def fmt_command(
             sys.stdout.writelines(difflib.unified_diff(text.splitlines(True), formatted.splitlines(True),
                                                        str(file), f"{file} (整形後)"))
         elif not check:
-            file.write_text(formatted, encoding="utf-8")
+            try:
+                write_atomic(file, formatted)
+            except PiarulesError as exc:
+                print_diagnostics(exc.diagnostics)
+                broken = True
     verb = "整形が必要" if (check or diff) else "整形しました"
     for file in changed:
         sys.stderr.write(f"{verb}: {file}\n")

@@ -8,7 +8,7 @@ from typing import Annotated
 
 import typer
 
-from piarules.cli.common import print_diagnostics
+from piarules.cli.common import fail, print_diagnostics, write_stdout
 from piarules.cli.exit_codes import ExitCode
 
 
@@ -21,22 +21,29 @@ def import_command(
     """変更箇所の表を piarules の YAML に変換する。警告は標準エラーに行番号つきで出す。"""
     from piarules.diagnostics import PiarulesError
     from piarules.document import load_document_text
+    from piarules.files import display_path, write_atomic
     from piarules.importer import dump_yaml, import_table
 
+    if output is not None and output.is_dir():  # before the work, not after
+        fail(f"{display_path(output)} はディレクトリです。出力する YAML ファイルの名前を指定してください")
     try:
         data, result = import_table(table, kind, body)
     except PiarulesError as exc:
         print_diagnostics(exc.diagnostics)
         raise typer.Exit(ExitCode.INVALID_INPUT) from None
-    header = f"# piarules import {table.name}: {len(result.rows)} 行\n"
+    header = f"# piarules import {display_path(table.name)}: {len(result.rows)} 行\n"
     text = dump_yaml(data, header)
-    doc, problems = load_document_text(text, str(output or "<stdout>"))
+    doc, problems = load_document_text(text, display_path(output) if output else "<stdout>")
     if doc is None:  # the output must load: if not, that is our bug, not the user's
         print_diagnostics(problems)
         raise typer.Exit(ExitCode.INVALID_INPUT)
     print_diagnostics(result.warnings)
     if output:
-        output.write_text(text, encoding="utf-8")
-        sys.stderr.write(f"{output}: {len(result.rows)} 行を書き出しました (警告 {len(result.warnings)} 件)\n")
+        try:
+            write_atomic(output, text)
+        except PiarulesError as exc:
+            print_diagnostics(exc.diagnostics)
+            raise typer.Exit(ExitCode.INVALID_INPUT) from None
+        sys.stderr.write(f"{display_path(output)}: {len(result.rows)} 行を書き出しました (警告 {len(result.warnings)} 件)\n")
     else:
-        sys.stdout.write(text)
+        write_stdout(text)

@@ -10,6 +10,7 @@ import typer
 
 from piarules.cli.common import print_diagnostics
 from piarules.cli.exit_codes import ExitCode
+from piarules.visible import visible
 
 
 def test_command(
@@ -42,9 +43,9 @@ def test_command(
     out = sys.stdout
     for result in report.results:
         mark = "PASS" if result.passed else "FAIL"
-        out.write(f"{mark}  {result.case.where}  {result.case.name}\n")
+        out.write(visible(f"{mark}  {result.case.where}  {result.case.name}", keep="\t") + "\n")
         for problem in result.problems:
-            out.write(f"      {problem}\n")
+            out.write(visible(f"      {problem}", keep="\t") + "\n")
     _vacuity(report, strict)
     if coverage:
         _coverage(report, policies)

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
+import os
 import sys
 from collections.abc import Iterable
 from pathlib import Path
@@ -26,19 +28,41 @@ def parse_as_of(value: str | None) -> dt.date | None:
     return None
 
 
+def write_stdout(text: str) -> None:
+    """Write a report to stdout; a reader that left early (`… | head`) is not an error: the
+    command still writes its --output files and exits with its verdict."""
+    try:
+        sys.stdout.write(text)
+        sys.stdout.flush()
+    except BrokenPipeError:
+        quiet_stdout()
+
+
+def quiet_stdout() -> None:
+    """Point stdout at /dev/null, so the flush at exit does not fail again on the closed pipe."""
+    with contextlib.suppress(OSError):
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        os.close(devnull)
+
+
 def fail(message: str) -> None:
     """A usage error: one line on stderr, exit 2."""
-    sys.stderr.write(f"エラー[PIA501] {message}\n")
+    from piarules.visible import visible
+
+    sys.stderr.write(f"エラー[PIA501] {visible(message, keep=chr(9))}\n")
     raise typer.Exit(ExitCode.INVALID_INPUT)
 
 
-def source_lines(paths: Iterable[str]) -> dict[str, list[str]]:
+def source_lines(paths: Iterable[str | Path]) -> dict[str, list[str]]:
+    """The lines of each readable file, keyed by its name as reports show it (`display_path`)."""
+    from piarules.files import display_path, read_lines
+
     out: dict[str, list[str]] = {}
     for path in set(paths):
-        try:
-            out[path] = Path(path).read_text(encoding="utf-8-sig", errors="replace").splitlines()
-        except OSError:
-            continue
+        lines = read_lines(path)
+        if lines is not None:
+            out[display_path(path)] = lines
     return out
 
 

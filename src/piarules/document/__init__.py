@@ -17,6 +17,7 @@ from piarules.document.items import analyse_change_rows
 from piarules.document.loader import decode, load_yaml
 from piarules.document.source_map import DocPath, SourceMap
 from piarules.document.validate import model_to_tree, validate_data
+from piarules.files import display_path, read_input
 from piarules.span import Span
 
 
@@ -56,12 +57,17 @@ def load_document_text(text: str, path: str) -> tuple[Document | None, list[Diag
 
 
 def load_document(path: str | Path) -> tuple[Document | None, list[Diagnostic]]:
-    """Read and validate one YAML assessment file."""
-    name = str(path)
+    """Read and validate one YAML assessment file (named in messages as `display_path` shows it)."""
+    name = display_path(path)
     try:
-        raw = Path(path).read_bytes()
-    except OSError as exc:
-        return None, [Diagnostic("PIA501", f"ファイルを読めません: {exc.strerror}", Span.point(name, 1, 1))]
+        raw = read_input(path)
+    except PiarulesError as exc:
+        return None, exc.diagnostics
+    return load_document_bytes(raw, name)
+
+
+def load_document_bytes(raw: bytes, name: str) -> tuple[Document | None, list[Diagnostic]]:
+    """Decode (UTF-8, UTF-16 with BOM, CP932) and validate the bytes of a YAML file."""
     try:
         text = decode(raw, name)
     except PiarulesError as exc:

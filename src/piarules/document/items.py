@@ -254,9 +254,9 @@ _NOTE_RE = re.compile(r"※?\s?\([^()]*除く[^()]*\)")
 _RISK_TITLE_RE = re.compile(r"リスク\s?\d+\s?:.*?リスク(?!へ)")
 _TRAILING_RE = re.compile(r"の記載(?:内容)?$")
 _FILE_NAME = r"[^\s\d()\[\]<>~〜～のを.,、・:]+?ファイル"
-_FILE_RE = re.compile(rf"(?:\(\s?(\d+)\s?\)|(?<![\d.])(\d+)\s?\.?)\s?({_FILE_NAME})(?![のを名記])|\(\s?({_FILE_NAME})\s?\)")
+_FILE_RE = re.compile(rf"(?:\(\s?(\d{{1,9}})\s?\)|(?<![\d.])(\d{{1,9}})\s?\.?)\s?({_FILE_NAME})(?![のを名記])|\(\s?({_FILE_NAME})\s?\)")
 _FILE_RANGE_RE = re.compile(r"ファイル\s?\)?\s?[~〜～]")
-_TASK_RE = re.compile(r"委託事項\s?\(?\s?(\d+)(?!\d)\s?\)?\s?([~〜～\-・、,]|から)?")
+_TASK_RE = re.compile(r"委託事項\s?\(?\s?(\d{1,9})(?!\d)\s?\)?\s?([~〜～\-・、,]|から)?")
 _ROMAN = ("I", "II", "III", "IV", "V", "VI", "VII")
 
 

@@ -7,12 +7,16 @@ implicit typing (yes/no, dates, octal) would silently change what the user wrote
 
 from __future__ import annotations
 
+import codecs
 import io
+import re
 from dataclasses import dataclass
 from typing import Any
 
 from piarules.diagnostics import Diagnostic, PiarulesError
 from piarules.document.source_map import DocPath, SourceMap
+from piarules.files import LINE_BREAK as _LINE_BREAK
+from piarules.limits import FILE_BYTES, YAML_DEPTH, YAML_NODES
 from piarules.span import Span
 
 try:  # the fast path: libyaml-based parser shipped as ruamel.yaml.clib
@@ -20,9 +24,6 @@ try:  # the fast path: libyaml-based parser shipped as ruamel.yaml.clib
 except ImportError:  # pragma: no cover - non-CPython or clib missing
     _CParser = None
 
-MAX_BYTES = 20 * 1024 * 1024
-MAX_NODES = 1_000_000
-MAX_DEPTH = 100
 _NULLS = frozenset({"", "~", "null", "Null", "NULL"})
 
 
@@ -56,9 +57,13 @@ class _Composer:
         self.path = path
         self.events = _events(text)
         self.source_map = SourceMap(path)
-        self.anchors: dict[str, tuple[Any, int, list[tuple[DocPath, Any]]]] = {}
+        self.anchors: dict[str, _Anchor] = {}
         self.nodes = 0
-        self.recording: list[list[tuple[DocPath, Any]]] = []
+        self.max_nodes = YAML_NODES.value()
+        self.max_depth = YAML_DEPTH.value()
+        self.deepest = 0
+        self.recorded: list[DocPath] = []
+        """Every path recorded, in order: an anchor's subtree is a range of it (no copies per anchor)."""
 
     def span(self, event: Any) -> Span:
         s, e = event.start_mark, event.end_mark
@@ -80,27 +85,31 @@ class _Composer:
         return data
 
     def count(self, event: Any, n: int = 1) -> None:
+        """Charge n values to the budget, before they are built (an alias before it is copied)."""
         self.nodes += n
-        if self.nodes > MAX_NODES:
-            raise self.error("PIA306", f"値の数が上限 ({MAX_NODES:,}) を超えました (エイリアスの展開を含む)",
-                             self.span(event))
+        if self.nodes > self.max_nodes:
+            raise self.error("PIA306", f"値の数が上限 ({self.max_nodes:,}) を超えました (エイリアスの展開を含む)",
+                             self.span(event), f"環境変数 {YAML_NODES.env} で上限を変えられます")
+
+    def too_deep(self, event: Any) -> PiarulesError:
+        return self.error("PIA306", f"入れ子が深すぎます (上限 {self.max_depth}、エイリアスの展開を含む)",
+                          self.span(event), f"環境変数 {YAML_DEPTH.env} で上限を変えられます")
 
     def record(self, doc_path: DocPath, value_span: Span, key_span: Span | None = None) -> None:
         self.source_map.add(doc_path, value_span, key_span)
-        for rec in self.recording:
-            rec.append((doc_path, (value_span, key_span)))
+        self.recorded.append(doc_path)
 
     def node(self, event: Any, doc_path: DocPath, depth: int, key_span: Span | None = None) -> Any:
-        if depth > MAX_DEPTH:
-            raise self.error("PIA306", f"入れ子が深すぎます (上限 {MAX_DEPTH})", self.span(event))
+        if depth > self.max_depth:
+            raise self.too_deep(event)
+        self.deepest = max(self.deepest, depth)
         kind = type(event).__name__
         self.count(event)
         if kind == "AliasEvent":
-            return self.alias(event, doc_path, key_span)
+            return self.alias(event, doc_path, depth, key_span)
         anchor = getattr(event, "anchor", None)
         if anchor:
-            self.recording.append([])
-            start = self.nodes
+            start, first, outer_deepest, self.deepest = self.nodes, len(self.recorded), self.deepest, depth
         if kind == "ScalarEvent":
             value = None if not event.style and event.value in _NULLS else event.value
             self.record(doc_path, self.span(event), key_span)
@@ -111,19 +120,26 @@ class _Composer:
         else:  # pragma: no cover - the parser guarantees node events here
             raise self.error("PIA301", f"予期しないYAMLイベント {kind}", self.span(event))
         if anchor:
-            recorded = self.recording.pop()
-            rel = [(p[len(doc_path):], spans) for p, spans in recorded]
-            self.anchors[anchor] = (value, self.nodes - start, rel)
+            self.anchors[anchor] = _Anchor(value, self.nodes - start + 1, self.deepest - depth, doc_path,
+                                           first, len(self.recorded))
+            self.deepest = max(outer_deepest, self.deepest)
         return value
 
-    def alias(self, event: Any, doc_path: DocPath, key_span: Span | None) -> Any:
-        if event.anchor not in self.anchors:
+    def alias(self, event: Any, doc_path: DocPath, depth: int, key_span: Span | None) -> Any:
+        anchor = self.anchors.get(event.anchor)
+        if anchor is None:
             raise self.error("PIA301", f"未定義のアンカー *{event.anchor}", self.span(event))
-        value, size, rel = self.anchors[event.anchor]
-        self.count(event, size)
-        for sub, (vspan, kspan) in rel:
-            self.record(doc_path + sub, vspan, key_span if not sub else kspan)
-        return _deep_copy(value)
+        self.count(event, anchor.size - 1)  # the alias event itself is already counted
+        if depth + anchor.height > self.max_depth:
+            raise self.too_deep(event)
+        self.deepest = max(self.deepest, depth + anchor.height)
+        base = len(anchor.path)
+        for i in range(anchor.first, anchor.end):  # the anchor's recorded paths, moved under doc_path
+            path = self.recorded[i]
+            located = self.source_map.entries[path]
+            sub = path[base:]
+            self.record(doc_path + sub, located.value, key_span if not sub else located.key)
+        return _deep_copy(anchor.value)
 
     def sequence(self, start: Any, doc_path: DocPath, depth: int, key_span: Span | None) -> list[Any]:
         items: list[Any] = []
@@ -152,6 +168,18 @@ class _Composer:
         return out
 
 
+@dataclass(frozen=True, slots=True)
+class _Anchor:
+    """An anchored node: its value, its expanded size and height, and where its paths were recorded."""
+
+    value: Any
+    size: int
+    height: int
+    path: DocPath
+    first: int
+    end: int
+
+
 def _deep_copy(value: Any) -> Any:
     if isinstance(value, dict):
         return {k: _deep_copy(v) for k, v in value.items()}
@@ -160,40 +188,100 @@ def _deep_copy(value: Any) -> Any:
     return value
 
 
-def _yaml_error(exc: Exception, path: str) -> PiarulesError:
+def _yaml_error(exc: Exception, text: str, path: str) -> PiarulesError:
     mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
     problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
-    span = Span.point(path, mark.line + 1, mark.column + 1) if mark else Span.point(path, 1, 1)
+    if mark:
+        span = Span.point(path, mark.line + 1, mark.column + 1)
+    elif isinstance(getattr(exc, "position", None), int):  # ReaderError: a character offset
+        span = Span.point(path, *_line_col(text, exc.position))  # type: ignore[attr-defined]
+    else:
+        span = Span.point(path, 1, 1)
     return PiarulesError([Diagnostic("PIA301", f"YAMLの構文エラー: {problem}", span,
                                      help="インデントと「:」の後の空白を確認してください")])
+
+
+_FORBIDDEN = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x84\x86-\x9f\ud800-\udfff\ufffe\uffff]")
+"""What YAML does not allow in a stream: C0/C1 controls but tab, LF, CR and NEL; DEL; surrogates;
+U+FFFE/U+FFFF. Reported at their line:col instead of the parser's one-off error."""
+_SHOWN_CHARACTERS = 10
+
+
+def _line_col(text: str, offset: int) -> tuple[int, int]:
+    line, start = 1, 0
+    for m in _LINE_BREAK.finditer(text, 0, offset):
+        line, start = line + 1, m.end()
+    return line, offset - start + 1
+
+
+def _character_name(ch: str) -> str:
+    code = ord(ch)
+    if code == 0:
+        return "NUL 文字"
+    if 0xD800 <= code <= 0xDFFF:
+        return "サロゲート"
+    if code in (0xFFFE, 0xFFFF):
+        return "非文字"
+    return "制御文字"
+
+
+def forbidden_characters(text: str, path: str) -> list[Diagnostic]:
+    """A located diagnostic for each character YAML forbids (the first few, then a count)."""
+    found = list(_FORBIDDEN.finditer(text))
+    if not found:
+        return []
+    out = []
+    line, start, breaks = 1, 0, _LINE_BREAK.finditer(text)
+    pending = next(breaks, None)
+    for m in found[:_SHOWN_CHARACTERS]:
+        while pending is not None and pending.end() <= m.start():
+            line, start, pending = line + 1, pending.end(), next(breaks, None)
+        ch = m[0]
+        out.append(Diagnostic("PIA311", f"YAML に書けない文字 U+{ord(ch):04X} ({_character_name(ch)}) があります",
+                              Span.point(path, line, m.start() - start + 1), help="この文字を削除してください"))
+    if len(found) > _SHOWN_CHARACTERS:
+        out.append(Diagnostic("PIA311", f"ほかにも書けない文字が {len(found) - _SHOWN_CHARACTERS:,} 個あります",
+                              out[-1].span))
+    return out
 
 
 def load_yaml(text: str, path: str) -> YamlData:
     """Parse YAML text into plain data and a SourceMap.
 
     Raises:
-        PiarulesError: malformed YAML, duplicate keys, or a document over the size limits.
+        PiarulesError: malformed YAML, characters YAML forbids, duplicate keys, or a document
+            over the limits (size, values after alias expansion, depth).
     """
-    if len(text) > MAX_BYTES:
-        raise PiarulesError([Diagnostic("PIA306", f"ファイルが大きすぎます ({len(text):,} 文字)",
-                                        Span.point(path, 1, 1))])
+    maximum = FILE_BYTES.value()
+    if len(text) > maximum:
+        raise PiarulesError([Diagnostic("PIA306", f"ファイルが大きすぎます ({len(text):,} 文字、上限 {maximum:,})",
+                                        Span.point(path, 1, 1), help=f"環境変数 {FILE_BYTES.env} で上限を変えられます")])
+    if problems := forbidden_characters(text, path):
+        raise PiarulesError(problems)
     composer = _Composer(text, path)
     try:
         data = composer.compose()
     except PiarulesError:
         raise
-    except Exception as exc:  # ruamel's MarkedYAMLError family, from C or Python
-        if type(exc).__name__.endswith("Error") and hasattr(exc, "problem_mark"):
-            raise _yaml_error(exc, path) from None
+    except Exception as exc:  # ruamel's MarkedYAMLError / ReaderError family, from C or Python
+        if type(exc).__name__.endswith("Error") and (hasattr(exc, "problem_mark") or hasattr(exc, "position")):
+            raise _yaml_error(exc, text, path) from None
         raise
     return YamlData(data, composer.source_map, text)
 
 
 def decode(raw: bytes, path: str) -> str:
-    """Bytes → text: UTF-8 (with or without BOM), else CP932; a clear error otherwise."""
-    if b"\x00" in raw[:4096]:
-        raise PiarulesError([Diagnostic("PIA308", "テキストファイルではありません (バイナリ)",
-                                        Span.point(path, 1, 1))])
+    """Bytes → text: UTF-8 (with or without BOM), UTF-16 with a BOM, else CP932; a clear error otherwise."""
+    if raw.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        try:
+            return raw.decode("utf-16").replace("\r\n", "\n")
+        except UnicodeDecodeError:
+            pass
+    if (nul := raw.find(b"\x00")) >= 0:
+        before = raw[:nul].decode("utf-8", errors="replace")
+        line, col = _line_col(before, len(before))
+        raise PiarulesError([Diagnostic("PIA308", "NUL 文字 (U+0000) があります。テキストファイルではありません (バイナリ)",
+                                        Span.point(path, line, col), help="UTF-8 のテキストとして保存してください")])
     for encoding in ("utf-8-sig", "cp932"):
         try:
             return raw.decode(encoding).replace("\r\n", "\n")

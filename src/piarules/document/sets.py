@@ -68,8 +68,8 @@ def plan_units(files: list[Path]) -> list[list[int]]:
     units: list[list[int]] = []
     for directory, indexes in by_dir.items():
         resolved = {files[i].resolve(): i for i in indexes}
-        for members in _manifest_sets(directory):
-            chosen = [resolved[m] for m in members if m in resolved and resolved[m] not in unit_of]
+        for listed in _manifest_sets(directory):
+            chosen = [resolved[m] for m in listed if m in resolved and resolved[m] not in unit_of]
             if len(chosen) > 1:
                 for i in chosen:
                     unit_of[i] = len(units)

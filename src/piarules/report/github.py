@@ -1,18 +1,22 @@
-"""GitHub Actions workflow commands: `::error file=…,line=…::message` per unwaived finding."""
+"""GitHub Actions workflow commands: `::error file=…,line=…::message` per unwaived finding.
+
+Text is made `visible` first (no terminal control or bidi characters reach the log), then
+escaped as workflow commands require (%, CR, LF; and : , in properties)."""
 
 from __future__ import annotations
 
 from piarules.findings import Finding, RunReport
+from piarules.visible import visible
 
 _COMMAND = {"error": "error", "warning": "warning", "info": "notice"}
 
 
 def _data(text: str) -> str:
-    return text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+    return visible(text, keep="\n").replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
 
 
 def _property(text: str) -> str:
-    return _data(text).replace(":", "%3A").replace(",", "%2C")
+    return _data(visible(text)).replace(":", "%3A").replace(",", "%2C")
 
 
 def annotation(f: Finding) -> str:

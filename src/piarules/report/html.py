@@ -8,10 +8,11 @@ the waiver register. No scripts, fonts or other network resources.
 from __future__ import annotations
 
 from collections import defaultdict
-from html import escape
+from html import escape as _html_escape
 
 from piarules.diagnostics import Severity
 from piarules.findings import Finding, RunReport, count_by_severity
+from piarules.visible import visible
 
 _CSS = """
 body{font-family:"Hiragino Sans","Noto Sans CJK JP","Yu Gothic",sans-serif;margin:2rem auto;max-width:1100px;
@@ -30,6 +31,11 @@ pre{background:#f7f7f7;padding:.4rem;overflow-x:auto;font-size:.85rem}pre .hit{b
 .hash{font-family:monospace;font-size:.8rem;word-break:break-all}.muted{color:#666}
 """
 _ORDER = (Severity.ERROR, Severity.WARNING, Severity.INFO)
+
+
+def escape(text: str) -> str:
+    """HTML-escaped and `visible`: no control characters (invalid in HTML), no bidi overrides."""
+    return _html_escape(visible(text, keep="\t\n"))
 
 
 def _context(f: Finding, sources: dict[str, list[str]]) -> str:

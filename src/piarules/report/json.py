@@ -62,4 +62,11 @@ def to_dict(report: RunReport) -> dict[str, Any]:
 
 
 def render(report: RunReport) -> str:
-    return json.dumps(to_dict(report), ensure_ascii=False, indent=2)
+    """Valid UTF-8 JSON always: file names are already `display_path`s; should a lone surrogate
+    still be in a string, the whole text is written with \\u escapes instead."""
+    text = json.dumps(to_dict(report), ensure_ascii=False, indent=2)
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return json.dumps(to_dict(report), ensure_ascii=True, indent=2)
+    return text

@@ -1,11 +1,16 @@
 """JUnit XML: a test suite per document, a test case per rule (failure = unwaived findings at
-or above --fail-on; lower ones go to system-out; waived-only cases are skipped)."""
+or above --fail-on; lower ones go to system-out; waived-only cases are skipped).
+
+Valid XML 1.0 for any input: every text and attribute passes through `visible`, which escapes
+the characters XML 1.0 forbids (C0 controls, U+FFFE/FFFF, lone surrogates) and the terminal
+control and bidi characters a CI dashboard would show raw."""
 
 from __future__ import annotations
 
 import xml.etree.ElementTree as ET
 
 from piarules.findings import DocumentResult, Finding, RunReport
+from piarules.visible import visible
 
 
 def _finding_line(f: Finding) -> str:
@@ -42,6 +47,14 @@ def _suite(doc: DocumentResult, report: RunReport) -> ET.Element:
     return suite
 
 
+def _make_visible(root: ET.Element) -> None:
+    for element in root.iter():
+        if element.text:
+            element.text = visible(element.text, keep="\t\n")
+        for key, value in element.attrib.items():
+            element.set(key, visible(value, keep="\t\n"))
+
+
 def render(report: RunReport) -> str:
     root = ET.Element("testsuites", name="piarules")
     for doc in report.results:
@@ -57,5 +70,6 @@ def render(report: RunReport) -> str:
     root.set("tests", str(tests))
     root.set("failures", str(sum(int(s.get("failures", "0")) for s in root)))
     root.set("errors", str(sum(int(s.get("errors", "0")) for s in root)))
+    _make_visible(root)
     ET.indent(root)
     return '<?xml version="1.0" encoding="UTF-8"?>\n' + ET.tostring(root, encoding="unicode") + "\n"

@@ -1,4 +1,7 @@
-"""Human output: per-document findings with a code frame, then a summary line (Japanese)."""
+"""Human output: per-document findings with a code frame, then a summary line (Japanese).
+
+Every line passes through `visible`: a value, a source line or a file name cannot send terminal
+control sequences or bidi overrides to the reader's terminal, nor break a line."""
 
 from __future__ import annotations
 
@@ -7,6 +10,7 @@ import unicodedata
 from piarules.diagnostics import Diagnostic, Severity
 from piarules.findings import Finding, RunReport, count_by_severity
 from piarules.span import Span
+from piarules.visible import visible
 
 
 def display_width(text: str) -> int:
@@ -23,9 +27,9 @@ def code_frame(span: Span, source_lines: list[str] | None) -> list[str]:
     start = max(span.col - 1, 0)
     end = span.end_col - 1 if span.end_line == span.line and span.end_col > span.col else start + 1
     end = min(max(end, start + 1), max(len(line), start + 1))
-    pad = " " * display_width(line[:start])
-    marks = "^" * max(display_width(line[start:end]), 1)
-    shown = line if len(line) <= 160 else line[:157] + "…"
+    pad = " " * display_width(visible(line[:start], keep="\t"))  # widths of what is shown
+    marks = "^" * max(display_width(visible(line[start:end], keep="\t")), 1)
+    shown = visible(line if len(line) <= 160 else line[:157] + "…", keep="\t")
     return [f"{' ' * len(gutter)} |", f"{gutter} | {shown}", f"{' ' * len(gutter)} | {pad}{marks}"]
 
 
@@ -34,7 +38,7 @@ _NO_FRAME = frozenset({"PIA308"})
 
 
 def render_diagnostic(d: Diagnostic, sources: dict[str, list[str]]) -> list[str]:
-    lines = [d.one_line()]
+    lines = [visible(d.one_line(), keep="\t")]
     if d.span and d.code not in _NO_FRAME:
         lines += ["  " + x for x in code_frame(d.span, sources.get(d.span.path))]
     return lines
@@ -56,7 +60,7 @@ def render_finding(f: Finding, source_lines: list[str] | None) -> list[str]:
     if f.waived_by is not None:
         w = f.waived_by
         lines.append(f"  = 例外として承認済み: {w.reason} (承認者 {w.approver}、期限 {w.expires}) [{w.span}]")
-    return lines
+    return [visible(line, keep="\t") for line in lines]
 
 
 def summary_line(report: RunReport) -> str:
@@ -91,4 +95,4 @@ def render(report: RunReport, sources: dict[str, list[str]]) -> str:
         out.append("")
     out.append(f"基準日: {report.as_of.isoformat()}" if report.as_of else "基準日: 各文書の公表日 (なければ今日)")
     out.append(summary_line(report))
-    return "\n".join(out)
+    return "\n".join(visible(line, keep="\t") for line in out)

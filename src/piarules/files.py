@@ -1,0 +1,145 @@
+"""Reading and writing files safely: every input and output of every command goes through here.
+
+Reading refuses what is not a regular file (a FIFO would hang, /dev/zero would fill memory, a
+directory named x.yaml is a mistake) before opening it, and reads at most the size limit, so a
+file that is too large or still growing is refused without being read whole. Writing goes to a
+temporary file in the target's directory and is renamed over the target: a report is complete
+or absent, never half written.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import re
+import stat
+import tempfile
+from pathlib import Path
+
+from piarules.diagnostics import Diagnostic, PiarulesError
+from piarules.limits import FILE_BYTES, Limit
+from piarules.span import Span
+from piarules.visible import visible
+
+_KINDS = (
+    (stat.S_ISDIR, "ディレクトリです (ファイルを指定してください)"),
+    (stat.S_ISFIFO, "名前付きパイプ (FIFO) です。通常のファイルだけを読みます"),
+    (stat.S_ISCHR, "デバイスです。通常のファイルだけを読みます"),
+    (stat.S_ISBLK, "デバイスです。通常のファイルだけを読みます"),
+    (stat.S_ISSOCK, "ソケットです。通常のファイルだけを読みます"),
+)
+
+
+def display_path(path: str | os.PathLike[str]) -> str:
+    """A file name as messages and reports show it: bytes that are not UTF-8 as `\\xff`,
+    control and bidi characters escaped (a name must not break a line or a JSON string)."""
+    return visible(os.fspath(path), keep="\t")
+
+
+def _fail(code: str, name: str, message: str) -> PiarulesError:
+    return PiarulesError([Diagnostic(code, message, Span.point(name, 1, 1))])
+
+
+def _refuse_special(mode: int, name: str, what: str) -> None:
+    for test, message in _KINDS:
+        if test(mode):
+            raise _fail("PIA501", name, f"{what}を読めません: {message}")
+
+
+def read_input(path: str | os.PathLike[str], what: str = "ファイル", limit: Limit = FILE_BYTES) -> bytes:
+    """The bytes of a regular file no larger than `limit`.
+
+    Raises:
+        PiarulesError: missing or unreadable file, not a regular file (PIA501), too large (PIA306).
+    """
+    name = display_path(path)
+    maximum = limit.value()
+    try:
+        _refuse_special(os.stat(path).st_mode, name, what)
+        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0))
+    except OSError as exc:
+        raise _fail("PIA501", name, f"{what}を読めません: {exc.strerror}") from None
+    with os.fdopen(fd, "rb") as file:
+        info = os.fstat(fd)
+        _refuse_special(info.st_mode, name, what)  # replaced between stat and open
+        if info.st_size > maximum:
+            raise _too_large(name, info.st_size, limit, maximum)
+        try:
+            data = file.read(maximum + 1)
+        except OSError as exc:
+            raise _fail("PIA501", name, f"{what}を読めません: {exc.strerror}") from None
+    if len(data) > maximum:  # grew while we read
+        raise _too_large(name, len(data), limit, maximum)
+    return data
+
+
+def _too_large(name: str, size: int, limit: Limit, maximum: int) -> PiarulesError:
+    return _fail("PIA306", name, f"ファイルが大きすぎます ({size:,} バイト以上、上限 {maximum:,} バイト。"
+                                 f"環境変数 {limit.env} で変えられます)")
+
+
+def write_atomic(path: str | os.PathLike[str], text: str) -> None:
+    """Write UTF-8 text to `path` through a temporary file in the same directory and a rename.
+
+    Raises:
+        PiarulesError: the path is a directory, or its directory is missing or not writable (PIA501).
+    """
+    name = display_path(path)
+    target = Path(os.path.realpath(path)) if Path(path).is_symlink() else Path(path)
+    if target.is_dir():
+        raise _fail("PIA501", name, f"{name} はディレクトリです。出力するファイルの名前を指定してください")
+    try:
+        mode = stat.S_IMODE(target.stat().st_mode) if target.exists() else _default_mode()
+        fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
+    except OSError as exc:
+        raise _fail("PIA501", name, f"{name} に書き込めません: {exc.strerror}") from None
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8", newline="") as file:
+            file.write(text)
+            file.flush()
+            os.fsync(file.fileno())
+        os.chmod(tmp, mode)
+        os.replace(tmp, target)
+    except OSError as exc:
+        with contextlib.suppress(OSError):
+            os.unlink(tmp)
+        raise _fail("PIA501", name, f"{name} に書き込めません: {exc.strerror}") from None
+    except BaseException:
+        with contextlib.suppress(OSError):
+            os.unlink(tmp)
+        raise
+
+
+def _default_mode() -> int:
+    """The mode a new file gets (0666 less the umask), as `open()` would give it."""
+    umask = os.umask(0o022)
+    os.umask(umask)
+    return 0o666 & ~umask
+
+
+LINE_BREAK = re.compile("\r\n|[\n\r\x85\u2028\u2029]")
+"""Line breaks as the YAML parser counts them (libyaml: CR LF, CR, LF, NEL, LS, PS)."""
+
+
+def split_lines(text: str) -> list[str]:
+    """Lines as the YAML parser counts them (CR LF, CR, LF, NEL, LS, PS), so that line numbers in
+    diagnostics and the code frames shown under them agree. Not str.splitlines: that also
+    splits on form feeds and other separators the parser does not count."""
+    lines = LINE_BREAK.split(text)
+    if lines and lines[-1] == "":
+        lines.pop()
+    return lines
+
+
+def read_lines(path: str | os.PathLike[str]) -> list[str] | None:
+    """A text file's lines for code frames, or None if it is unreadable or not text."""
+    from piarules.document.loader import decode
+
+    try:
+        raw = read_input(path)
+    except PiarulesError:
+        return None
+    try:
+        return split_lines(decode(raw, ""))
+    except PiarulesError:  # binary (an .xlsx) or undecodable: no code frame rather than garbage
+        return None
