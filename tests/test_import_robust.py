@@ -11,8 +11,8 @@ from pathlib import Path
 import pytest
 
 from piarules.diagnostics import PiarulesError
-from piarules.document.loader import load_yaml
 from piarules.document.items import analyse_item
+from piarules.document.loader import load_yaml
 from piarules.importer import COLUMNS, dump_yaml, entry_cells, import_table, read_table
 from tests.conftest import invoke, write
 
