@@ -75,6 +75,8 @@ class DocumentResult:
     sha256: str | None = None
     matched_waivers: frozenset[int] = frozenset()
     baseline_suppressed: int = 0
+    companions: tuple[str, ...] = ()
+    """The other documents of its set it was checked together with (document/sets.py)."""
 
     @property
     def loaded(self) -> bool:

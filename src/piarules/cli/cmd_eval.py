@@ -1,5 +1,5 @@
 """`piarules eval DOC… [--policy P]… [--format F] [--output F=PATH]… [--fail-on LEVEL] [--as-of DATE]
-[--waivers FILE] [--baseline FILE] [--jobs N]`."""
+[--waivers FILE] [--baseline FILE] [--jobs N] [--sets auto|manifest|off]`."""
 
 from __future__ import annotations
 
@@ -12,6 +12,7 @@ import typer
 
 from piarules.cli.common import fail, parse_as_of, print_diagnostics, source_lines, write_stdout
 from piarules.cli.exit_codes import ExitCode
+from piarules.document.sets import SetMode
 from piarules.report import OutputFormat
 
 if TYPE_CHECKING:
@@ -60,6 +61,8 @@ def eval_command(
     jobs: Annotated[int | None, typer.Option("--jobs", "-j", help="並列に検査するプロセス数 (既定: コア数)")] = None,
     allow_empty: Annotated[bool, typer.Option("--allow-empty", help="内容のない (空の) 文書をエラーにしない")] = False,
     allow_no_rules: Annotated[bool, typer.Option("--allow-no-rules", help="ルールが1つもないポリシーをエラーにしない")] = False,
+    sets: Annotated[SetMode, typer.Option("--sets", help="基礎項目評価書と重点/全項目評価書を組にして比べる方法: auto (piarules-sets.yaml と、"
+                                          "同じディレクトリで事務の名称が同じ文書) / manifest (piarules-sets.yaml だけ) / off")] = SetMode.AUTO,
 ) -> None:
     """評価書をポリシーで検査し、指摘を表示する。"""
     import datetime as dt
@@ -96,8 +99,12 @@ def eval_command(
         raise typer.Exit(ExitCode.INVALID_INPUT) from None
     today = date or dt.date.today()  # waivers expire by the run's 基準日
     settings = Settings(tuple(str(p) for p in policy_paths), date, today, tuple(waiver_list),
-                        str(waivers.parent) if waivers else ".", frozenset(keys), allow_empty)
-    results = run_batch(files, settings, policies, jobs or default_jobs())
+                        str(waivers.parent) if waivers else ".", frozenset(keys), allow_empty, sets)
+    try:
+        results = run_batch(files, settings, policies, jobs or default_jobs())
+    except PiarulesError as exc:  # a broken set manifest
+        print_diagnostics(exc.diagnostics)
+        raise typer.Exit(ExitCode.INVALID_INPUT) from None
     matched = {i for r in results for i in r.matched_waivers}
     report = RunReport(
         results=results, as_of=date, rules=rule_infos(policies), policy_files=[f.path for f in policies.files],

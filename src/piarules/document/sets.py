@@ -14,23 +14,42 @@ costs no YAML parsing; each set is then loaded and checked as one unit.
 
 from __future__ import annotations
 
+import os
 import re
+import stat
 from collections import defaultdict
+from enum import StrEnum
 from pathlib import Path
 from typing import Any
 
+from piarules.diagnostics import Diagnostic, PiarulesError
 from piarules.jpvalues import compact_text
+from piarules.span import Span
 
 MANIFEST = "piarules-sets.yaml"
 KINDS = ("基礎項目評価書", "重点項目評価書", "全項目評価書")
-_KIND_LINE = re.compile(r"^評価書の種類\s*:\s*['\"]?\[?\s*(基礎項目評価書|重点項目評価書|全項目評価書)", re.M)
-_AFFAIR_LINE = re.compile(r"^\s+事務の名称\s*:\s*['\"]?(?P<name>[^'\"\n#]+)", re.M)
+_KEY = r"(?:^|[{,\s])['\"]?KEY['\"]?\s*:\s*['\"]?"  # block or flow style, key quoted or not
+_KIND_LINE = re.compile(_KEY.replace("KEY", "評価書の種類") + r"\[?\s*(基礎項目評価書|重点項目評価書|全項目評価書)", re.M)
+_AFFAIR_LINE = re.compile(_KEY.replace("KEY", "事務の名称") + r"(?P<name>[^'\"\n#,{}\[\]]+)", re.M)
 _PEEK_BYTES = 64 * 1024
 
 
+class SetMode(StrEnum):
+    """How `eval` groups documents into sets (`--sets`)."""
+
+    AUTO = "auto"
+    """Manifest sets, then documents of one directory with the same 事務の名称."""
+    MANIFEST = "manifest"
+    """Only the sets a manifest names."""
+    OFF = "off"
+    """Every document alone."""
+
+
 def _peek(path: Path) -> tuple[str | None, str | None]:
-    """(評価書の種類, 事務の名称) from the head of a file, or None where not found."""
+    """(評価書の種類, 事務の名称) from the head of a regular file, or None where not found."""
     try:
+        if not stat.S_ISREG(os.stat(path).st_mode):  # a FIFO would block here; the batch refuses it
+            return None, None
         with path.open("rb") as handle:
             text = handle.read(_PEEK_BYTES).decode("utf-8", "replace")
     except OSError:
@@ -41,57 +60,91 @@ def _peek(path: Path) -> tuple[str | None, str | None]:
 
 
 def _manifest_sets(directory: Path) -> list[list[Path]]:
+    """The sets a manifest in `directory` names (absolute paths).
+
+    Raises:
+        PiarulesError: the manifest is not valid YAML, not of the shape `sets: [[a.yaml, b.yaml], …]`,
+            or names a file that does not exist: a mistyped manifest must not silently check
+            each document alone.
+    """
     manifest = directory / MANIFEST
     if not manifest.is_file():
         return []
-    from piarules.document.loader import load_yaml
+    from piarules.document.loader import decode, load_yaml
+    from piarules.files import display_path, read_input
 
-    try:
-        data = load_yaml(manifest.read_text(encoding="utf-8"), str(manifest)).data
-    except Exception:  # a broken manifest groups nothing; the documents are still checked one by one
-        return []
-    sets = data.get("sets") if isinstance(data, dict) else None
+    name = display_path(manifest)
+    loaded = load_yaml(decode(read_input(manifest, "組の定義"), name), name)
+    data, where = loaded.data, loaded.source_map
+
+    def fail(message: str, path: tuple[Any, ...] = ()) -> PiarulesError:
+        span = where.nearest(path)[1].value if path else Span.point(name, 1, 1)
+        return PiarulesError([Diagnostic("PIA303", message, span, help="形: sets: [[基礎.yaml, 重点.yaml], …]")])
+
+    if not isinstance(data, dict) or set(data) != {"sets"} or not isinstance(data["sets"], list):
+        raise fail(f"{MANIFEST} には sets: だけを書き、その下に組 (ファイル名の並び) を並べてください")
     out = []
-    for entry in sets if isinstance(sets, list) else []:
-        if isinstance(entry, list):
-            out.append([(directory / str(name)).resolve() for name in entry])
+    for i, entry in enumerate(data["sets"]):
+        if not isinstance(entry, list) or len(entry) < 2 or not all(isinstance(x, str) and x.strip() for x in entry):
+            raise fail("組は2つ以上のファイル名の並びで書いてください", ("sets", i))
+        members = []
+        for j, file in enumerate(entry):
+            path = (directory / file).resolve()
+            if not path.is_file():
+                raise fail(f"組のファイル「{file}」がありません", ("sets", i, j))
+            members.append(path)
+        out.append(members)
     return out
 
 
-def plan_units(files: list[Path]) -> list[list[int]]:
+def plan_units(files: list[Path], mode: SetMode = SetMode.AUTO) -> list[list[int]]:
     """Indexes of `files` grouped into units checked together (a set, or one document alone),
-    in the order of their first file."""
+    in the order of their first file.
+
+    Raises:
+        PiarulesError: a manifest in a directory of the files is broken.
+    """
+    if mode is SetMode.OFF:
+        return [[i] for i in range(len(files))]
     by_dir: dict[Path, list[int]] = defaultdict(list)
     for index, path in enumerate(files):
         by_dir[path.parent].append(index)
     unit_of: dict[int, int] = {}
     units: list[list[int]] = []
+
+    def add(members: list[int]) -> None:
+        for i in members:
+            unit_of[i] = len(units)
+        units.append(members)
+
     for directory, indexes in by_dir.items():
         resolved = {files[i].resolve(): i for i in indexes}
         for listed in _manifest_sets(directory):
             chosen = [resolved[m] for m in listed if m in resolved and resolved[m] not in unit_of]
             if len(chosen) > 1:
-                for i in chosen:
-                    unit_of[i] = len(units)
-                units.append(chosen)
-        groups: dict[str, list[int]] = defaultdict(list)
-        for i in indexes:
-            if i in unit_of:
-                continue
-            kind, affair = _peek(files[i])
-            if kind and affair:
-                groups[affair].append(i)
-        for members in groups.values():
-            kinds = [_peek(files[i])[0] for i in members]
-            if len(members) > 1 and "基礎項目評価書" in kinds and len(set(kinds)) == len(kinds):
-                for i in members:
-                    unit_of[i] = len(units)
-                units.append(members)
+                add(chosen)
+        if mode is SetMode.AUTO:
+            for members in _same_affair(files, [i for i in indexes if i not in unit_of]):
+                add(members)
     for i in range(len(files)):
         if i not in unit_of:
-            unit_of[i] = len(units)
-            units.append([i])
-    return sorted(units, key=lambda u: min(u))
+            add([i])
+    return sorted(units, key=min)
+
+
+def _same_affair(files: list[Path], indexes: list[int]) -> list[list[int]]:
+    """Documents with the same 事務の名称, one of each kind, one of them a 基礎項目評価書."""
+    groups: dict[str, list[tuple[int, str]]] = defaultdict(list)
+    for i in indexes:
+        kind, affair = _peek(files[i])
+        if kind and affair:
+            groups[affair].append((i, kind))
+    out = []
+    for members in groups.values():
+        kinds = [kind for _, kind in members]
+        if len(members) > 1 and "基礎項目評価書" in kinds and len(set(kinds)) == len(kinds):
+            out.append([i for i, _ in members])
+    return out
 
 
 def companions(trees: dict[str, tuple[str | None, dict[str, Any]]]) -> dict[str, dict[str, dict[str, Any]]]:

@@ -89,7 +89,8 @@ def _documents(report: RunReport) -> str:
             f"エラー {counts[Severity.ERROR]} / 警告 {counts[Severity.WARNING]} / 情報 {counts[Severity.INFO]}"
             + (f" / 例外 {len(r.waived_findings)}" if r.waived_findings else ""))
         absent = "、".join(r.absent_sections)
-        rows.append(f"<tr><td>{escape(r.path)}</td><td>{escape(r.kind or '')}</td>"
+        together = f"<br><small>組: {escape('、'.join(r.companions))}</small>" if r.companions else ""
+        rows.append(f"<tr><td>{escape(r.path)}{together}</td><td>{escape(r.kind or '')}</td>"
                     f'<td class="hash">{escape(r.sha256 or "")}</td><td>{state}</td><td>{escape(absent)}</td></tr>')
     return ("<table><tr><th>文書</th><th>種類</th><th>SHA-256</th><th>指摘</th><th>文書にない節 (未検査)</th></tr>"
             + "".join(rows) + "</table>")

@@ -48,7 +48,7 @@ def to_dict(report: RunReport) -> dict[str, Any]:
         "verdict": report.verdict,
         "policy_errors": [_diagnostic(d) for d in report.policy_diagnostics],
         "documents": [
-            {"path": r.path, "kind": r.kind, "sha256": r.sha256, "loaded": r.loaded,
+            {"path": r.path, "kind": r.kind, "sha256": r.sha256, "loaded": r.loaded, "set": list(r.companions),
              "absent_sections": list(r.absent_sections), "errors": [_diagnostic(d) for d in r.errors],
              "findings": [finding_dict(f) for f in r.findings], "baseline_suppressed": r.baseline_suppressed}
             for r in report.results

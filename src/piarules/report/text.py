@@ -78,6 +78,8 @@ def render(report: RunReport, sources: dict[str, list[str]]) -> str:
     out: list[str] = []
     for result in report.results:
         out.append(f"== {result.path}" + (f" ({result.kind})" if result.kind else ""))
+        if result.companions:
+            out.append("  組として一緒に検査: " + "、".join(result.companions))
         for d in result.errors:
             out += render_diagnostic(d, sources)
         if result.loaded and not result.findings:
