@@ -59,6 +59,8 @@ class SelfNameWord:
     self_name: str
     confidence: str
     not_before: tuple[str, ...]
+    entry: int = 0
+    """The order of its entry in the table (messages suggest the words of the first entry)."""
 
 
 @dataclass(eq=False)
@@ -112,9 +114,10 @@ class BodyTable:
         return re.compile("|".join(map(re.escape, words))) if words else re.compile(r"(?!)")
 
     def examples(self, self_name: str) -> tuple[str, ...]:
-        """The high-confidence words of one kind of self-name, as the table lists them (当市, 本市 …)."""
-        return tuple(w.word for w in self.self_names.values()
-                     if w.self_name == self_name and w.confidence == "high")
+        """The words to suggest for a kind of self-name: those of its first high-confidence entry (当市, 本市)."""
+        words = [w for w in self.self_names.values() if w.self_name == self_name and w.confidence == "high"]
+        first = min((w.entry for w in words), default=None)
+        return tuple(w.word for w in words if w.entry == first)
 
     def kind_entry(self, kind: str) -> KindEntry | None:
         """The first entry of a kind (its head and self-name)."""
@@ -260,8 +263,9 @@ class _Reader:
         if not words:
             self.df.error("PIA601", "words (自称の語) を書いてください", path)
         if name:
+            entry_no = len({w.entry for w in self.t.self_names.values()})
             for word in words:
-                self.t.self_names[word] = SelfNameWord(word, name, confidence, not_before)
+                self.t.self_names[word] = SelfNameWord(word, name, confidence, not_before, entry_no)
 
     def _mappings(self) -> None:
         data = self.df.data
