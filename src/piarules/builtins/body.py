@@ -128,6 +128,6 @@ def _usual_self_name(vocabulary: Vocabulary, texts: Any) -> Any:
         found = usual_self_name(texts, vocabulary.bodies)
         if found is None:
             return MISSING
-        return {"語": found.word, "種別": found.kind, "回数": found.count, "種別の数": found.kinds}
+        return {"語": found.word, "種別": found.kind, "回数": found.uses, "種別の数": found.kinds}
 
     return _per_document(_USUAL, texts, compute)

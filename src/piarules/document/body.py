@@ -94,7 +94,7 @@ class UsualSelfName(NamedTuple):
 
     word: str
     kind: str
-    count: int
+    uses: int
     kinds: int
 
 
@@ -217,6 +217,13 @@ def _local_name(head: str, table: BodyTable) -> _Name | None:
     return _Name(entry, core, pref, None, suffix)
 
 
+def _starts_a_word(text: str, end: int, name: _Name, table: BodyTable) -> bool:
+    """Whether the name's last character rather starts the word after it (青葉市|市民課: 青葉市市 is no name)."""
+    if not table.not_after_name or len(name.suffix) != 1 or not text.startswith(table.not_after_name, end):
+        return False
+    return _local_name(text[: end - 1], table) is not None
+
+
 def _forms(entry: KindEntry, table: BodyTable) -> list[tuple[str, str, Mistake | None]]:
     """What may follow the name: (form, role, mistake) with role head / organ / mistake, longest first."""
     out: list[tuple[str, str, Mistake | None]] = [(f, "head", None) for f in entry.head_forms]
@@ -234,7 +241,7 @@ def _local(text: str, compact: str, spaces: frozenset[int], table: BodyTable) ->
     best: tuple[tuple[int, bool, int], BodyIdentity] | None = None
     for i in range(1, len(compact) + 1):
         name = _local_name(compact[:i], table)
-        if name is None:
+        if name is None or _starts_a_word(compact, i, name, table):
             continue
         for rank, identity in _readings(text, compact, i, name, table):
             key = (rank, i in spaces or i == len(compact), i)
@@ -410,7 +417,7 @@ def leading_body(text: str, table: BodyTable | None = None) -> BodyIdentity | No
     best: _Name | None = None
     for i in range(2, len(head) + 1):
         name = _local_name(head[:i], table)
-        if name is not None:
+        if name is not None and not _starts_a_word(head, i, name, table):
             best = name
     if best is not None:
         return BodyIdentity(best.name, best.name, best.entry.kind, head=best.entry.head, prefecture=best.prefecture,
