@@ -106,12 +106,15 @@ def _inferred_body(vocabulary: Vocabulary, texts: Any) -> Any:
 
 @builtin("self_names", (TEXT,), ListType(SELF_NAME),
          "文中の自称 (当市・本区・当町・本県・当広域連合・当組合・当省・当機構 …) の一覧: 語・種別 (合う団体の自称の種別)・確度 "
-         "(low: 本町・本村 のように地名や人名でもある語)。当市場・本市町村・担当区域・本区分 などは数えない。"
+         "(low: 本町・本村 のように地名や人名でもある語)。同じ語は一度だけ。当市場・本市町村・担当区域・本区分 などは数えない。"
          "例: for each 自称 in self_names(記載)", needs_vocabulary=True)
 def _self_names(vocabulary: Vocabulary, text: Any) -> Any:
     if not isinstance(text, str):
         return []
-    return [{"語": s.word, "種別": s.kind, "確度": s.confidence} for s in self_names(str(text), vocabulary.bodies)]
+    seen: dict[str, dict[str, Any]] = {}  # each word once per text: one finding per wrong word, not per use
+    for s in self_names(str(text), vocabulary.bodies):
+        seen.setdefault(s.word, {"語": s.word, "種別": s.kind, "確度": s.confidence})
+    return list(seen.values())
 
 
 _USUAL: dict[int, tuple[Any, Any]] = {}
