@@ -138,11 +138,24 @@ def body_of(written: str, table: BodyTable | None = None) -> BodyIdentity | None
     return _body_of(written, table or default_body_table())
 
 
+_JOINT = re.compile(r"\s*(?:及び|並びに|、|,)\s*")
+
+
 @lru_cache(maxsize=4096)
 def _body_of(written: str, table: BodyTable) -> BodyIdentity | None:
     text = _clean(written)
     if not text:
         return None
+    parts = [p for p in _JOINT.split(text) if p]
+    if len(parts) > 1:  # a joint assessment (青葉市長及び青葉市教育委員会): the first that is not in form, else the first
+        read = [_one_body(p, table) for p in parts]
+        if any(r is None for r in read):
+            return _one_body(text, table)
+        return next((r for r in read if r is not None and r.form_ok is False), read[0])
+    return _one_body(text, table)
+
+
+def _one_body(text: str, table: BodyTable) -> BodyIdentity | None:
     compact, spaces = _compact(text)
     for reader in (_corporation_by_prefix, _business, _national, _local, _national_agency,
                    _corporation_by_suffix, _department_only):
@@ -164,7 +177,7 @@ def _tail(rest: str, table: BodyTable) -> _Tail:
         return _Tail("none", None)
     if _is_department(r, table):
         return _Tail("department", r)
-    if _PERSON_RE.fullmatch(r) and not r.endswith(_HEAD_WORDS):
+    if _PERSON_RE.fullmatch(r) and not r.endswith(_HEAD_WORDS) and _local_name(r, table) is None:
         return _Tail("person", r)
     return _Tail("extra", r)
 
