@@ -7,6 +7,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from piarules.document.body import body_of, infer_body, leading_body, self_names, usual_self_name
 from piarules.document.body_table import KINDS, default_body_table, load_body_table
@@ -188,3 +190,18 @@ def test_a_policy_directory_extends_the_table(tmp_path: Path) -> None:
     assert _words(self_names("当市民会館で", table)) == []
     assert _words(self_names("当市民会館で")) == ["当市/市"]  # the bundled table is unchanged
     assert table is not default_body_table()
+
+
+_ALPHABET = "当本市区町村県都道府長知事管理者組合広域連合教育委員会部課氏名山田太郎北海道東京の、。 　()「」<br>12一"
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet=_ALPHABET, max_size=40))
+def test_any_text_reads_without_error(text: str) -> None:
+    found = body_of(text)
+    assert found is None or (found.form_ok is not False or found.problem)
+    for s in self_names(text):
+        start, end = s.span
+        assert 0 <= start < end <= len(text)
+    leading_body(text)
+    infer_body(leaves(**{"基本情報.担当部署.部署": text, "個人のプライバシー等の権利利益の保護の宣言": text}))
