@@ -134,6 +134,8 @@ def test_infer_body_ties_go_to_the_first_named() -> None:
     ("四日市市役所 市民課", "四日市市"),
     ("青葉市市民課", "青葉市"),  # 市民課, not a body 青葉市市
     ("市民課", None),
+    ("特別区民税・都民税に関する事務", None),  # a class of bodies, not one
+    ("後期高齢者医療広域連合の事務", None),
 ])
 def test_leading_body(text: str, expected: str | None) -> None:
     found = leading_body(text)

@@ -220,6 +220,8 @@ def _local_name(head: str, table: BodyTable) -> _Name | None:
         gun = re.match(r"^.{1,4}?郡", core)
         if gun and len(core) - gun.end() >= 2:
             core = core[gun.end():]
+    if (head if entry.kind in ("広域連合", "一部事務組合") else core) in table.generic_names:
+        return None
     if entry.kind in ("広域連合", "一部事務組合"):
         return _Name(entry, head, pref, None, suffix)
     if entry.kind == "区":

@@ -83,6 +83,8 @@ class BodyTable:
     business_heads: tuple[str, ...] = ()
     business_self_name: str | None = None
     generic_words: tuple[str, ...] = ()
+    generic_names: frozenset[str] = frozenset()
+    """Names of a class of bodies (特別区, 政令指定都市), not of one."""
     not_after_name: tuple[str, ...] = ()
     """What after a name's last character makes that character start another word (市 + 民課)."""
     self_names: dict[str, SelfNameWord] = field(default_factory=dict)
@@ -178,7 +180,7 @@ _MAPPINGS: dict[str, tuple[str, ...]] = {
     "national": ("ministry_head", "agency_head", "heads", "committees", "source"),
     "corporations": ("prefixes", "suffixes", "heads", "self_name", "source"),
     "businesses": ("suffixes", "heads", "self_name", "source"),
-    "generic": ("words", "not_after_name", "source"),
+    "generic": ("words", "exact", "not_after_name", "source"),
     "not_self_names": ("words", "source"),
     "compounds": ("word_final_kanji", "source"),
 }
@@ -299,6 +301,7 @@ class _Reader:
         t.business_heads += words("businesses", "heads")
         t.business_self_name = self._mapping_text("businesses", "self_name") or t.business_self_name
         t.generic_words += words("generic", "words")
+        t.generic_names |= frozenset(words("generic", "exact"))
         t.not_after_name += words("generic", "not_after_name")
         t.not_self_names += words("not_self_names", "words")
         t.word_final_kanji |= frozenset(words("compounds", "word_final_kanji"))
