@@ -112,8 +112,12 @@ def test_infer_body_counts_declaration_statutes_and_departments() -> None:
     ({"個人のプライバシー等の権利利益の保護の宣言": "若葉県後期高齢者医療広域連合は、…"}, ("若葉県後期高齢者医療広域連合", "広域連合")),
     ({"基本情報.担当部署.部署": "千葉県みどり野市教育委員会 学校教育課"}, ("みどり野市", "市")),
     ({"特記事項": "若葉県後期高齢者医療広域連合個人情報保護法施行条例による"}, ("若葉県後期高齢者医療広域連合", "広域連合")),
+    ({"特記事項": "番号法第9条第2項及び千葉県みどり野市教育委員会規則第3条に基づき"}, ("みどり野市", "市")),  # kana in the name
+    ({"特記事項": "地方税法及び桜台市市税条例に基づき"}, ("桜台市", "市")),  # 市税条例, not a body 桜台市市
     ({"基本情報.担当部署.部署": "横浜市鶴見区役所 保険年金課"}, ("横浜市", "市")),  # a 政令市's ward gives the city
     ({"基本情報.担当部署.部署": "事務局 徴収課", "特記事項": "当組合は…"}, None),  # nothing names a body
+    ({"個人のプライバシー等の権利利益の保護の宣言": "厚生労働大臣は、…", "特定個人情報ファイル.基本情報.事務担当部署": "機構 年金給付部",
+      "特定個人情報ファイル.入手・使用.使用部署": "日本年金機構 年金給付部"}, ("厚生労働省", "国")),  # the 宣言 outweighs
 ])
 def test_infer_body_sources(fields: dict[str, str], expected: tuple[str, str] | None) -> None:
     found = infer_body(leaves(**fields))
@@ -133,6 +137,7 @@ def test_infer_body_ties_go_to_the_first_named() -> None:
     ("十日町市役所", "十日町市"),
     ("四日市市役所 市民課", "四日市市"),
     ("青葉市市民課", "青葉市"),  # 市民課, not a body 青葉市市
+    ("四日市市民課", "四日市市"),  # a real doubled name (data: doubled_names)
     ("市民課", None),
     ("特別区民税・都民税に関する事務", None),  # a class of bodies, not one
     ("後期高齢者医療広域連合の事務", None),

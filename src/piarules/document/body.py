@@ -236,6 +236,8 @@ def _starts_a_word(text: str, end: int, name: _Name, table: BodyTable) -> bool:
     """Whether the name's last character rather starts the word after it (青葉市|市民課: 青葉市市 is no name)."""
     if not table.not_after_name or len(name.suffix) != 1 or not text.startswith(table.not_after_name, end):
         return False
+    if name.name in table.doubled_names:
+        return False
     return _local_name(text[: end - 1], table) is not None
 
 
@@ -400,6 +402,8 @@ def _named_entity(text: str, compact: str, spaces: frozenset[int], table: BodyTa
         boundary = min((s for s in spaces if s > 0), default=len(compact))
         end = head_at if head_at > 0 else boundary
     name, rest = compact[:end], compact[end:]
+    if name in suffixes or not name:  # 「機構」 alone is an abbreviation, not a name
+        return None
     head = next((h for h in heads if rest.startswith(h)), None)
     base = BodyIdentity(text, name, kind, organ=head, head=heads[0] if heads else None, self_name=self_name)
     return _person_or_ok(base, rest[len(head):] if head else rest, name, table)
@@ -444,14 +448,19 @@ def leading_body(text: str, table: BodyTable | None = None) -> BodyIdentity | No
 # ------------------------------------------------------------------------------------ infer_body
 
 
+_BEFORE_TITLE = re.compile(r"[\s、。,，()（）「」『』【】<>〒:：・]|及び|並びに|又は|若しくは|に基づ[きく]|により|による")
+"""What ends the text before a local statute's title (the title's body name starts after it)."""
 _DECLARATION = "個人のプライバシー等の権利利益の保護の宣言"
+_DECLARATION_WEIGHT = 3
+"""The 宣言 names the body that makes it (「青葉市長は、…宣言する」): it outweighs a few department names."""
 _DEPARTMENT_FIELDS = ("部署", "評価書名")
 
 
 def infer_body(texts: Iterable[str], table: BodyTable | None = None,
                statutes: StatuteTable | None = None) -> InferredBody | None:
-    """The body a document's text names most: in its 宣言 (「青葉市長は、…」), the titles of its local
-    条例・規則 (青葉市個人情報保護法施行条例) and its 部署 names (青葉市こども未来部). None when none is named.
+    """The body a document's text names most: in its 宣言 (「青葉市長は、…」, counted three times), the
+    titles of its local 条例・規則 (青葉市個人情報保護法施行条例) and its 部署 names (青葉市こども未来部).
+    None when none is named.
 
     Each text may carry `field` (the form item, as 本文's texts do); without it only statute titles count.
     """
@@ -462,11 +471,11 @@ def infer_body(texts: Iterable[str], table: BodyTable | None = None,
     first: dict[tuple[str, str], BodyIdentity] = {}
     evidence: dict[tuple[str, str], list[str]] = {}
 
-    def note(identity: BodyIdentity | None, what: str) -> None:
+    def note(identity: BodyIdentity | None, what: str, weight: int = 1) -> None:
         if identity is None or not identity.name or not identity.kind:
             return
         key = (identity.name, identity.kind)
-        counts[key] += 1
+        counts[key] += weight
         first.setdefault(key, identity)
         evidence.setdefault(key, []).append(what)
 
@@ -478,14 +487,16 @@ def infer_body(texts: Iterable[str], table: BodyTable | None = None,
             subject = re.match(r"^\s*([^、。\s]{2,40}?)は[、,]", normalize_text(text))
             if subject:
                 found = body_of(subject[1], table)
-                note(found if found and found.name else leading_body(subject[1], table), f"宣言「{subject[1]}は、」")
+                note(found if found and found.name else leading_body(subject[1], table), f"宣言「{subject[1]}は、」",
+                     _DECLARATION_WEIGHT)
         elif field.endswith(_DEPARTMENT_FIELDS):
             found = leading_body(text, table)
             note(found, f"部署「{found.name if found else ''}…」")
         for c in parse_citations(text, statutes):
             if c.body and c.statute_text:
-                found = leading_body(c.statute_text, table)
-                note(found, f"条例・規則「{c.statute_text}」")
+                before = _BEFORE_TITLE.split(text[: c.span[0]])[-1]  # 千葉県みどり + 野市教育委員会規則
+                found = leading_body(before + c.statute_text, table) or leading_body(c.statute_text, table)
+                note(found, f"条例・規則「{before}{c.statute_text}」")
     if not counts:
         return None
     order = list(first)

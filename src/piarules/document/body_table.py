@@ -86,6 +86,8 @@ class BodyTable:
     generic_names: frozenset[str] = frozenset()
     """Names of a class of bodies (特別区, 政令指定都市), not of one."""
     not_after_name: tuple[str, ...] = ()
+    doubled_names: frozenset[str] = frozenset()
+    """Real names ending in a doubled character (四日市市): read whole even before not_after_name."""
     """What after a name's last character makes that character start another word (市 + 民課)."""
     self_names: dict[str, SelfNameWord] = field(default_factory=dict)
     not_self_names: tuple[str, ...] = ()
@@ -180,7 +182,7 @@ _MAPPINGS: dict[str, tuple[str, ...]] = {
     "national": ("ministry_head", "agency_head", "heads", "committees", "source"),
     "corporations": ("prefixes", "suffixes", "heads", "self_name", "source"),
     "businesses": ("suffixes", "heads", "self_name", "source"),
-    "generic": ("words", "exact", "not_after_name", "source"),
+    "generic": ("words", "exact", "not_after_name", "doubled_names", "source"),
     "not_self_names": ("words", "source"),
     "compounds": ("word_final_kanji", "source"),
 }
@@ -303,6 +305,7 @@ class _Reader:
         t.generic_words += words("generic", "words")
         t.generic_names |= frozenset(words("generic", "exact"))
         t.not_after_name += words("generic", "not_after_name")
+        t.doubled_names |= frozenset(words("generic", "doubled_names"))
         t.not_self_names += words("not_self_names", "words")
         t.word_final_kanji |= frozenset(words("compounds", "word_final_kanji"))
 
