@@ -1,7 +1,7 @@
-"""The data the policy language reads besides the form: synonym sets, statutes, the law timeline.
+"""The data the policy language reads besides the form: synonym sets, statutes, the law timeline, bodies.
 
 Each is a bundled data file (src/piarules/data/) that policy authors extend by putting a file of
-the same format and name — `synonyms.yaml`, `statutes.yaml`, `law_timeline.yaml` — in a policy
+the same format and name — `synonyms.yaml`, `statutes.yaml`, `law_timeline.yaml`, `bodies.yaml` — in a policy
 directory (or its subdirectories). Loading is lazy: a run whose rules never read citations never
 loads the statute table.
 """
@@ -17,11 +17,12 @@ from typing import TYPE_CHECKING
 from piarules.diagnostics import Diagnostic
 
 if TYPE_CHECKING:
+    from piarules.document.body_table import BodyTable
     from piarules.legal.statutes import StatuteTable
     from piarules.legal.timeline import Timeline
     from piarules.prose.phrases import SynonymSet
 
-DATA_FILES = ("synonyms.yaml", "statutes.yaml", "law_timeline.yaml")
+DATA_FILES = ("synonyms.yaml", "statutes.yaml", "law_timeline.yaml", "bodies.yaml")
 """The names of extension files found in policy directories."""
 
 
@@ -32,6 +33,7 @@ class Vocabulary:
     synonym_files: tuple[Path, ...] = ()
     statute_files: tuple[Path, ...] = ()
     timeline_files: tuple[Path, ...] = ()
+    body_files: tuple[Path, ...] = ()
     problems: list[Diagnostic] = field(default_factory=list)
     """Diagnostics of the extension files, added as each table is loaded."""
 
@@ -66,6 +68,16 @@ class Vocabulary:
         self.problems.extend(problems)
         return timeline
 
+    @cached_property
+    def bodies(self) -> BodyTable:
+        from piarules.document.body_table import default_body_table, load_body_table
+
+        if not self.body_files:
+            return default_body_table()
+        table, problems = load_body_table(list(self.body_files))
+        self.problems.extend(problems)
+        return table
+
     def load_all(self) -> list[Diagnostic]:
         """Load every extended table now (so its problems can be reported before a run)."""
         if self.synonym_files:
@@ -74,6 +86,8 @@ class Vocabulary:
             _ = self.statutes
         if self.timeline_files:
             _ = self.timeline
+        if self.body_files:
+            _ = self.bodies
         return self.problems
 
 
@@ -97,4 +111,5 @@ def vocabulary_for(policy_paths: Iterable[str | Path]) -> Vocabulary:
                 found[name] += sorted(p for p in path.rglob(name) if "tests" not in p.relative_to(path).parts)
     if not any(found.values()):
         return standard_vocabulary()
-    return Vocabulary(tuple(found["synonyms.yaml"]), tuple(found["statutes.yaml"]), tuple(found["law_timeline.yaml"]))
+    return Vocabulary(tuple(found["synonyms.yaml"]), tuple(found["statutes.yaml"]), tuple(found["law_timeline.yaml"]),
+                      tuple(found["bodies.yaml"]))

@@ -225,4 +225,5 @@ def _written_on(value: Any) -> Any:
     return date if date is not None else MISSING
 
 
+from piarules.builtins import body as _body  # noqa: E402,F401  (registers the body family)
 from piarules.builtins import legal as _legal  # noqa: E402,F401  (registers the legal family)

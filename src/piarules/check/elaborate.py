@@ -83,6 +83,11 @@ class Elaborator:
             body, type_ = self.named(head, node)
             if len(node.parts) == 1:
                 return body, type_
+            if not isinstance(body, ast.Ref) and all(isinstance(p, str) for p in node.parts[1:]):
+                # a computed value (term 機関 = body(文書.評価実施機関名)): 機関.形式 reads its field
+                fields = tuple(str(p) for p in node.parts[1:])
+                _, type_ = self.follow(node, "member", 0, type_, fields, label, owner=head)
+                return ast.Member(body, fields, node.span), type_
             if not isinstance(body, ast.Ref):
                 if any(isinstance(p, int) for p in node.parts[1:]):
                     self.error("PIA204", f"「{head}」は項目を指していないため「.{node.parts[1]}」を続けられません", node)
