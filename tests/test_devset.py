@@ -15,6 +15,8 @@ import build  # noqa: E402
 import score  # noqa: E402
 
 INFO_REMINDERS = {"TM-001b", "TM-002"}  # reminders at 4.5 years / after a year without a row
+# Info notes that a date rule could not decide (a missing 評価の経過 / 初回公表日): not a defect to inject.
+UNDECIDED_NOTES = {"CH-005i", "TM-004i"}
 # Rules for documents whose 評価実施機関名 names no body: every devset document has a readable one, so
 # their self-name defects are WRD-001's (kinds.yaml lists all three for both self-name kinds).
 NO_BODY_RULES = {"WRD-001b", "WRD-008"}
@@ -45,7 +47,7 @@ def test_set_is_large_and_covers_the_catalog() -> None:
     covered |= {r for d in defects for r in kinds.get(d["kind"], {}).get("rules") or []}  # rules added for a kind
     catalog = {line.split("|")[1].strip() for line in (ROOT / "docs" / "rules.md").read_text(encoding="utf-8")
                .splitlines() if line.startswith("| ") and "-" in line.split("|")[1]}
-    assert catalog - covered - INFO_REMINDERS - NO_BODY_RULES == set()
+    assert catalog - covered - INFO_REMINDERS - UNDECIDED_NOTES - NO_BODY_RULES == set()
 
 
 @pytest.mark.parametrize(("finding", "expected", "related"), [

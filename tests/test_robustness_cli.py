@@ -140,14 +140,14 @@ def test_a_band_with_400_digits_is_an_error_at_its_value(tmp_path: Path) -> None
 def test_an_internal_error_stops_only_its_document(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     from piarules import batch
 
-    real = batch._check
+    real = batch._load
 
-    def flaky(path: Path, name: str, *rest: object) -> object:
+    def flaky(path: Path, *rest: object) -> object:
         if path.name == "b.yaml":
             raise RuntimeError("boom")
-        return real(path, name, *rest)  # type: ignore[arg-type]
+        return real(path, *rest)  # type: ignore[arg-type]
 
-    monkeypatch.setattr(batch, "_check", flaky)
+    monkeypatch.setattr(batch, "_load", flaky)
     for name in ("a.yaml", "b.yaml", "c.yaml"):
         write(tmp_path, name, MIN)
     code, out, _ = invoke("eval", tmp_path, "--jobs", "1")
@@ -164,14 +164,14 @@ def test_a_dying_worker_is_replaced_and_only_its_document_reported(tmp_path: Pat
     from piarules import batch
     from tests.conftest import bundled
 
-    real = batch.check_document
+    real = batch.check_unit
 
-    def dies(path: Path, *rest: object) -> object:
-        if path.name == "crash.yaml":
+    def dies(paths: list[Path], *rest: object) -> object:
+        if any(path.name == "crash.yaml" for path in paths):
             os._exit(9)
-        return real(path, *rest)  # type: ignore[arg-type]
+        return real(paths, *rest)  # type: ignore[arg-type]
 
-    monkeypatch.setattr(batch, "check_document", dies)
+    monkeypatch.setattr(batch, "check_unit", dies)
     files = [write(tmp_path, f"{n}.yaml", MIN) for n in ("a", "b", "crash", "d", "e", "f")]
     settings = batch.Settings((), None, __import__("datetime").date(2026, 1, 1))
     results = batch.run_batch(files, settings, bundled(), jobs=2, progress=False)

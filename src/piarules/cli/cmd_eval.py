@@ -28,11 +28,14 @@ class FailOn(StrEnum):
 
 
 def document_files(paths: list[Path]) -> list[Path]:
-    """Files as given; directories expand to their *.yaml / *.yml files, sorted."""
+    """Files as given; directories expand to their *.yaml / *.yml files, sorted (set manifests,
+    piarules-sets.yaml, are not documents)."""
+    from piarules.document.sets import MANIFEST
+
     out: list[Path] = []
     for p in paths:
         if p.is_dir():
-            out.extend(sorted(x for x in p.rglob("*") if x.suffix in (".yaml", ".yml")))
+            out.extend(sorted(x for x in p.rglob("*") if x.suffix in (".yaml", ".yml") and x.name != MANIFEST))
         else:
             out.append(p)
     return out
