@@ -92,7 +92,7 @@ def test_a_broken_manifest_is_a_located_error(tmp_path: Path, manifest: str, lin
 
 def test_a_set_is_compared_and_shown(tmp_path: Path) -> None:
     docs(tmp_path, k=KISO.format(affair=KOKUHO), j=JUTEN.format(affair=KOKUHO))
-    code, out, _ = invoke("eval", tmp_path, "--as-of", "2026-04-01")
+    _code, out, _ = invoke("eval", tmp_path, "--as-of", "2026-04-01")
     assert "警告[TH-008]" in out and "1万人以上10万人未満" in out
     assert out.count("組として一緒に検査") == 2
     _, alone, _ = invoke("eval", tmp_path, "--as-of", "2026-04-01", "--sets", "off")
