@@ -168,6 +168,9 @@ class MatcherTest:
     subject: Expr
     matcher: str
     span: Span = _span()
+    file: str | None = field(default=None, compare=False, repr=False)
+    """The policy file whose matchers hold the name (set by the checker: a term another file
+    declares, used here through `use`, names that file's matchers)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -557,6 +560,19 @@ class Rule:
 
 
 @dataclass(frozen=True, slots=True)
+class Use:
+    """`use ENT` or `use 再委託する, 許諾方法 from ENT`: the vocabulary (consts, terms, matchers,
+    synonyms) another policy of the set declares, usable here. Names are never imported silently:
+    a file sees only what it declares and what it `use`s."""
+
+    policy: str
+    names: tuple[str, ...] = ()
+    """The names imported; empty: every name the policy declares."""
+    span: Span = _span()
+    policy_span: Span = _span()
+
+
+@dataclass(frozen=True, slots=True)
 class PolicyHeader:
     id: str
     title: str
@@ -582,7 +598,7 @@ class PolicyHeader:
         return stmt.kinds if stmt else ()
 
 
-Declaration = PolicyHeader | Const | Term | MatcherDef | SynonymsDef | Rule
+Declaration = PolicyHeader | Use | Const | Term | MatcherDef | SynonymsDef | Rule
 
 
 class CommentPlace(StrEnum):
@@ -624,6 +640,10 @@ class PolicyFile:
     @property
     def header(self) -> PolicyHeader | None:
         return _first(self.items, PolicyHeader)
+
+    @property
+    def uses(self) -> tuple[Use, ...]:
+        return tuple(_all(self.items, Use))
 
     @property
     def consts(self) -> tuple[Const, ...]:

@@ -10,7 +10,7 @@ import datetime as dt
 import functools
 import operator
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any, assert_never
 
 from piarules import ast
@@ -32,6 +32,8 @@ class Context:
 
     matchers: dict[str, TextFn]
     vocabulary: Vocabulary
+    others: dict[str, Context] = field(default_factory=dict)
+    """Every file's context, by path (a matcher test names the file whose matchers hold it)."""
 
 
 @dataclass
@@ -353,8 +355,8 @@ def compile_expr(node: ast.Expr, m: Context) -> Fn:
         case ast.PhraseTest(op=op, subject=subject, spec=spec):
             fn, test = compile_expr(subject, m), phrase_predicate(op, phrase_pattern(spec, m.vocabulary, {}))
             return lambda env: isinstance(s := fn(env), str) and test(s)
-        case ast.MatcherTest(subject=subject, matcher=name):
-            fn, test = compile_expr(subject, m), m.matchers[name]
+        case ast.MatcherTest(subject=subject, matcher=name, file=file):
+            fn, test = compile_expr(subject, m), m.others.get(file or "", m).matchers[name]
             return lambda env: isinstance(s := fn(env), str) and test(s)
         case ast.Presence():
             return compile_presence(node, m)
@@ -377,10 +379,12 @@ def compile_expr(node: ast.Expr, m: Context) -> Fn:
 
 
 def compile_matchers(defs: dict[str, ast.MatcherDef], vocabulary: Vocabulary | None = None,
-                     synonyms: dict[str, ast.SynonymsDef] | None = None) -> Context:
-    """Build every matcher of one file; references resolve lazily through the table."""
+                     synonyms: dict[str, ast.SynonymsDef] | None = None, imports: dict[str, str] | None = None,
+                     others: dict[str, Context] | None = None) -> Context:
+    """Build every matcher of one file; references resolve lazily through the table. A matcher
+    the file `use`s (`imports`: name → declaring file) runs as built in its own file."""
     table: dict[str, TextFn] = {}
-    context = Context(table, vocabulary or standard_vocabulary())
+    context = Context(table, vocabulary or standard_vocabulary(), others if others is not None else {})
 
     def build(node: ast.Matcher) -> TextFn:
         match node:
@@ -404,8 +408,12 @@ def compile_matchers(defs: dict[str, ast.MatcherDef], vocabulary: Vocabulary | N
             case _:
                 assert_never(node)
 
+    def used(name: str, origin: str) -> TextFn:
+        return lambda text: context.others[origin].matchers[name](text)
+
     for name, definition in defs.items():
-        table[name] = build(definition.body)
+        origin = (imports or {}).get(name)
+        table[name] = used(name, origin) if origin else build(definition.body)
     return context
 
 
@@ -502,5 +510,8 @@ def _require_parts(rule: CheckedRule, m: Context) -> list[tuple[Fn, Callable[[Ru
 def compile_rules(result: CheckResult) -> list[CompiledRule]:
     """Compile every checked rule of a policy set (call only when `result.ok`)."""
     contexts: dict[str, Context] = {}
+    for file, defs in result.matchers.items():  # every file's first: matchers and terms cross files by `use`
+        contexts[file] = compile_matchers(defs, result.vocabulary, result.synonyms.get(file), result.imports.get(file),
+                                          contexts)
     return [compile_rule(r, result.matchers.get(r.file, {}), contexts, result.vocabulary, result.synonyms.get(r.file))
             for r in result.rules]

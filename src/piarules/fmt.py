@@ -262,6 +262,10 @@ def declaration_lines(item: ast.Declaration, index: int, out: _Out) -> list[str]
         return _block(f"{keyword} {item.id} {pretty.string(item.title)} {{", index, item.body, out)
     within = out.take((index,), ast.CommentPlace.WITHIN)
     match item:
+        case ast.Use():
+            names = ", ".join(item.names)
+            return render_statement(f"use {names + ' from ' if names else ''}{item.policy}", "", CONTINUATION,
+                                    [c.text for c in within])
         case ast.Const():
             return _expression_statement(f"const {item.name} = ", item.value, "", "", within)
         case ast.Term():

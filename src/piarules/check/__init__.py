@@ -73,6 +73,8 @@ class CheckResult:
     rules: list[CheckedRule] = field(default_factory=list)
     matchers: dict[str, dict[str, ast.MatcherDef]] = field(default_factory=dict)
     synonyms: dict[str, dict[str, ast.SynonymsDef]] = field(default_factory=dict)
+    imports: dict[str, dict[str, str]] = field(default_factory=dict)
+    """Per file, the names it `use`s and the file declaring each."""
     diagnostics: list[Diagnostic] = field(default_factory=list)
     vocabulary: Vocabulary = field(default_factory=standard_vocabulary)
 
@@ -105,15 +107,75 @@ def check_names(files: list[ast.PolicyFile], diags: Diagnostics, standard: Colle
                                      help=f"最初の定義: {seen_rules[rule.id].id_span}"))
             else:
                 seen_rules[rule.id] = rule
+        d.policy_id = policy.header.id if policy.header else None
         decls[policy.path] = d
+    for policy in files:
+        resolve_uses(policy, decls, diags)
     return decls
+
+
+_KINDS_OF_NAMES = (("定数", "consts"), ("用語", "terms"), ("マッチャー", "matchers"), ("同義語", "synonyms"))
+
+
+def _declared(d: FileDecls) -> dict[str, tuple[str, object]]:
+    """What a file declares itself (not what it uses), by name: (table, definition)."""
+    return {name: (table, item) for _, table in _KINDS_OF_NAMES for name, item in getattr(d, table).items()
+            if name not in d.imported}
+
+
+def resolve_uses(policy: ast.PolicyFile, decls: dict[str, FileDecls], diags: Diagnostics) -> None:
+    """`use P` / `use a, b from P`: the names policy P declares join this file's tables, each
+    remembering the file that declares it. A name declared here, or the same name with two
+    different definitions, is an error: a file never silently loses or swaps a definition."""
+    d = decls[policy.path]
+    by_policy: dict[str, list[FileDecls]] = {}
+    for other in decls.values():
+        if other.policy_id is not None:
+            by_policy.setdefault(other.policy_id, []).append(other)
+    own = {name for _, table in _KINDS_OF_NAMES for name in getattr(d, table)}
+    for use in policy.uses:
+        if use.policy == d.policy_id:
+            diags.add(Diagnostic("PIA202", f"ポリシー「{use.policy}」はこのファイル自身です", use.policy_span,
+                                 help="use は他のポリシーの名前を使うときに書きます"))
+            continue
+        sources = by_policy.get(use.policy)
+        if not sources:
+            diags.add(Diagnostic("PIA202", f"ポリシー「{use.policy}」は読み込んだポリシーにありません", use.policy_span,
+                                 help=suggestion(use.policy, by_policy) or "use の後には policy の ID (例: ENT) を書きます"))
+            continue
+        offered: dict[str, tuple[str, object, FileDecls]] = {}
+        for source in sources:
+            for name, (table, item) in _declared(source).items():
+                offered.setdefault(name, (table, item, source))
+        for name in use.names:
+            if name not in offered:
+                diags.add(Diagnostic("PIA202", f"ポリシー「{use.policy}」に「{name}」はありません", use.span,
+                                     help=suggestion(name, offered) or "定数・用語・マッチャー・同義語の名前を書きます"))
+        for name, (table, item, source) in offered.items():
+            if use.names and name not in use.names:
+                continue
+            if name in own:
+                kind = next(k for k, t in _KINDS_OF_NAMES if name in getattr(d, t))
+                diags.add(Diagnostic("PIA203", f"{kind}「{name}」はこのファイルでも定義されています ({use.policy} のものと重複)",
+                                     use.span, help="このファイルの名前を変えるか、use … from で使う名前を選んでください"))
+                continue
+            present = getattr(d, table).get(name)
+            if present is not None and name in d.imported:
+                if present != item:
+                    first = d.imported[name].policy_id
+                    diags.add(Diagnostic("PIA203", f"「{name}」が {first} と {use.policy} で違う定義です", use.span,
+                                         help=f"use 名前 from {first} のように、使う名前を選んでください"))
+                continue
+            getattr(d, table)[name] = item
+            d.imported[name] = source.origin(name)
 
 
 # ---------------------------------------------------------------- pass: matchers
 
 
 def check_matchers(decls: FileDecls, diags: Diagnostics) -> None:
-    """Matcher references resolve, regexes compile, no matcher refers to itself."""
+    """Matcher references resolve, regexes compile, no matcher refers to itself (matchers a file
+    `use`s are checked in the file that declares them)."""
     owner = Elaborator(Env(decls, ObjectType()), diags)
 
     def walk(node: ast.Matcher, trail: tuple[str, ...]) -> None:
@@ -136,7 +198,8 @@ def check_matchers(decls: FileDecls, diags: Diagnostics) -> None:
                 pass
 
     for definition in decls.matchers.values():
-        walk(definition.body, (definition.name,))
+        if definition.name not in decls.imported:
+            walk(definition.body, (definition.name,))
 
 
 # ---------------------------------------------------------------- pass: rules
@@ -290,6 +353,7 @@ def check_policies(files: Iterable[ast.PolicyFile], vocabulary: Vocabulary | Non
     for policy in files:
         check_matchers(decls[policy.path], diags)  # pass 2: matcher definitions
         result.matchers[policy.path] = decls[policy.path].matchers
+        result.imports[policy.path] = {name: origin.path for name, origin in decls[policy.path].imported.items()}
         result.synonyms[policy.path] = decls[policy.path].synonyms
         for rule in policy.rules:  # pass 3: rules (resolve, type, elaborate)
             result.rules.append(check_rule(rule, decls[policy.path], policy.header, diags))

@@ -29,6 +29,15 @@ class FileDecls:
     synonyms: dict[str, ast.SynonymsDef] = field(default_factory=dict)
     standard_synonyms: Collection[str] = ()
     """Names of the synonym sets of the vocabulary (bundled table and extension files)."""
+    imported: dict[str, FileDecls] = field(default_factory=dict)
+    """Names brought in by `use`, with the declarations of the file that declares each (a term
+    or matcher is resolved among its own file's names, wherever it is used)."""
+    policy_id: str | None = None
+    """The id of the file's `policy` header (what `use` names)."""
+
+    def origin(self, name: str) -> FileDecls:
+        """The declarations a name's definition is resolved in: its own file's."""
+        return self.imported.get(name, self)
 
 
 @dataclass

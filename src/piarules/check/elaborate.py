@@ -117,10 +117,12 @@ class Elaborator:
         decls = self.env.decls
         body_expr = decls.consts[name].value if name in decls.consts else decls.terms[name].body
         self.env.expanding = (*self.env.expanding, name)
+        self.env.decls = decls.origin(name)  # a used term's names are those of the file declaring it
         try:
             body, type_ = self.expr(body_expr)
         finally:
             self.env.expanding = self.env.expanding[:-1]
+            self.env.decls = decls
         return body, type_
 
     def follow(self, node: ast.Path | ast.Member, base: str, slot: int, type_: Type,
@@ -224,7 +226,7 @@ class Elaborator:
             case ast.MatcherTest():
                 subject, _ = self.expr(node.subject)
                 self.matcher_name(node.matcher, node)
-                return dataclasses.replace(node, subject=subject), BOOL
+                return dataclasses.replace(node, subject=subject, file=self.env.decls.path), BOOL
             case ast.PhraseTest():
                 subject = self.text_subject(node.subject)
                 return dataclasses.replace(node, subject=subject, spec=self.phrase_spec(node.spec)), BOOL

@@ -22,7 +22,7 @@ KEYWORDS = (
     "matcher", "rule", "severity", "for", "each", "in", "when", "require", "requires",
     "with", "message", "hint", "at", "as", "of", "and", "or", "not", "contains", "matches",
     "is", "present", "absent", "empty", "true", "false", "count", "where", "satisfies",
-    "any", "all", "applies", "to", "synonyms", "except", "confidence", "mentions", "states", "denies", "together", "within",
+    "any", "all", "applies", "to", "synonyms", "except", "confidence", "mentions", "states", "denies", "together", "within", "use",
 )
 
 

@@ -431,6 +431,15 @@ class _ToAst(Transformer[Token, Any]):
 
     # -- declarations
     @v_args(meta=True)
+    def use_all(self, meta: Meta, children: list[Token]) -> ast.Use:
+        return ast.Use(str(children[0]), (), self.stmt_span(meta, children), self.span(children[0]))
+
+    @v_args(meta=True)
+    def use_some(self, meta: Meta, children: list[Token]) -> ast.Use:
+        *names, policy = children
+        return ast.Use(str(policy), tuple(str(n) for n in names), self.stmt_span(meta, children), self.span(policy))
+
+    @v_args(meta=True)
     def const_def(self, meta: Meta, children: list[Any]) -> ast.Const:
         return ast.Const(str(children[0]), self.expr(children[1]), self.stmt_span(meta, children))
 
