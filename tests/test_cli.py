@@ -50,7 +50,7 @@ def test_json_output_is_stable_and_parseable() -> None:
     (doc,) = data["documents"]
     first = doc["findings"][0]
     assert set(first) == {"rule_id", "severity", "title", "message", "references", "hint", "path",
-                          "path_parts", "missing_key", "location", "waived"}
+                          "path_parts", "missing_key", "location", "waived", "confidence", "origin"}
     assert first["location"]["line"] >= 1 and doc["absent_sections"] == ["公表日"]
 
 
@@ -82,7 +82,7 @@ def test_one_bad_document_does_not_stop_the_others(tmp_path: Path) -> None:
 
 def test_broken_policy_exits_2(tmp_path: Path) -> None:
     policy = write(tmp_path, "p.pia", 'rule A "x" {\n  severity error\n  require 公表び is present\n}\n')
-    code, _, err = invoke("eval", str(EXAMPLE), "--policy", policy)
+    code, _, err = invoke("eval", str(EXAMPLE), "--policy", policy, "--no-standard")
     assert code == 2 and "もしかして「公表日」" in err and "p.pia:3:" in err
 
 

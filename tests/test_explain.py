@@ -52,7 +52,7 @@ def test_explain_command_output(tmp_path: Path) -> None:
     policy.write_text(dedent(POLICY), encoding="utf-8")
     doc = tmp_path / "d.yaml"
     doc.write_text(dedent(DOC), encoding="utf-8")
-    result = CliRunner().invoke(app, ["explain", "ENT", str(doc), "--policy", str(policy), "--all"])
+    result = CliRunner().invoke(app, ["explain", "ENT", str(doc), "--policy", str(policy), "--no-standard", "--all"])
     assert result.exit_code == 0, result.stdout
     out = result.stdout
     assert "対象 3 件のうち 1 件で発火しました" in out

@@ -85,9 +85,9 @@ def test_an_empty_document_is_an_error_unless_allowed(tmp_path: Path) -> None:
 
 def test_a_policy_set_without_rules_is_an_error_unless_allowed(tmp_path: Path) -> None:
     empty = write(tmp_path, "empty.pia", "")
-    code, _, err = invoke("eval", EXAMPLE, "--policy", empty)
+    code, _, err = invoke("eval", EXAMPLE, "--policy", empty, "--no-standard")
     assert code == 2 and "--allow-no-rules" in err
-    code, _, _ = invoke("eval", EXAMPLE, "--policy", empty, "--allow-no-rules")
+    code, _, _ = invoke("eval", EXAMPLE, "--policy", empty, "--no-standard", "--allow-no-rules")
     assert code == 0
 
 
@@ -101,7 +101,7 @@ def test_a_limit_variable_applies_to_documents(tmp_path: Path, monkeypatch: pyte
     policy = write(tmp_path, "p.pia", 'rule A "t" {\n  severity info\n  require 公表日 is present\n}\n')
     monkeypatch.setenv("PIARULES_MAX_FILE_BYTES", "100")
     code, out, _ = invoke("eval", write(tmp_path, "a.yaml", MIN + "評価実施機関名: " + "墨田区長" * 10 + "\n"),
-                          write(tmp_path, "b.yaml", MIN), "--policy", policy)
+                          write(tmp_path, "b.yaml", MIN), "--policy", policy, "--no-standard")
     assert code == 2 and "a.yaml:1:1: エラー[PIA306]" in out and "PIARULES_MAX_FILE_BYTES" in out
     assert "b.yaml:1:1: 情報[A]" in out
 
@@ -120,10 +120,10 @@ def test_year_1_dates_do_not_crash(tmp_path: Path) -> None:
 def test_date_arithmetic_beyond_9999_is_unknown(tmp_path: Path) -> None:
     policy = write(tmp_path, "p.pia", 'policy X "t" {\n  reference "r"\n}\nrule X-001 "t" {\n  severity error\n'
                                       '  require 基準日 + 30 days > 2024-01-01\n  message "m"\n}\n')
-    code, out, err = invoke("eval", write(tmp_path, "m.yaml", MIN), "--policy", policy, "--as-of", "9999-12-31")
+    code, out, err = invoke("eval", write(tmp_path, "m.yaml", MIN), "--policy", policy, "--no-standard", "--as-of", "9999-12-31")
     no_internal_error(out, err)
     assert code == 1 and "X-001" in out  # an unknown date satisfies no comparison: the require fails
-    code, out, _ = invoke("eval", tmp_path / "m.yaml", "--policy", policy, "--as-of", "2025-01-01")
+    code, out, _ = invoke("eval", tmp_path / "m.yaml", "--policy", policy, "--no-standard", "--as-of", "2025-01-01")
     assert code == 0
 
 

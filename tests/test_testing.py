@@ -81,10 +81,10 @@ def test_vacuity_and_strict(tmp_path: Path) -> None:
             変更箇所:
               - {変更日: 令和5年1月1日, 項目: a, 変更後の記載: b, 提出時期: 事後}
     """)
-    code, out, _ = invoke("test", tests, "--policy", policy)
+    code, out, _ = invoke("test", tests, "--policy", policy, "--no-standard")
     assert code == 0 and out.rstrip().endswith("2 passed, 0 failed")
     assert "発火させるケースのないルール: R-2" in out
-    code, out, _ = invoke("test", tests, "--policy", policy, "--strict")
+    code, out, _ = invoke("test", tests, "--policy", policy, "--no-standard", "--strict")
     assert code == 1 and "--strict" in out
 
 
@@ -97,7 +97,7 @@ def test_failure_exits_1_with_summary_line(tmp_path: Path) -> None:
             変更箇所:
               - {変更日: 令和5年1月1日, 項目: a, 変更後の記載: b, 提出時期: 事後}
     """)
-    code, out, _ = invoke("test", tests, "--policy", policy)
+    code, out, _ = invoke("test", tests, "--policy", policy, "--no-standard")
     assert code == 1 and out.rstrip().endswith("0 passed, 1 failed")
     assert "FAIL" in out
 

@@ -24,7 +24,8 @@ from piarules.vocabulary import Vocabulary, vocabulary_for
 
 POLICY_SUFFIX = ".pia"
 
-__all__ = ["PolicySet", "bundled_policy_dir", "check_policies", "evaluate", "load_document", "load_policies"]
+__all__ = ["PolicySet", "bundled_policy_dir", "check_policies", "evaluate", "load_document", "load_policies", "run",
+           "with_standard"]
 
 
 @dataclass
@@ -97,13 +98,30 @@ def read_source_text(path: Path, what: str = "ファイル") -> str:
     return decode(raw, name)
 
 
-def load_policies(paths: Iterable[str | Path]) -> PolicySet:
+def with_standard(paths: Iterable[str | Path], standard: bool = True) -> list[Path]:
+    """The policy set of a run: the standard library first (unless `standard` is false), then
+    the body's own policies, each path once."""
+    out = [bundled_policy_dir()] if standard else []
+    seen = {p.resolve() for p in out}
+    for path in map(Path, paths):
+        if path.resolve() not in seen:
+            seen.add(path.resolve())
+            out.append(path)
+    return out
+
+
+def load_policies(paths: Iterable[str | Path], standard: bool = False) -> PolicySet:
     """Read policy files or directories (and the vocabulary files in them: synonyms.yaml,
-    statutes.yaml, law_timeline.yaml); unreadable files become diagnostics."""
-    paths = list(paths)
+    statutes.yaml, law_timeline.yaml); unreadable files become diagnostics.
+
+    `standard=True` adds the standard library (piarules' bundled policies) before them. A file
+    given that is a byte-for-byte copy of a standard one (the library checking itself, or a body
+    that copied a file) is read once, from where it was given.
+    """
+    paths = with_standard(paths, standard)
     sources: list[tuple[str, str]] = []
     errors: list[Diagnostic] = []
-    files = policy_files(paths)
+    files = _distinct(policy_files(paths))
     for file in files:
         name = display_path(file)
         try:
@@ -115,6 +133,27 @@ def load_policies(paths: Iterable[str | Path]) -> PolicySet:
     if not files:
         result.diagnostics.append(Diagnostic("PIA501", "ポリシーファイル (*.pia) が見つかりません", None))
     return result
+
+
+def _distinct(files: list[Path]) -> list[Path]:
+    """Files in order, a later file with the same name and bytes as an earlier one replacing it."""
+    names: dict[str, list[int]] = {}
+    for index, file in enumerate(files):
+        names.setdefault(file.name, []).append(index)
+    dropped: set[int] = set()
+    for indices in names.values():
+        if len(indices) < 2:
+            continue
+        seen: dict[bytes, int] = {}
+        for index in indices:
+            try:
+                content = read_input(files[index], "ポリシー")
+            except PiarulesError:
+                continue  # reported when the file is read
+            if content in seen:
+                dropped.add(seen[content])
+            seen[content] = index
+    return [f for i, f in enumerate(files) if i not in dropped]
 
 
 def resolve_as_of(as_of: dt.date | None, document: Document) -> dt.date:

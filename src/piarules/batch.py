@@ -14,18 +14,20 @@ import sys
 from collections.abc import Iterable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from piarules.api import PolicySet, load_policies, run
+from piarules.api import PolicySet, load_policies, resolve_as_of, run
 from piarules.baseline import Key, apply_baseline
 from piarules.diagnostics import Diagnostic, PiarulesError, Severity
 from piarules.document import Document, load_document_bytes
 from piarules.document.sets import SetMode, plan_units
 from piarules.files import display_path, read_input
 from piarules.findings import DocumentResult, Waiver
+from piarules.selection import Selection, apply_selection
 from piarules.span import Span
+from piarules.tables import is_table, load_table, with_origins
 from piarules.values import is_empty
 from piarules.waivers import apply_waivers
 
@@ -44,6 +46,10 @@ class Settings:
     """Accept a document with no content (else it is an error: an empty file checks nothing)."""
     sets: SetMode = SetMode.AUTO
     """How documents are grouped into sets checked together (document/sets.py)."""
+    selection: Selection = field(default_factory=Selection)
+    """Which rules run, at which severity (the project configuration)."""
+    body: str | None = None
+    """評価実施機関名 for tables imported in memory (the configuration's `body`)."""
 
 
 def check_document(path: Path, settings: Settings, policies: PolicySet) -> DocumentResult:
@@ -117,11 +123,14 @@ def _load(path: Path, settings: Settings) -> tuple[DocumentResult, Document | No
     """Read and validate one document; None when it cannot be checked (errors say why)."""
     name = display_path(path)
     try:
-        raw = read_input(path)
+        if is_table(path):  # an Excel / CSV / TSV change log: imported in memory
+            doc, diagnostics, raw = load_table(path, name, body=settings.body)
+        else:
+            raw = read_input(path)
+            doc, diagnostics = load_document_bytes(raw, name)
     except PiarulesError as exc:
         return DocumentResult(name, errors=exc.diagnostics), None
-    doc, diagnostics = load_document_bytes(raw, name)
-    result = DocumentResult(name, errors=diagnostics, sha256=hashlib.sha256(raw).hexdigest())
+    result = DocumentResult(name, errors=diagnostics, sha256=hashlib.sha256(raw).hexdigest(), imported=is_table(path))
     if doc is None:
         return result, None
     if not settings.allow_empty and not has_content(doc.tree):
@@ -135,7 +144,9 @@ def _load(path: Path, settings: Settings) -> tuple[DocumentResult, Document | No
 
 def _finish(result: DocumentResult, doc: Document, settings: Settings, policies: PolicySet,
             others: dict[str, Any] | None) -> None:
-    result.findings = run(policies, doc, settings.as_of, others)
+    result.as_of = resolve_as_of(settings.as_of, doc)
+    result.findings = with_origins(run(policies, doc, settings.as_of, others), doc.tree,
+                                   result.path if result.imported else None)
     if settings.waivers:
         apply_waivers(result, doc.tree, list(settings.waivers), Path(settings.waiver_dir), settings.today)
     if settings.baseline:
@@ -146,7 +157,7 @@ _WORKER: dict[str, object] = {}
 
 
 def _start_worker(settings: Settings) -> None:
-    _WORKER["policies"] = load_policies(settings.policy_paths)
+    _WORKER["policies"] = apply_selection(load_policies(settings.policy_paths), settings.selection)
     _WORKER["settings"] = settings
 
 

@@ -53,10 +53,13 @@ CODES: dict[str, CodeDoc] = {
     "PIA201": CodeDoc("unknown-field", "評価書の様式に存在しない項目名、または定義されていない名前を参照しています。",
                       "項目名の誤りはルールを黙って無効にします (何も見つからないまま通ってしまう)。",
                       '誤: require 委託.再委託の許諾 is present\n正: require 委託.再委託の許諾方法 is present'),
-    "PIA202": CodeDoc("undefined-name", "定義されていないマッチャーまたは関数を使っています。", "未定義の名前は評価できません。",
-                      '誤: require 本文 matches 国内保管\n正: matcher 国内保管 = contains "国内"  (を先に定義)'),
-    "PIA203": CodeDoc("duplicate-id", "ルールID・用語・定数・マッチャーの名前が重複しています。",
-                      "IDは指摘・例外・ベースラインの識別に使うため一意でなければなりません。", "rule ENT-001 … を2回書かない"),
+    "PIA202": CodeDoc("undefined-name", "定義されていないマッチャーまたは関数を使っているか、use に読み込んでいないポリシーや、そのポリシーにない名前を書いています。",
+                      "未定義の名前は評価できません。",
+                      '誤: require 本文 matches 国内保管\n正: matcher 国内保管 = contains "国内"  (を先に定義)\n誤: use ENTT\n正: use ENT'),
+    "PIA203": CodeDoc("duplicate-id", "ルールID・用語・定数・マッチャーの名前が重複しています (独自のルールと標準ポリシーのルールの ID、"
+                      "このファイルの名前と use で使う名前を含む)。",
+                      "IDは指摘・例外・ベースラインの識別に使うため一意でなければなりません。標準のルールを置き換えるときは、"
+                      "設定の ignore で標準のルールを外してから別の ID で書きます。", "rule ENT-001 … を2回書かない"),
     "PIA204": CodeDoc("type-mismatch", "比較・計算・関数の引数の型が合いません。", "日付と人数帯の比較などは常に意味をなしません。",
                       '誤: require 公表日 > 基本情報.事務.対象人数\n正: require 公表日 > 2024-05-27'),
     "PIA205": CodeDoc("never-fires", "条件が常に偽、または require がないため、ルールが決して発火しません。",
@@ -121,6 +124,10 @@ CODES: dict[str, CodeDoc] = {
                       "通常のファイルでない (FIFO・デバイス・ディレクトリ)、ベースラインの形が違う、ルールが1つもない)。",
                       "FIFO やデバイスを読むと止まったりメモリを使い果たしたりするため、通常のファイルだけを読みます。",
                       "piarules eval --help"),
+    "PIA503": CodeDoc("invalid-config", "設定ファイル (piarules.toml、pyproject.toml の [tool.piarules]) に、知らない設定名、型や値の誤り、"
+                      "どのルールにも当たらない select / ignore / severity があります。",
+                      "書き誤った設定は黙って無視され、外したつもりのルールが動いたり、合格の基準が変わったりします。",
+                      '誤: fail_on = "warning"\n正: fail-on = "warning"'),
     "PIA502": CodeDoc("invalid-test-case", "テストケースのファイル (piarules test) の形が正しくありません (知らない項目、fires も quiet もないケース)。",
                       "書き誤った項目 (fires を fire と書くなど) は黙って無視され、何も検査しないテストになります。",
                       "誤: - rule: ENT-001\n    fire: |\n正: - rule: ENT-001\n    fires: |"),

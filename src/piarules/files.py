@@ -78,8 +78,9 @@ def _too_large(name: str, size: int, limit: Limit, maximum: int) -> PiarulesErro
                                  f"環境変数 {limit.env} で変えられます)")
 
 
-def write_atomic(path: str | os.PathLike[str], text: str) -> None:
-    """Write UTF-8 text to `path` through a temporary file in the same directory and a rename.
+def write_atomic(path: str | os.PathLike[str], text: str | bytes) -> None:
+    """Write UTF-8 text (or bytes: an .xlsx) to `path` through a temporary file in the same
+    directory and a rename.
 
     Raises:
         PiarulesError: the path is a directory, or its directory is missing or not writable (PIA501).
@@ -94,8 +95,8 @@ def write_atomic(path: str | os.PathLike[str], text: str) -> None:
     except OSError as exc:
         raise _fail("PIA501", name, f"{name} に書き込めません: {exc.strerror}") from None
     try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="") as file:
-            file.write(text)
+        with os.fdopen(fd, "wb") as file:
+            file.write(text if isinstance(text, bytes) else text.encode("utf-8"))
             file.flush()
             os.fsync(file.fileno())
         os.chmod(tmp, mode)

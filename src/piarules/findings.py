@@ -35,6 +35,48 @@ class Waiver:
 
 
 @dataclass(frozen=True)
+class Origin:
+    """Where a finding's value stood in the table (Excel, CSV, tab-separated text) the document
+    was imported from: what the officer looks up in her own file."""
+
+    file: str
+    row: int
+    """The row: Excel's row number, or the line of a text table."""
+    sheet: str | None = None
+    column: int | None = None
+    """1-based column of the value (None: the row as a whole)."""
+    header: str | None = None
+    """The column's name (提出時期)."""
+    cells: tuple[str, ...] = ()
+    """The row's original cells, in the table's column order."""
+
+    @property
+    def cell(self) -> str | None:
+        """The cell reference as Excel writes it: `変更箇所!E12` (`E12` without a sheet)."""
+        if self.column is None:
+            return None
+        ref = f"{column_letter(self.column)}{self.row}"
+        return f"{self.sheet}!{ref}" if self.sheet else ref
+
+    def describe(self) -> str:
+        """`変更箇所.xlsx 変更箇所!E12 (12行目 提出時期)`, or for a text table
+        `changelog.csv 12行目 提出時期 (E12)` — for every report."""
+        column = f" {self.header}" if self.header else ""
+        if self.sheet:
+            return f"{self.file} {self.cell or self.sheet} ({self.row}行目{column})"
+        return f"{self.file} {self.row}行目{column}" + (f" ({self.cell})" if self.cell else "")
+
+
+def column_letter(column: int) -> str:
+    """1 → A, 27 → AA (Excel's column names)."""
+    letters = ""
+    while column > 0:
+        column, rest = divmod(column - 1, 26)
+        letters = chr(ord("A") + rest) + letters
+    return letters
+
+
+@dataclass(frozen=True)
 class Finding:
     """One rule violation at one place in one document."""
 
@@ -52,6 +94,13 @@ class Finding:
     """The rule's confidence (high / medium / low): how sure it is that this is a real defect."""
     waived_by: Waiver | None = None
     """Set when an accepted waiver covers this finding: shown and counted, but not a failure."""
+    origin: Origin | None = None
+    """The table cell the value came from, for documents imported from a table (its 出典)."""
+
+    @property
+    def confidence_ja(self) -> str:
+        """確度 as reports show it: 高 / 中 / 低."""
+        return {"high": "高", "medium": "中", "low": "低"}.get(self.confidence, self.confidence)
 
     @property
     def path_text(self) -> str:
@@ -77,6 +126,10 @@ class DocumentResult:
     baseline_suppressed: int = 0
     companions: tuple[str, ...] = ()
     """The other documents of its set it was checked together with (document/sets.py)."""
+    as_of: dt.date | None = None
+    """The date the document was judged as of (the run's 基準日, else its 公表日, else today)."""
+    imported: bool = False
+    """Read from a table (Excel, CSV, TSV) in memory: places are the table's cells."""
 
     @property
     def loaded(self) -> bool:

@@ -24,8 +24,8 @@ from piarules.files import display_path, read_input
 from piarules.jpvalues import is_empty_text, parse_date, selected_text, strip_html
 from piarules.limits import CELL_CHARS, TABLE_CELLS, TABLE_ROWS, XLSX_BYTES, Limit
 from piarules.span import Span
+from piarules.tables import COLUMNS
 
-COLUMNS = ("変更日", "項目", "変更前の記載", "変更後の記載", "提出時期", "提出時期に係る説明")
 _PAGE_HEADER = re.compile(r"^[(（]\s*別添\s*(\d*)\s*[)）]\s*変更箇所\s*$")
 _KIND_BY_ANNEX = {"": "基礎項目評価書", "2": "重点項目評価書", "3": "全項目評価書"}
 
@@ -43,6 +43,8 @@ class ImportResult:
     rows: list[ImportedRow] = field(default_factory=list)
     kind: str | None = None
     warnings: list[Diagnostic] = field(default_factory=list)
+    sheet: str | None = None
+    """The Excel sheet the rows were read from."""
 
 
 # ---------------------------------------------------------------- reading tables
@@ -71,10 +73,12 @@ def _records_text(text: str, path: str) -> Iterator[tuple[int, list[str]]]:
 
 
 def _records_csv(text: str, path: str) -> Iterator[tuple[int, list[str]]]:
+    """(the line a record starts on, its cells): a cell may hold line breaks."""
     maximum = CELL_CHARS.value()
     csv.field_size_limit(maximum)
     reader = csv.reader(io.StringIO(text, newline=""))  # newline="": the reader sees CR, LF and CR LF
     while True:
+        start = reader.line_num + 1
         try:
             cells = next(reader, None)
         except csv.Error as exc:
@@ -83,7 +87,7 @@ def _records_csv(text: str, path: str) -> Iterator[tuple[int, list[str]]]:
             raise _error(path, reader.line_num, f"CSV として読めません: {exc}") from None
         if cells is None:
             return
-        yield reader.line_num, cells
+        yield start, cells
 
 
 def _check_zip(raw: bytes, path: str) -> zipfile.ZipFile:
@@ -110,7 +114,7 @@ def _formula_text(value: Any) -> str | None:
     return text if isinstance(text, str) else None
 
 
-def _records_xlsx(raw: bytes, path: str, warnings: list[Diagnostic]) -> Iterator[tuple[int, list[str]]]:
+def _records_xlsx(raw: bytes, path: str, warnings: list[Diagnostic], result: ImportResult) -> Iterator[tuple[int, list[str]]]:
     try:
         import openpyxl
     except ImportError as exc:  # pragma: no cover - openpyxl is a dependency
@@ -122,6 +126,7 @@ def _records_xlsx(raw: bytes, path: str, warnings: list[Diagnostic]) -> Iterator
         sheets = [book[title] for book in books]
     except Exception as exc:  # openpyxl raises many kinds on a broken file
         raise _error(path, 1, f"Excel ファイルを開けません: {type(exc).__name__}: {exc}") from None
+    result.sheet = title
     rows, columns = sheets[0].max_row, sheets[0].max_column  # the dimension record, if any
     if rows and columns:
         _check_size(path, 1, rows, rows * columns)
@@ -189,17 +194,18 @@ def _is_column_header(cells: list[str]) -> bool:
     return names[:2] == list(COLUMNS[:2]) and all(n in ("", column) for n, column in zip(names, COLUMNS, strict=False))
 
 
-def read_table(path: Path) -> ImportResult:
+def read_table(path: Path, raw: bytes | None = None, name: str | None = None) -> ImportResult:
     """Read the rows of a 変更箇所 table; skip page and column headers, check column counts.
+    (`raw`: its bytes, when already read; `name`: the name it is shown by.)
 
     Raises:
         PiarulesError: an unreadable or malformed table, or one over the limits (PIA401, PIA306).
     """
-    name = display_path(path)
-    raw = read_input(path, "表")
+    name = name or display_path(path)
+    raw = read_input(path, "表") if raw is None else raw
     result = ImportResult()
     if path.suffix.lower() in (".xlsx", ".xlsm"):
-        records = _records_xlsx(raw, name, result.warnings)
+        records = _records_xlsx(raw, name, result.warnings, result)
     else:
         records = _records_text(decode(raw, name), name)
     max_chars = CELL_CHARS.value()
@@ -240,7 +246,8 @@ def _looks_cut(cell: str) -> bool:
     return opened > closed or bool(re.search(r"<[A-Za-z/][^<>]*$", cell))
 
 
-def row_to_entry(row: ImportedRow, source: str, warnings: list[Diagnostic], previous: Any) -> tuple[dict[str, Any], Any]:
+def row_to_entry(row: ImportedRow, source: str, warnings: list[Diagnostic], previous: Any,
+                 sheet: str | None = None) -> tuple[dict[str, Any], Any]:
     """One table row → one 変更箇所 entry (and the row's parsed date, for order checks).
 
     Warnings quote the cell as decoded (HTML removed, entities unescaped), not its markup.
@@ -277,7 +284,7 @@ def row_to_entry(row: ImportedRow, source: str, warnings: list[Diagnostic], prev
     entry["提出時期に係る説明"] = _clean(reason)
     if entry["提出時期に係る説明"] != reason:
         raw["提出時期に係る説明"] = reason
-    entry["出典"] = {"ファイル": Path(source).name, "行": row.line}
+    entry["出典"] = {"ファイル": Path(source).name, **({"シート": sheet} if sheet else {}), "行": row.line}
     if raw:
         entry["原文"] = raw
     return entry, parsed or previous
@@ -301,9 +308,10 @@ def _timing(cell: str, where: Span, warnings: list[Diagnostic]) -> str | None:
     return None
 
 
-def import_table(path: Path, kind: str | None = None, body: str | None = None) -> tuple[dict[str, Any], ImportResult]:
+def import_table(path: Path, kind: str | None = None, body: str | None = None, raw: bytes | None = None,
+                 name: str | None = None) -> tuple[dict[str, Any], ImportResult]:
     """Read a table and build the document data (a partial document: the change log)."""
-    result = read_table(path)
+    result = read_table(path, raw, name)
     data: dict[str, Any] = {}
     if kind or result.kind:
         data["評価書の種類"] = kind or result.kind
@@ -312,7 +320,7 @@ def import_table(path: Path, kind: str | None = None, body: str | None = None) -
     entries = []
     previous = None
     for row in result.rows:
-        entry, previous = row_to_entry(row, str(path), result.warnings, previous)
+        entry, previous = row_to_entry(row, name or str(path), result.warnings, previous, result.sheet)
         entries.append(entry)
     data["変更箇所"] = entries
     return data, result

@@ -1,19 +1,31 @@
-"""`piarules eval DOC… [--policy P]… [--format F] [--output F=PATH]… [--fail-on LEVEL] [--as-of DATE]
-[--waivers FILE] [--baseline FILE] [--jobs N] [--sets auto|manifest|off]`."""
+"""`piarules eval DOC… [--policy P]… [--no-standard] [--format F] [--output F=PATH]… [--fail-on LEVEL]
+[--min-confidence C] [--as-of DATE] [--waivers FILE] [--baseline FILE] [--jobs N] [--body NAME]
+[--sets auto|manifest|off]`; options not given come from the project configuration (config.py)."""
 
 from __future__ import annotations
 
-import sys
 from enum import StrEnum
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from piarules.cli.common import fail, parse_as_of, print_diagnostics, source_lines, write_stdout
+from piarules.ast import Confidence
+from piarules.cli.common import (
+    fail,
+    load_policy_set,
+    parse_as_of,
+    policy_set_paths,
+    print_diagnostics,
+    project_config,
+    selection_of,
+    source_lines,
+    write_stdout,
+)
 from piarules.cli.exit_codes import ExitCode
 from piarules.document.sets import SetMode
 from piarules.report import OutputFormat
+from piarules.tables import is_table
 
 if TYPE_CHECKING:
     from piarules.api import PolicySet
@@ -28,8 +40,8 @@ class FailOn(StrEnum):
 
 
 def document_files(paths: list[Path]) -> list[Path]:
-    """Files as given; directories expand to their *.yaml / *.yml files, sorted (set manifests,
-    piarules-sets.yaml, are not documents)."""
+    """Files as given (YAML documents or 変更箇所 tables); directories expand to their *.yaml /
+    *.yml files, sorted (set manifests, piarules-sets.yaml, are not documents)."""
     from piarules.document.sets import MANIFEST
 
     out: list[Path] = []
@@ -53,25 +65,27 @@ def parse_outputs(values: list[str]) -> list[tuple[OutputFormat, Path]]:
 
 
 def eval_command(
-    documents: Annotated[list[Path], typer.Argument(help="評価書の YAML ファイル (ディレクトリ可)")],
-    policy: Annotated[list[Path] | None, typer.Option("--policy", "-p", help="ポリシー (*.pia) またはそのディレクトリ。既定: 同梱の policies/")] = None,
-    output_format: Annotated[OutputFormat, typer.Option("--format", "-f", help="標準出力の形式")] = OutputFormat.TEXT,
-    outputs: Annotated[list[str] | None, typer.Option("--output", "-o", help="形式=ファイル (例: sarif=out.sarif, html=report.html)。複数可")] = None,
-    fail_on: Annotated[FailOn, typer.Option("--fail-on", help="この重大度以上の未承認の指摘で終了コード 1")] = FailOn.ERROR,
+    documents: Annotated[list[Path], typer.Argument(help="評価書の YAML、または変更箇所の表 (.xlsx / .csv / .tsv)。ディレクトリ可 (中の YAML)")],
+    policy: Annotated[list[Path] | None, typer.Option("--policy", "-p", help="独自のポリシー (*.pia) またはそのディレクトリ。標準ポリシーに加えて使う")] = None,
+    no_standard: Annotated[bool, typer.Option("--no-standard", help="同梱の標準ポリシーを使わない (--policy のものだけ)")] = False,
+    output_format: Annotated[OutputFormat | None, typer.Option("--format", "-f", help="標準出力の形式 (既定: text)")] = None,
+    outputs: Annotated[list[str] | None, typer.Option("--output", "-o", help="形式=ファイル (例: html=report.html, xlsx=指摘一覧.xlsx)。複数可")] = None,
+    fail_on: Annotated[FailOn | None, typer.Option("--fail-on", help="この重大度以上の未承認の指摘で終了コード 1 (既定: error)")] = None,
+    min_confidence: Annotated[Confidence | None, typer.Option("--min-confidence", help="この確度より低いルールを使わない (high / medium / low、既定: low = すべて)")] = None,
     as_of: Annotated[str | None, typer.Option("--as-of", help="基準日 (例: 令和6年4月1日, 2024-04-01)。既定: 文書の公表日、なければ今日")] = None,
     waivers: Annotated[Path | None, typer.Option("--waivers", help="例外ファイル (YAML)")] = None,
     baseline: Annotated[Path | None, typer.Option("--baseline", help="以前の --format json の結果。そこにない指摘だけを報告する")] = None,
     jobs: Annotated[int | None, typer.Option("--jobs", "-j", help="並列に検査するプロセス数 (既定: コア数)")] = None,
+    body: Annotated[str | None, typer.Option("--body", help="表を取り込むときの評価実施機関名 (例: 墨田区長)")] = None,
     allow_empty: Annotated[bool, typer.Option("--allow-empty", help="内容のない (空の) 文書をエラーにしない")] = False,
     allow_no_rules: Annotated[bool, typer.Option("--allow-no-rules", help="ルールが1つもないポリシーをエラーにしない")] = False,
-    sets: Annotated[SetMode, typer.Option("--sets", help="基礎項目評価書と重点/全項目評価書を組にして比べる方法: auto (piarules-sets.yaml と、"
-                                          "同じディレクトリで事務の名称が同じ文書) / manifest (piarules-sets.yaml だけ) / off")] = SetMode.AUTO,
+    sets: Annotated[SetMode | None, typer.Option("--sets", help="基礎項目評価書と重点/全項目評価書を組にして比べる方法: auto (piarules-sets.yaml と、"
+                                                 "同じディレクトリで事務の名称が同じ文書) / manifest (piarules-sets.yaml だけ) / off")] = None,
 ) -> None:
-    """評価書をポリシーで検査し、指摘を表示する。"""
+    """評価書をポリシーで検査し、指摘を表示する。設定は piarules.toml / pyproject.toml の [tool.piarules] (piarules config)。"""
     import datetime as dt
 
     from piarules import __version__
-    from piarules.api import bundled_policy_dir, load_policies
     from piarules.baseline import load_baseline
     from piarules.batch import Settings, default_jobs, run_batch
     from piarules.diagnostics import PiarulesError, Severity
@@ -80,14 +94,18 @@ def eval_command(
     from piarules.report import render
     from piarules.waivers import load_waivers, waiver_problems
 
-    date = parse_as_of(as_of)
-    targets = parse_outputs(outputs or [])
-    policy_paths = policy or [bundled_policy_dir()]
-    policies = load_policies(policy_paths)
-    if not policies.ok:
-        print_diagnostics(policies.diagnostics)
-        sys.stderr.write("ポリシーにエラーがあるため検査を中止しました\n")
-        raise typer.Exit(ExitCode.INVALID_INPUT)
+    config = project_config()
+    date = parse_as_of(as_of) if as_of is not None else config.get("as-of")
+    targets = parse_outputs(outputs if outputs else list(config.get("output")))
+    fmt = output_format or OutputFormat(config.get("format"))
+    if fmt is OutputFormat.XLSX:
+        fail("xlsx は端末に出せません。--output xlsx=指摘一覧.xlsx のようにファイルを指定してください")
+    gate = fail_on or FailOn(config.get("fail-on"))
+    waivers = waivers or config.get("waivers")
+    baseline = baseline or config.get("baseline")
+    selection = selection_of(config, min_confidence.value if min_confidence else None)
+    policy_paths = policy_set_paths(policy, no_standard, config)
+    policies = load_policy_set(policy, no_standard, config, selection)
     if not policies.rules and not allow_no_rules:
         fail("ポリシーにルールが1つもありません (何も検査しないまま合格になります)。"
              "意図したものなら --allow-no-rules を指定してください")
@@ -102,9 +120,10 @@ def eval_command(
         raise typer.Exit(ExitCode.INVALID_INPUT) from None
     today = date or dt.date.today()  # waivers expire by the run's 基準日
     settings = Settings(tuple(str(p) for p in policy_paths), date, today, tuple(waiver_list),
-                        str(waivers.parent) if waivers else ".", frozenset(keys), allow_empty, sets)
+                        str(waivers.parent) if waivers else ".", frozenset(keys), allow_empty,
+                        sets or SetMode(config.get("sets")), selection, body or config.get("body"))
     try:
-        results = run_batch(files, settings, policies, jobs or default_jobs())
+        results = run_batch(files, settings, policies, jobs or config.get("jobs") or default_jobs())
     except PiarulesError as exc:  # a broken set manifest
         print_diagnostics(exc.diagnostics)
         raise typer.Exit(ExitCode.INVALID_INPUT) from None
@@ -115,15 +134,16 @@ def eval_command(
         waiver_file=display_path(waivers) if waivers else None, waivers=waiver_list,
         waiver_findings=waiver_problems(waiver_list, matched, today),
         baseline_file=display_path(baseline) if baseline else None, tool_version=__version__,
-        fail_on=None if fail_on is FailOn.NEVER else Severity(fail_on.value),
+        fail_on=None if gate is FailOn.NEVER else Severity(gate.value),
     )
-    sources = source_lines([*files, *([waivers] if waivers else [])])
+    sources = source_lines([*(f for f in files if not is_table(f)), *([waivers] if waivers else [])])
     # Everything is rendered before anything is written: a failure leaves no partial output.
-    rendered = [(path, render(fmt, report, sources)) for fmt, path in targets]
-    write_stdout(render(output_format, report, sources).rstrip("\n") + "\n")
-    for path, text in rendered:
+    rendered = [(path, render(kind, report, sources)) for kind, path in targets]
+    shown = render(fmt, report, sources)
+    write_stdout((shown.decode() if isinstance(shown, bytes) else shown).rstrip("\n") + "\n")
+    for path, content in rendered:
         try:
-            write_atomic(path, text)
+            write_atomic(path, content)
         except PiarulesError as exc:
             print_diagnostics(exc.diagnostics)
             raise typer.Exit(ExitCode.INVALID_INPUT) from None

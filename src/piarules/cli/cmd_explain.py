@@ -14,23 +14,23 @@ from piarules.cli.exit_codes import ExitCode
 def explain_command(
     rule_id: Annotated[str, typer.Argument(help="ルールID (例: ENT-001)")],
     document: Annotated[Path, typer.Argument(help="評価書の YAML")],
-    policy: Annotated[list[Path] | None, typer.Option("--policy", "-p", help="ポリシー。既定: 同梱の policies/")] = None,
+    policy: Annotated[list[Path] | None, typer.Option("--policy", "-p", help="独自のポリシー (標準ポリシーに加えて)。既定: 設定の policies")] = None,
+    no_standard: Annotated[bool, typer.Option("--no-standard", help="同梱の標準ポリシーを読まない")] = False,
     as_of: Annotated[str | None, typer.Option("--as-of", help="基準日。既定: 文書の公表日、なければ今日")] = None,
     show_all: Annotated[bool, typer.Option("--all", help="発火しなかった対象もすべて表示する")] = False,
     limit: Annotated[int, typer.Option("--limit", help="表示する非発火の対象の数")] = 5,
 ) -> None:
     """ルールが文書のどこで、なぜ発火した (しなかった) かを、式の値とともに示す。"""
-    from piarules.api import bundled_policy_dir, load_policies, resolve_as_of
+    from piarules.api import resolve_as_of
+    from piarules.cli.common import load_policy_set, project_config
     from piarules.diagnostics import suggestion
     from piarules.document import load_document
     from piarules.explain import explain_rule, render
     from piarules.visible import visible
 
     date = parse_as_of(as_of)
-    policies = load_policies(policy or [bundled_policy_dir()])
-    if not policies.ok:
-        print_diagnostics(policies.diagnostics)
-        raise typer.Exit(ExitCode.INVALID_INPUT)
+    config = project_config()
+    policies = load_policy_set(policy, no_standard, config)
     rule = next((r for r in policies.rules if r.checked.id == rule_id), None)
     if rule is None:
         hint = suggestion(rule_id, [r.checked.id for r in policies.rules])

@@ -1,4 +1,8 @@
-"""`piarules test [PATH…] [--policy P]… [--strict] [--coverage]`: run policy test cases."""
+"""`piarules test [PATH…] [--policy P]… [--no-standard] [--strict] [--coverage]`: run policy test cases.
+
+The body's own policies (--policy, else the configuration's `policies`) are tested with the
+standard library loaded too (they may `use` it); their tests/ directories are the default test
+files, and --strict asks for cases of their rules. With no own policies: the standard library."""
 
 from __future__ import annotations
 
@@ -8,27 +12,31 @@ from typing import Annotated
 
 import typer
 
-from piarules.cli.common import print_diagnostics
+from piarules.cli.common import load_policy_set, own_policies, print_diagnostics, project_config
 from piarules.cli.exit_codes import ExitCode
 from piarules.visible import visible
 
 
 def test_command(
-    paths: Annotated[list[Path] | None, typer.Argument(help="テストファイル (YAML) またはディレクトリ。既定: 同梱の policies/tests")] = None,
-    policy: Annotated[list[Path] | None, typer.Option("--policy", "-p", help="検査するポリシー。既定: 同梱の policies/")] = None,
+    paths: Annotated[list[Path] | None, typer.Argument(help="テストファイル (YAML) またはディレクトリ。既定: 独自のポリシーの tests/、なければ同梱の policies/tests")] = None,
+    policy: Annotated[list[Path] | None, typer.Option("--policy", "-p", help="独自のポリシー (標準ポリシーに加えて読む)。既定: 設定の policies")] = None,
+    no_standard: Annotated[bool, typer.Option("--no-standard", help="同梱の標準ポリシーを読まない")] = False,
     strict: Annotated[bool, typer.Option("--strict", help="発火するケース、および require まで届いて発火しないケースのないルールがあれば失敗にする")] = False,
     coverage: Annotated[bool, typer.Option("--coverage", help="どのルールも見ていない様式の項目を一覧する")] = False,
 ) -> None:
     """ポリシーのテストケースを実行する。最後の行は「N passed, M failed」。"""
-    from piarules.api import bundled_policy_dir, load_policies
+    from piarules.api import bundled_policy_dir, policy_files
     from piarules.diagnostics import PiarulesError
+    from piarules.files import display_path
     from piarules.testing import find_test_files, load_test_file, run_tests
 
-    policies = load_policies(policy or [bundled_policy_dir()])
-    if not policies.ok:
-        print_diagnostics(policies.diagnostics)
-        raise typer.Exit(ExitCode.INVALID_INPUT)
-    files = find_test_files(paths or [bundled_policy_dir() / "tests"])
+    config = project_config()
+    own = own_policies(policy, config)
+    policies = load_policy_set(policy, no_standard, config)
+    own_files = {display_path(f) for f in policy_files(own)}
+    tested = [r.id for r in policies.check.rules if r.file in own_files] if own else None
+    default_tests = [p / "tests" for p in own if p.is_dir() and (p / "tests").is_dir()] if own else [bundled_policy_dir() / "tests"]
+    files = find_test_files(paths or default_tests)
     cases = []
     try:
         for file in files:
@@ -39,7 +47,7 @@ def test_command(
     if not cases:
         sys.stderr.write("エラー[PIA501] テストケースが見つかりません\n")
         raise typer.Exit(ExitCode.INVALID_INPUT)
-    report = run_tests(policies, cases)
+    report = run_tests(policies, cases, tested)
     out = sys.stdout
     for result in report.results:
         mark = "PASS" if result.passed else "FAIL"

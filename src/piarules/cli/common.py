@@ -8,12 +8,17 @@ import os
 import sys
 from collections.abc import Iterable
 from pathlib import Path
-from typing import TextIO
+from typing import TYPE_CHECKING, TextIO
 
 import typer
 
 from piarules.cli.exit_codes import ExitCode
 from piarules.diagnostics import Diagnostic
+
+if TYPE_CHECKING:
+    from piarules.api import PolicySet
+    from piarules.config import Config
+    from piarules.selection import Selection
 
 
 def parse_as_of(value: str | None) -> dt.date | None:
@@ -73,3 +78,58 @@ def print_diagnostics(diagnostics: list[Diagnostic], stream: TextIO | None = Non
     out = stream or sys.stderr
     for d in diagnostics:
         out.write("\n".join(render_diagnostic(d, sources)) + "\n")
+
+
+# ---------------------------------------------------------------- configuration and policy sets
+
+
+def project_config() -> Config:
+    """The project configuration (piarules.toml / [tool.piarules], found upward), or exit 2 with
+    its located errors."""
+    from piarules.config import discover
+    from piarules.diagnostics import PiarulesError
+
+    try:
+        return discover()
+    except PiarulesError as exc:
+        print_diagnostics(exc.diagnostics)
+        raise typer.Exit(ExitCode.INVALID_INPUT) from None
+
+
+def own_policies(given: list[Path] | None, config: Config) -> list[Path]:
+    """The body's own policies: those given on the command line, else the configuration's."""
+    return list(given) if given else list(config.get("policies"))
+
+
+def policy_set_paths(given: list[Path] | None, no_standard: bool, config: Config) -> list[Path]:
+    """The policies a command runs: the standard library (unless --no-standard or `standard =
+    false`) and the body's own policies."""
+    from piarules.api import with_standard
+
+    return with_standard(own_policies(given, config), standard=not no_standard and bool(config.get("standard")))
+
+
+def load_policy_set(given: list[Path] | None, no_standard: bool, config: Config,
+                    selection: Selection | None = None) -> PolicySet:
+    """Load, check and select the policies of a command; on errors print them and exit 2."""
+    from piarules.api import load_policies
+    from piarules.config import selector_problems
+    from piarules.selection import apply_selection
+
+    policies = load_policies(policy_set_paths(given, no_standard, config))
+    problems = selector_problems(config, [r.id for r in policies.check.rules]) if policies.ok else []
+    if not policies.ok or problems:
+        print_diagnostics([*policies.diagnostics, *problems])
+        sys.stderr.write("ポリシーまたは設定にエラーがあるため中止しました\n")
+        raise typer.Exit(ExitCode.INVALID_INPUT)
+    return apply_selection(policies, selection) if selection is not None else policies
+
+
+def selection_of(config: Config, min_confidence: str | None = None) -> Selection:
+    """The rule selection of the configuration (min-confidence overridden by the option)."""
+    from piarules.ast import Confidence
+    from piarules.selection import Selection
+
+    confidence = min_confidence or config.get("min-confidence")
+    return Selection(tuple(config.get("select")), tuple(config.get("ignore")), tuple(config.get("severity")),
+                     None if confidence == "low" else Confidence(confidence))

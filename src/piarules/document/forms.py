@@ -49,7 +49,8 @@ class SourceRef(Section):
     """Where an imported row came from."""
 
     ファイル: t.OptionalText = None
-    行: int | None = None
+    シート: t.OptionalText = Field(default=None, description="Excel のシート名")
+    行: int | None = Field(default=None, description="表の行 (Excel の行番号、テキストの行番号)")
 
 
 class RawCells(Section):

@@ -14,10 +14,13 @@ class OutputFormat(StrEnum):
     JUNIT = "junit"
     GITHUB = "github"
     HTML = "html"
+    XLSX = "xlsx"
+    CSV = "csv"
 
 
-def render(fmt: OutputFormat, report: RunReport, sources: dict[str, list[str]]) -> str:
-    """The report in one format. `sources` holds the lines of each file, for code excerpts.
+def render(fmt: OutputFormat, report: RunReport, sources: dict[str, list[str]]) -> str | bytes:
+    """The report in one format (bytes for xlsx). `sources` holds the lines of each file, for code
+    excerpts.
 
     Only the chosen reporter is imported (the SARIF models cost time to build).
     """
@@ -26,4 +29,6 @@ def render(fmt: OutputFormat, report: RunReport, sources: dict[str, list[str]]) 
     module = import_module(f"piarules.report.{fmt.value}")
     if fmt in (OutputFormat.TEXT, OutputFormat.HTML):
         return str(module.render(report, sources))
+    if fmt is OutputFormat.XLSX:
+        return bytes(module.render(report))
     return str(module.render(report))

@@ -23,7 +23,8 @@ def annotation(f: Finding) -> str:
     s = f.span
     props = (f"file={_property(s.path)},line={s.line},col={s.col},endLine={s.end_line},endColumn={s.end_col},"
              f"title={_property(f'{f.rule_id} {f.title}')}")
-    return f"::{_COMMAND[f.severity.value]} {props}::{_data(f.message)}"
+    where = f" [{f.origin.describe()}]" if f.origin else ""
+    return f"::{_COMMAND[f.severity.value]} {props}::{_data(f'{f.message} (確度 {f.confidence_ja}){where}')}"
 
 
 def render(report: RunReport) -> str:

@@ -1,8 +1,10 @@
 """A self-contained Japanese HTML report for the reviewer or the 個人情報保護管理者.
 
-Verdict first (提出可 / 要修正), then the documents checked (with SHA-256), the policy set,
-findings grouped by severity and rule with the offending YAML lines, the waived findings and
-the waiver register. No scripts, fonts or other network resources.
+Verdict first (提出可 / 要修正), then the documents checked (with SHA-256 and the date each was
+judged as of), the policy set, findings grouped by severity and rule with the offending YAML
+lines or the original table row, each with its 確度, the waived findings, the waiver register,
+and a 確認欄 to sign. No scripts, fonts or other network resources. It prints on A4: nothing
+is wider than the page (long lines wrap), and a finding is not split across pages.
 """
 
 from __future__ import annotations
@@ -12,6 +14,8 @@ from html import escape as _html_escape
 
 from piarules.diagnostics import Severity
 from piarules.findings import Finding, RunReport, count_by_severity
+from piarules.report.text import as_of_per_document
+from piarules.tables import COLUMNS
 from piarules.visible import visible
 
 _CSS = """
@@ -27,8 +31,16 @@ text-align:left;vertical-align:top}th{background:#f3f3f3}
 .sev.error{background:#b42318}.sev.warning{background:#b54708}.sev.info{background:#175cd3}.sev.waived{background:#667085}
 article{border:1px solid #ddd;border-radius:.4rem;padding:.5rem 1rem;margin:1rem 0}
 .finding{border-top:1px dashed #ddd;padding:.4rem 0}.where{font-family:monospace;color:#444}
-pre{background:#f7f7f7;padding:.4rem;overflow-x:auto;font-size:.85rem}pre .hit{background:#fff3bf;display:inline-block;width:100%}
+pre{background:#f7f7f7;padding:.4rem;font-size:.85rem;white-space:pre-wrap;overflow-wrap:anywhere}
+pre .hit{background:#fff3bf}
 .hash{font-family:monospace;font-size:.8rem;word-break:break-all}.muted{color:#666}
+td,th,p,h3{overflow-wrap:anywhere}table.row{table-layout:fixed;font-size:.85rem}table.row td.hit{background:#fff3bf}
+.conf{display:inline-block;padding:0 .4rem;border-radius:.2rem;font-size:.85rem;border:1px solid #999}
+.conf.medium{border-color:#b54708;color:#b54708}.conf.low{border-color:#9b1c1c;color:#9b1c1c;font-weight:bold}
+#signoff table{table-layout:fixed}#signoff td{height:3.2rem}
+@page{size:A4;margin:14mm 12mm}
+@media print{body{margin:0;max-width:none;padding:0;font-size:10pt}.finding,#signoff,tr{break-inside:avoid}
+h2{break-after:avoid}h3{break-after:avoid}.verdict{font-size:1.4rem}pre{font-size:8pt}}
 """
 _ORDER = (Severity.ERROR, Severity.WARNING, Severity.INFO)
 
@@ -50,6 +62,28 @@ def _context(f: Finding, sources: dict[str, list[str]]) -> str:
     return "<pre>" + "\n".join(rows) + "</pre>"
 
 
+_CONFIDENCE_TEXT = {"high": "確度 高", "medium": "確度 中 (文の読み取りによる判定。確かめてください)",
+                    "low": "確度 低 (推測による判定。必ず人が確かめてください)"}
+
+
+def _confidence(f: Finding) -> str:
+    return f'<span class="conf {escape(f.confidence)}">{escape(_CONFIDENCE_TEXT.get(f.confidence, f.confidence))}</span>'
+
+
+def _original_row(f: Finding) -> str:
+    """The table row the finding is on, as the officer wrote it, the cell highlighted."""
+    o = f.origin
+    if o is None:
+        return ""
+    head = f'<p class="where">元の表: {escape(o.describe())}</p>'
+    if not o.cells:
+        return head
+    names = "".join(f"<th>{escape(n)}</th>" for n in COLUMNS)
+    hit = ' class="hit"'
+    cells = "".join(f"<td{hit if i + 1 == o.column else ''}>{escape(c[:400])}</td>" for i, c in enumerate(o.cells))
+    return f'{head}<table class="row"><tr>{names}</tr><tr>{cells}</tr></table>'
+
+
 def _finding(f: Finding, sources: dict[str, list[str]]) -> str:
     where = f"{escape(str(f.span))} — {escape(f.path_text)}"
     missing = f"<p>「{escape(f.missing_key)}」がこの節にありません</p>" if f.missing_key else ""
@@ -58,8 +92,8 @@ def _finding(f: Finding, sources: dict[str, list[str]]) -> str:
         w = f.waived_by
         waived = (f'<p><span class="sev waived">例外</span> 理由: {escape(w.reason or "")} / 承認者: '
                   f"{escape(w.approver or '')} / 期限: {w.expires}</p>")
-    return (f'<div class="finding"><p class="where">{where}</p><p class="msg">{escape(f.message)}</p>'
-            f"{missing}{waived}{_context(f, sources)}</div>")
+    return (f'<div class="finding"><p class="where">{where}</p><p class="msg">{escape(f.message)} {_confidence(f)}</p>'
+            f"{missing}{waived}{_context(f, sources)}{_original_row(f)}</div>")
 
 
 def _rule_groups(findings: list[Finding], sources: dict[str, list[str]]) -> str:
@@ -90,9 +124,11 @@ def _documents(report: RunReport) -> str:
             + (f" / 例外 {len(r.waived_findings)}" if r.waived_findings else ""))
         absent = "、".join(r.absent_sections)
         together = f"<br><small>組: {escape('、'.join(r.companions))}</small>" if r.companions else ""
-        rows.append(f"<tr><td>{escape(r.path)}{together}</td><td>{escape(r.kind or '')}</td>"
+        as_of = r.as_of.isoformat() if r.as_of else ""
+        imported = "<br><small>表から取り込み</small>" if r.imported else ""
+        rows.append(f"<tr><td>{escape(r.path)}{imported}{together}</td><td>{escape(r.kind or '')}</td><td>{as_of}</td>"
                     f'<td class="hash">{escape(r.sha256 or "")}</td><td>{state}</td><td>{escape(absent)}</td></tr>')
-    return ("<table><tr><th>文書</th><th>種類</th><th>SHA-256</th><th>指摘</th><th>文書にない節 (未検査)</th></tr>"
+    return ("<table><tr><th>文書</th><th>種類</th><th>基準日</th><th>SHA-256</th><th>指摘</th><th>文書にない節 (未検査)</th></tr>"
             + "".join(rows) + "</table>")
 
 
@@ -119,7 +155,7 @@ def render(report: RunReport, sources: dict[str, list[str]]) -> str:
     waived = [f for r in report.results for f in r.waived_findings]
     unreadable = "".join(f"<p>{escape(d.one_line())}</p>" for r in report.results for d in r.errors)
     problems = "".join(_finding(f, sources) for f in report.waiver_findings)
-    as_of = report.as_of.isoformat() if report.as_of else "各文書の公表日 (なければ実行日)"
+    as_of = report.as_of.isoformat() if report.as_of else as_of_per_document(report)
     return f"""<!doctype html>
 <html lang="ja"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1">
 <title>特定個人情報保護評価書 検査報告 — {escape(report.verdict)}</title><style>{_CSS}</style></head>
@@ -142,6 +178,10 @@ def render(report: RunReport, sources: dict[str, list[str]]) -> str:
 <section id="waived"><h2>例外として承認された指摘</h2>{_rule_groups(waived, sources) if waived else '<p>ありません。</p>'}</section>
 <section id="waivers"><h2>例外の登録簿</h2>{_waiver_register(report)}{problems}</section>
 {f'<section id="errors"><h2>読み込めない文書</h2>{unreadable}</section>' if unreadable else ''}
+<section id="signoff"><h2>確認欄</h2><table>
+<tr><th>作成者 (所属・氏名)</th><th>確認者 (所属・氏名)</th><th>確認日</th></tr>
+<tr><td></td><td></td><td></td></tr></table>
+<p class="muted">指摘ごとの対応は、--output xlsx=指摘一覧.xlsx の一覧 (対応状況・担当・確認の欄つき) に記入できます。</p></section>
 <footer class="muted"><p>piarules {escape(report.tool_version)} により作成</p></footer>
 </body></html>
 """

@@ -6,7 +6,7 @@ import json
 from typing import Any
 
 from piarules.diagnostics import Diagnostic
-from piarules.findings import Finding, RunReport, Waiver, count_by_severity
+from piarules.findings import Finding, Origin, RunReport, Waiver, count_by_severity
 from piarules.span import Span
 
 SCHEMA_VERSION = 1
@@ -31,8 +31,16 @@ def finding_dict(f: Finding) -> dict[str, Any]:
         "rule_id": f.rule_id, "severity": f.severity.value, "title": f.title, "message": f.message,
         "references": list(f.references), "hint": f.hint, "path": f.path_text,
         "path_parts": list(f.path), "missing_key": f.missing_key, "location": _location(f.span),
-        "waived": _waiver(f.waived_by),
+        "waived": _waiver(f.waived_by), "confidence": f.confidence, "origin": origin_dict(f.origin),
     }
+
+
+def origin_dict(o: Origin | None) -> dict[str, Any] | None:
+    """The table cell a finding is on (documents imported from Excel / CSV / TSV)."""
+    if o is None:
+        return None
+    return {"file": o.file, "sheet": o.sheet, "row": o.row, "column": o.column, "header": o.header, "cell": o.cell,
+            "text": o.cells[o.column - 1] if o.column and 0 < o.column <= len(o.cells) else None}
 
 
 def _diagnostic(d: Diagnostic) -> dict[str, Any]:
@@ -49,6 +57,7 @@ def to_dict(report: RunReport) -> dict[str, Any]:
         "policy_errors": [_diagnostic(d) for d in report.policy_diagnostics],
         "documents": [
             {"path": r.path, "kind": r.kind, "sha256": r.sha256, "loaded": r.loaded, "set": list(r.companions),
+             "as_of": r.as_of.isoformat() if r.as_of else None, "imported": r.imported,
              "absent_sections": list(r.absent_sections), "errors": [_diagnostic(d) for d in r.errors],
              "findings": [finding_dict(f) for f in r.findings], "baseline_suppressed": r.baseline_suppressed}
             for r in report.results

@@ -14,7 +14,8 @@ from piarules.visible import visible
 
 
 def _finding_line(f: Finding) -> str:
-    return f"{f.span}: {f.severity.label_ja}[{f.rule_id}] {f.message} ({f.path_text})"
+    where = f" [{f.origin.describe()}]" if f.origin else ""
+    return f"{f.span}: {f.severity.label_ja}[{f.rule_id}] {f.message} ({f.path_text}、確度 {f.confidence_ja}){where}"
 
 
 def _suite(doc: DocumentResult, report: RunReport) -> ET.Element:

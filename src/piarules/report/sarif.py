@@ -13,6 +13,7 @@ from urllib.parse import quote
 from pydantic import BaseModel, ConfigDict, Field
 
 from piarules.findings import Finding, RunReport
+from piarules.report.json import origin_dict
 from piarules.span import Span
 
 _LEVELS = {"error": "error", "warning": "warning", "info": "note"}
@@ -140,7 +141,8 @@ def _result(f: Finding, rule_index: dict[str, int], document: str) -> Result:
     return Result(ruleId=f.rule_id, ruleIndex=rule_index.get(f.rule_id), level=_LEVELS[f.severity.value],
                   message=Text(text=f.message), locations=[_location(f.span)],
                   partialFingerprints={"piarules/v1": fingerprint}, suppressions=suppressions,
-                  properties={"path": f.path_text, "references": list(f.references)})
+                  properties={"path": f.path_text, "references": list(f.references), "confidence": f.confidence,
+                              "確度": f.confidence_ja, **({"origin": origin_dict(f.origin)} if f.origin else {})})
 
 
 def build(report: RunReport) -> SarifLog:

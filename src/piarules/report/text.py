@@ -50,7 +50,13 @@ def render_finding(f: Finding, source_lines: list[str] | None) -> list[str]:
         label = f"例外[{f.rule_id}]"
     lines = [f"{f.span}: {label} {f.message}"]
     lines += ["  " + x for x in code_frame(f.span, source_lines)]
+    if f.origin is not None:
+        lines.append(f"  = 元の表: {f.origin.describe()}")
+        cell = original_cell(f)
+        if cell is not None and not source_lines:  # checked from the table itself: show its cell
+            lines.append(f"  = セルの記載: {cell}")
     lines.append(f"  = 項目: {f.path_text}")
+    lines.append(f"  = 確度: {f.confidence_ja}" + (f" ({CONFIDENCE_NOTE[f.confidence]})" if f.confidence in CONFIDENCE_NOTE else ""))
     if f.missing_key:
         lines.append(f"  = 「{f.missing_key}」がこの節にありません")
     if f.references:
@@ -63,6 +69,19 @@ def render_finding(f: Finding, source_lines: list[str] | None) -> list[str]:
     return [visible(line, keep="\t") for line in lines]
 
 
+CONFIDENCE_NOTE = {"medium": "文の読み取りによる判定です。確かめてください", "low": "推測による判定です。必ず人が確かめてください"}
+"""What a finding that is not certain must say (every report shows 確度)."""
+
+
+def original_cell(f: Finding, limit: int = 120) -> str | None:
+    """The text of the table cell a finding is on (shortened), or None."""
+    o = f.origin
+    if o is None or o.column is None or not 0 < o.column <= len(o.cells):
+        return None
+    text = " ".join(o.cells[o.column - 1].split()) or "(空欄)"
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
 def summary_line(report: RunReport) -> str:
     counts = count_by_severity(report.open_findings)
     text = (f"{len(report.results)} 文書: エラー {counts[Severity.ERROR]} 件、警告 {counts[Severity.WARNING]} 件、"
@@ -72,6 +91,14 @@ def summary_line(report: RunReport) -> str:
     if report.baseline_suppressed:
         text += f"、ベースラインで除外 {report.baseline_suppressed} 件"
     return text + (f"、読み込めない文書 {report.unreadable} 件" if report.unreadable else "")
+
+
+def as_of_per_document(report: RunReport) -> str:
+    """The dates the documents were judged as of (each its 公表日, else today), named."""
+    dates = sorted({r.as_of for r in report.results if r.as_of is not None})
+    if len(dates) == 1:
+        return f"{dates[0].isoformat()} (文書の公表日、なければ実行日)"
+    return "、".join(f"{r.path} {r.as_of.isoformat()}" for r in report.results if r.as_of is not None) or "なし"
 
 
 def render(report: RunReport, sources: dict[str, list[str]]) -> str:
@@ -95,6 +122,6 @@ def render(report: RunReport, sources: dict[str, list[str]]) -> str:
         for f in report.waiver_findings:
             out += render_finding(f, sources.get(f.span.path))
         out.append("")
-    out.append(f"基準日: {report.as_of.isoformat()}" if report.as_of else "基準日: 各文書の公表日 (なければ今日)")
+    out.append(f"基準日: {report.as_of.isoformat()}" if report.as_of else "基準日: " + as_of_per_document(report))
     out.append(summary_line(report))
     return "\n".join(visible(line, keep="\t") for line in out)
