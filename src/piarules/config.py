@@ -105,11 +105,21 @@ def find_config(start: Path | None = None) -> Path | None:
     for directory in (here, *here.parents):
         candidate = directory / CONFIG_FILE
         if candidate.is_file():
-            return candidate
+            return _shown_path(candidate)
         pyproject = directory / PYPROJECT
         if pyproject.is_file() and _has_table(pyproject):
-            return pyproject
+            return _shown_path(pyproject)
     return None
+
+
+def _shown_path(path: Path) -> Path:
+    """The path relative to the working directory (`piarules.toml`, `../pyproject.toml`), as
+    messages show it; absolute when that is shorter."""
+    try:
+        relative = Path(os.path.relpath(path))
+    except ValueError:  # another drive (Windows)
+        return path
+    return relative if len(str(relative)) <= len(str(path)) else path
 
 
 def _has_table(pyproject: Path) -> bool:
@@ -337,7 +347,7 @@ def selector_problems(config: Config, rule_ids: list[str]) -> list[Diagnostic]:
 # ---------------------------------------------------------------- showing it
 
 
-def toml_value(value: Any) -> str:
+def toml_value(value: Any, key: str = "") -> str:
     """A value as TOML (for `piarules config`)."""
     if isinstance(value, bool):
         return "true" if value else "false"
@@ -346,11 +356,13 @@ def toml_value(value: Any) -> str:
     if isinstance(value, dt.date):
         return value.isoformat()
     if isinstance(value, Path):
-        return toml_value(str(value))
+        from piarules.files import display_path
+
+        return toml_value(display_path(value))
     if isinstance(value, str):
         return '"' + value.replace("\\", "\\\\").replace('"', '\\"') + '"'
     if isinstance(value, tuple | list):
-        if value and isinstance(value[0], tuple):  # severities
+        if key == "severity" or (value and isinstance(value[0], tuple)):  # severities
             return "{ " + ", ".join(f"{toml_value(s)} = {toml_value(v.value)}" for s, v in value) + " }"
         return "[" + ", ".join(toml_value(v) for v in value) + "]"
     return toml_value(str(value))

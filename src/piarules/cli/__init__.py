@@ -25,6 +25,8 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "rules": ("cmd_rules", "rules_command"),
     "schema": ("cmd_schema", "schema_command"),
     "lsp": ("cmd_lsp", "lsp_command"),
+    "config": ("cmd_config", "config_command"),
+    "init": ("cmd_init", "init_command"),
 }
 
 
@@ -40,9 +42,16 @@ def build_app(only: str | None = None) -> typer.Typer:
         rich_markup_mode=None,
     )
 
-    @app.callback()
-    def _group() -> None:
+    @app.callback(invoke_without_command=True)
+    def _group(
+        version: bool = typer.Option(False, "--version", help="piarules のバージョンを表示する"),
+    ) -> None:
         """Keeps `piarules NAME …` a group even when one command is registered."""
+        if version:
+            from piarules import __version__
+
+            sys.stdout.write(f"piarules {__version__}\n")
+            raise typer.Exit(0)
 
     names = [only] if only is not None and only in COMMANDS else list(COMMANDS)
     for name in names:
