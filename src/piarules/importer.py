@@ -144,16 +144,18 @@ def _records_xlsx(raw: bytes, path: str, warnings: list[Diagnostic], result: Imp
             return
         number += 1
         values, formulas = pair
-        yield number, _xlsx_cells(values, formulas, path, number, warnings)
+        yield number, _xlsx_cells(values, formulas, path, number, warnings, title)
 
 
 def _xlsx_cells(values: tuple[Any, ...], formulas: tuple[Any, ...], path: str, number: int,
-                warnings: list[Diagnostic]) -> list[str]:
+                warnings: list[Diagnostic], sheet: str) -> list[str]:
+    from piarules.findings import column_letter
+
     cells = []
     for i, value in enumerate(values):
         formula = _formula_text(formulas[i]) if value is None and i < len(formulas) else None
         if formula is not None:
-            warnings.append(Diagnostic("PIA402", f"{number}行{i + 1}列のセルは計算結果が保存されていない式です。"
+            warnings.append(Diagnostic("PIA402", f"セル {sheet}!{column_letter(i + 1)}{number} は計算結果が保存されていない式です。"
                                        f"式「{formula}」のまま取り込みました", Span.point(path, number, i + 1),
                                        Severity.WARNING, help="Excel で開いて保存し直すと計算結果が入ります"))
         cells.append(formula if formula is not None else "" if value is None else _cell_text(value))

@@ -32,6 +32,11 @@ def is_table(path: Path) -> bool:
     return path.suffix.lower() in TABLE_SUFFIXES
 
 
+def is_spreadsheet(path: Path) -> bool:
+    """An Excel file: no lines of text to show."""
+    return path.suffix.lower() in (".xlsx", ".xlsm")
+
+
 def origin_of(tree: Mapping[str, Any], path: DocPath, missing_key: str | None = None) -> Origin | None:
     """The table cell of a finding's item, when it is in a 変更箇所 row that has a 出典."""
     if len(path) < 2 or path[0] != ROWS or not isinstance(path[1], int):

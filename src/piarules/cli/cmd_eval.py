@@ -25,7 +25,7 @@ from piarules.cli.common import (
 from piarules.cli.exit_codes import ExitCode
 from piarules.document.sets import SetMode
 from piarules.report import OutputFormat
-from piarules.tables import is_table
+from piarules.tables import is_spreadsheet
 
 if TYPE_CHECKING:
     from piarules.api import PolicySet
@@ -136,7 +136,7 @@ def eval_command(
         baseline_file=display_path(baseline) if baseline else None, tool_version=__version__,
         fail_on=None if gate is FailOn.NEVER else Severity(gate.value),
     )
-    sources = source_lines([*(f for f in files if not is_table(f)), *([waivers] if waivers else [])])
+    sources = source_lines([*(f for f in files if not is_spreadsheet(f)), *([waivers] if waivers else [])])
     # Everything is rendered before anything is written: a failure leaves no partial output.
     rendered = [(path, render(kind, report, sources)) for kind, path in targets]
     shown = render(fmt, report, sources)

@@ -13,7 +13,7 @@ from piarules.cli.exit_codes import ExitCode
 
 def explain_command(
     rule_id: Annotated[str, typer.Argument(help="ルールID (例: ENT-001)")],
-    document: Annotated[Path, typer.Argument(help="評価書の YAML")],
+    document: Annotated[Path, typer.Argument(help="評価書の YAML、または変更箇所の表 (.xlsx / .csv / .tsv)")],
     policy: Annotated[list[Path] | None, typer.Option("--policy", "-p", help="独自のポリシー (標準ポリシーに加えて)。既定: 設定の policies")] = None,
     no_standard: Annotated[bool, typer.Option("--no-standard", help="同梱の標準ポリシーを読まない")] = False,
     as_of: Annotated[str | None, typer.Option("--as-of", help="基準日。既定: 文書の公表日、なければ今日")] = None,
@@ -26,6 +26,8 @@ def explain_command(
     from piarules.diagnostics import suggestion
     from piarules.document import load_document
     from piarules.explain import explain_rule, render
+    from piarules.files import display_path
+    from piarules.tables import is_table, load_table
     from piarules.visible import visible
 
     date = parse_as_of(as_of)
@@ -36,7 +38,10 @@ def explain_command(
         hint = suggestion(rule_id, [r.checked.id for r in policies.rules])
         fail(f"ルール「{rule_id}」はありません" + (f" ({hint})" if hint else ""))
         return
-    doc, diagnostics = load_document(document)
+    if is_table(document):  # an Excel / CSV / TSV change log, imported in memory as eval does
+        doc, diagnostics, _ = load_table(document, display_path(document), body=config.get("body"))
+    else:
+        doc, diagnostics = load_document(document)
     if doc is None:
         print_diagnostics(diagnostics)
         raise typer.Exit(ExitCode.INVALID_INPUT)

@@ -1,8 +1,9 @@
 """Which policies the editor checks against: one function from settings to policy paths.
 
-Today the settings come from the client (initialization options or the `piarules` section of
-the workspace settings). A project configuration file (piarules.toml / [tool.piarules]) can later
-feed the same `Settings` and nothing else changes.
+The settings come from the client (initialization options or the `piarules` section of the
+workspace settings); when the client names no policies, the project configuration
+(piarules.toml / [tool.piarules], found from the workspace root upward, as the command line does)
+decides, and without one the workspace's policies/ directory.
 """
 
 from __future__ import annotations
@@ -10,7 +11,10 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from piarules.config import Config
 
 DEFAULT_POLICY_DIR = "policies"
 """Used when `piarules.policies` is not set: the workspace's policies/ directory, if it exists."""
@@ -58,8 +62,12 @@ def policy_paths(settings: Settings, root: Path | None) -> list[Path]:
     """
     from piarules.api import bundled_policy_dir
 
-    out: list[Path] = [bundled_policy_dir()] if settings.bundled else []
-    if settings.policies is not None:
+    project = _project_config(root) if settings.policies is None else None
+    bundled = settings.bundled and (project is None or bool(project.get("standard")))
+    out: list[Path] = [bundled_policy_dir()] if bundled else []
+    if project is not None:
+        out.extend(Path(p) if Path(p).is_absolute() or root is None else root / p for p in project.get("policies"))
+    elif settings.policies is not None:
         for entry in settings.policies:
             path = Path(entry).expanduser()
             out.append(path if path.is_absolute() or root is None else root / path)
@@ -73,3 +81,20 @@ def policy_paths(settings: Settings, root: Path | None) -> list[Path]:
             seen.add(key)
             unique.append(path)
     return unique
+
+
+def _project_config(root: Path | None) -> Config | None:
+    """The project configuration of the workspace, if it has one and it reads (a broken one is
+    reported by the command line; the editor then keeps its defaults)."""
+    from piarules.config import find_config, load_config
+    from piarules.diagnostics import PiarulesError
+
+    if root is None:
+        return None
+    found = find_config(root)
+    if found is None:
+        return None
+    try:
+        return load_config(found if found.is_absolute() else Path.cwd() / found)
+    except PiarulesError:
+        return None

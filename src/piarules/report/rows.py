@@ -4,6 +4,7 @@ follow-up (対応状況 / 担当 / 確認)."""
 
 from __future__ import annotations
 
+from piarules.diagnostics import Diagnostic
 from piarules.findings import Finding, RunReport
 from piarules.visible import visible
 
@@ -31,11 +32,22 @@ def _row(number: int, document: str, f: Finding) -> list[str | int]:
             f.hint or "", waived, "", "", ""]
 
 
+def _diagnostic_row(number: int, document: str, d: Diagnostic) -> list[str | int]:
+    """A problem reading the document (an unreadable date in the table, a broken file): it is
+    on the list too, so nothing the officer must fix is only on the screen."""
+    line = d.span.line if d.span else ""
+    return [number, document, str(d.span) if d.span else document, "", line, "", "", d.code, d.severity.label_ja, "高",
+            d.message, "", "", d.help or "", "", "", "", ""]
+
+
 def finding_rows(report: RunReport) -> list[list[str | int]]:
-    """Every finding (waived ones included, marked), then the waiver file's problems; text made
-    `visible` (no control characters, which neither XML nor a terminal should carry)."""
-    rows = []
+    """Every problem reading a document and every finding (waived ones included, marked), then
+    the waiver file's problems; text made `visible` (no control characters, which neither XML
+    nor a terminal should carry)."""
+    rows: list[list[str | int]] = []
     for result in report.results:
+        for d in result.errors:
+            rows.append(_diagnostic_row(len(rows) + 1, result.path, d))
         for f in result.findings:
             rows.append(_row(len(rows) + 1, result.path, f))
     for f in report.waiver_findings:

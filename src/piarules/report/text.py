@@ -53,7 +53,7 @@ def render_finding(f: Finding, source_lines: list[str] | None) -> list[str]:
     if f.origin is not None:
         lines.append(f"  = 元の表: {f.origin.describe()}")
         cell = original_cell(f)
-        if cell is not None and not source_lines:  # checked from the table itself: show its cell
+        if cell is not None and not source_lines:  # checked from an Excel file: show its cell
             lines.append(f"  = セルの記載: {cell}")
     lines.append(f"  = 項目: {f.path_text}")
     lines.append(f"  = 確度: {f.confidence_ja}" + (f" ({CONFIDENCE_NOTE[f.confidence]})" if f.confidence in CONFIDENCE_NOTE else ""))
