@@ -38,7 +38,17 @@ def plan(body: str, policy_id: str, source: str | None, rev: str | None) -> dict
     for target, template in _FILES.items():
         text = templates.joinpath(template).read_text(encoding="utf-8")
         out[Path(target.format(name=policy_id.lower()))] = Template(text).substitute(values)
+    out[Path("評価書/pia.schema.json")] = schema_text()
     return out
+
+
+def schema_text() -> str:
+    """The JSON Schema of a 重点項目評価書, which 評価書/例.yaml names for the editor."""
+    import json
+
+    from piarules.document.schema_export import json_schema
+
+    return json.dumps(json_schema("重点項目評価書"), ensure_ascii=False, indent=2) + "\n"
 
 
 def write_plan(directory: Path, files: dict[Path, str]) -> None:
