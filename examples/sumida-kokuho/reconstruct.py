@@ -27,7 +27,9 @@ RISK_ROWS = {  # file number → (使用, 委託.具体的な方法, 委託.そ�
 
 def main() -> None:
     log = load_yaml((HERE / "changelog.yaml").read_text(encoding="utf-8"), "changelog.yaml").data
-    rows = {int(row["出典"]["行"]): row for row in log["変更箇所"]}
+    for row in log["変更箇所"]:  # read as text; written back as the number it is (the schema says so)
+        row["出典"]["行"] = int(row["出典"]["行"])
+    rows = {row["出典"]["行"]: row for row in log["変更箇所"]}
 
     def after(*lines: int) -> str:
         return "\n".join(rows[n]["変更後の記載"] for n in lines)
