@@ -1,7 +1,7 @@
 """piarules: policy-as-code checks for 特定個人情報保護評価書 (PIA under the My Number Act).
 
-The public API reads as the pipeline: policy text → checked rules; YAML → document;
-evaluate → findings. Names are imported on first use (PEP 562), so importing one stage
+The public API reads as the pipeline: policy text → checked rules (`load_policies`); YAML →
+document (`load_document`); `run` → findings; `piarules.report.render` → any report format. Names are imported on first use (PEP 562), so importing one stage
 (e.g. the CLI's --help) does not pay for all of them.
 """
 
@@ -9,11 +9,11 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-__all__ = ["PolicySet", "check_policies", "evaluate", "load_document", "load_policies"]
+__all__ = ["PolicySet", "check_policies", "evaluate", "load_document", "load_policies", "run"]
 __version__ = "0.1.0"
 
 if TYPE_CHECKING:
-    from piarules.api import PolicySet, check_policies, evaluate, load_document, load_policies
+    from piarules.api import PolicySet, check_policies, evaluate, load_document, load_policies, run
 
 
 def __getattr__(name: str) -> Any:
