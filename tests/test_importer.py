@@ -144,3 +144,57 @@ def test_bad_date_is_kept_and_warned(tmp_path: Path) -> None:
     entry = data["変更箇所"][0]
     assert "変更日" not in entry and entry["原文"]["変更日"] == "令和2年2月30日"
     assert any("存在しない" in w.message for w in result.warnings)
+
+
+# ---------------------------------------------------------------- 略記 dates, decoded quotes, blank cells
+
+
+@pytest.mark.parametrize(("written", "date"), [
+    ("R7.1.6", dt.date(2025, 1, 6)), ("令7.1.6", dt.date(2025, 1, 6)), ("H30.6.7", dt.date(2018, 6, 7)),
+    ("R元.5.1", dt.date(2019, 5, 1)), ("2024.1.31", dt.date(2024, 1, 31)), ("2025/1/6", dt.date(2025, 1, 6)),
+    ("令和７年１月６日", dt.date(2025, 1, 6)), ("Ｒ７．１．６", dt.date(2025, 1, 6)),
+])
+def test_abbreviated_dates_import_as_dates(tmp_path: Path, written: str, date: dt.date) -> None:
+    table = tmp_path / "t.tsv"
+    table.write_text(f"{written}\t対象人数\t1\t2\t事後\t説明\n", encoding="utf-8")
+    data, result = import_table(table)
+    assert not result.warnings and data["変更箇所"][0]["変更日"] == written  # kept as written …
+    doc, _ = load_document_text(dump_yaml(data, ""), "t.yaml")
+    assert doc is not None and doc.tree["変更箇所"][0]["変更日"] == date  # … and read as the date
+
+
+def _xlsx(path: Path, row: list[object]) -> Path:
+    from openpyxl import Workbook
+
+    book = Workbook()
+    book.active.title = "変更箇所"
+    book.active.append(list(COLUMNS))
+    book.active.append(row)
+    book.save(path)
+    return path
+
+
+@pytest.mark.parametrize(("row", "message"), [
+    (["<p>令和7年2月30日</p>", "対象人数", "1", "2", "事後", "x"], "変更日を解釈できません: 「令和7年2月30日」は存在しない日付です"),
+    (["R7.1.6", "対象人数", "1", "2", "<p>事後した</p>", "x"], "提出時期が「事後した」です"),
+    (["R7.1.6", "対象人数", "1", "2", None, "x"], "提出時期が空欄です。事前 / 事後 のいずれかを書いてください"),
+    (["R7.1.6", "対象人数", "1", "2", "　", "x"], "提出時期が空欄です。事前 / 事後 のいずれかを書いてください"),
+    (["R7.1.6", "対象人数", "1", "2", "（空欄）", "x"], "提出時期が空欄です (「（空欄）」)"),
+])
+def test_excel_warnings_quote_the_decoded_cell(tmp_path: Path, row: list[object], message: str) -> None:
+    _, result = import_table(_xlsx(tmp_path / "t.xlsx", row))
+    texts = [w.message for w in result.warnings]
+    assert any(message in t for t in texts), texts
+    assert all("<p>" not in t and "\\x" not in t and "「」" not in t for t in texts)
+
+
+def test_shift_jis_warnings_quote_the_decoded_cell(tmp_path: Path) -> None:
+    table = tmp_path / "t.csv"
+    table.write_bytes("変更日,項目,変更前の記載,変更後の記載,提出時期,提出時期に係る説明\nR7.1.6,対象人数,1,2,事後した,説明\n".encode("cp932"))
+    _, result = import_table(table)
+    assert [w.message for w in result.warnings] == ["提出時期が「事後した」です (事前 / 事後 のいずれか)"]
+
+
+def test_rows_record_their_sheet_and_row(tmp_path: Path) -> None:
+    data, result = import_table(_xlsx(tmp_path / "t.xlsx", ["R7.1.6", "対象人数", "1", "2", "事後", "x"]))
+    assert result.sheet == "変更箇所" and data["変更箇所"][0]["出典"] == {"ファイル": "t.xlsx", "シート": "変更箇所", "行": 2}
