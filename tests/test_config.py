@@ -7,8 +7,10 @@ import json
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
-from piarules.config import discover, find_config
+from piarules.config import KEYS, discover, find_config
 from piarules.diagnostics import PiarulesError
 from piarules.lsp.config import Settings, policy_paths
 from tests.conftest import EXAMPLE, invoke, write
@@ -136,3 +138,33 @@ def test_the_language_server_uses_the_project_config(tmp_path: Path) -> None:
     write(tmp_path, "piarules.toml", 'policies = ["rules"]\nstandard = false\n')
     assert policy_paths(Settings(), tmp_path) == [tmp_path / "rules"]
     assert policy_paths(Settings(policies=("x",)), tmp_path)[-1] == tmp_path / "x"  # the client's own choice wins
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(st.dictionaries(st.sampled_from([*KEYS, "fail_on", "tool", "x"]),
+                       st.one_of(st.text(max_size=8), st.integers(), st.booleans(), st.lists(st.text(max_size=5), max_size=3),
+                                 st.dictionaries(st.text(min_size=1, max_size=5), st.text(max_size=6), max_size=2)),
+                       max_size=5))
+def test_any_table_is_read_or_refused_with_located_errors(tmp_path: Path, table: dict) -> None:
+    """Whatever a piarules.toml holds: a config, or PIA503 errors with a line — never a crash."""
+    import tomllib
+
+    from piarules.config import load_config, toml_value
+
+    text = "".join(f"{toml_value(k)} = {toml_value(v) if not isinstance(v, dict) else _inline(v)}\n" for k, v in table.items())
+    try:
+        tomllib.loads(text)
+    except tomllib.TOMLDecodeError:
+        return
+    path = tmp_path / "piarules.toml"
+    path.write_text(text, encoding="utf-8")
+    try:
+        load_config(path)
+    except PiarulesError as exc:
+        assert all(d.code == "PIA503" and d.span is not None and d.span.line >= 1 for d in exc.diagnostics)
+
+
+def _inline(table: dict) -> str:
+    from piarules.config import toml_value
+
+    return "{ " + ", ".join(f"{toml_value(k)} = {toml_value(v)}" for k, v in table.items()) + " }"

@@ -13,9 +13,8 @@ import datetime as dt
 import os
 import re
 from collections.abc import Callable
-from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 from piarules.diagnostics import Diagnostic, PiarulesError, Severity, suggestion
 from piarules.span import Span
@@ -29,8 +28,7 @@ DEFAULT = "既定"
 COMMAND_LINE = "コマンドライン"
 
 
-@dataclass(frozen=True)
-class Key:
+class Key(NamedTuple):
     """One setting: its name, what it takes, and what it does (for errors and `piarules config`)."""
 
     name: str
@@ -66,15 +64,16 @@ _SEVERITIES = {"error": Severity.ERROR, "warning": Severity.WARNING, "info": Sev
 _CONFIDENCES = {"高": "high", "中": "medium", "低": "low"}
 
 
-@dataclass
 class Config:
-    """The effective file configuration: values by key, and where each was written."""
+    """The effective file configuration: values by key, and where each was written (a plain
+    class: this module loads on every run, and a dataclass costs start-up time)."""
 
-    file: Path | None = None
-    table: str = ""
-    """"[tool.piarules]" in pyproject.toml, "" for a piarules.toml (its top level)."""
-    values: dict[str, Any] = field(default_factory=dict)
-    origins: dict[str, Span] = field(default_factory=dict)
+    def __init__(self, file: Path | None = None, table: str = "") -> None:
+        self.file = file
+        self.table = table
+        """"[tool.piarules]" in pyproject.toml, "" for a piarules.toml (its top level)."""
+        self.values: dict[str, Any] = {}
+        self.origins: dict[str, Span] = {}
 
     def get(self, key: str) -> Any:
         return self.values.get(key, KEYS[key].default)
@@ -295,6 +294,8 @@ def _severities(value: Any, spec: Key, base: Path) -> tuple[tuple[str, Severity]
         raise ValueError('表を書いてください (例: severity = { "WRD-001" = "info" })')
     out = []
     for selector, level in value.items():
+        if not selector.strip():
+            raise ValueError("ルール ID または接頭辞が空です (空はすべてのルールに当たってしまいます)")
         if not isinstance(level, str) or level not in _SEVERITIES:
             hint = suggestion(level, ("error", "warning", "info")) if isinstance(level, str) else None
             raise ValueError(f"「{selector}」の重大度 {_shown(level)} は error / warning / info のいずれかです"

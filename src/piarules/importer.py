@@ -24,7 +24,7 @@ from piarules.files import display_path, read_input
 from piarules.jpvalues import is_empty_text, parse_date, selected_text, strip_html
 from piarules.limits import CELL_CHARS, TABLE_CELLS, TABLE_ROWS, XLSX_BYTES, Limit
 from piarules.span import Span
-from piarules.tables import COLUMNS
+from piarules.tables import COLUMNS, entry_cells  # noqa: F401 (entry_cells: part of the import API)
 
 _PAGE_HEADER = re.compile(r"^[(（]\s*別添\s*(\d*)\s*[)）]\s*変更箇所\s*$")
 _KIND_BY_ANNEX = {"": "基礎項目評価書", "2": "重点項目評価書", "3": "全項目評価書"}
@@ -331,15 +331,6 @@ def import_table(path: Path, kind: str | None = None, body: str | None = None, r
 _NEEDS_QUOTES = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029\ufeff\ufffe\uffff\ud800-\udfff]")
 """Characters a plain or literal scalar would not keep as they are: C0/C1 controls (CR, NEL are
 line breaks YAML folds or normalises), LS/PS, BOM, non-characters."""
-
-
-def entry_cells(entry: dict[str, Any]) -> tuple[str, ...]:
-    """The original six cells of an imported entry (for the round-trip guarantee)."""
-    raw = entry.get("原文") or {}
-    return tuple(
-        raw.get(column, "" if entry.get(column) is None else str(entry.get(column)))
-        for column in COLUMNS
-    )
 
 
 def dump_yaml(data: dict[str, Any], header: str) -> str:

@@ -51,11 +51,16 @@ def origin_of(tree: Mapping[str, Any], path: DocPath, missing_key: str | None = 
     number = _number(source.get("行"))
     if number is None:
         return None
-    from piarules.importer import entry_cells
-
     column = _column(path[2:], missing_key)
     return Origin(file=str(source.get("ファイル") or ""), row=number, sheet=_text(source.get("シート")),
                   column=COLUMNS.index(column) + 1 if column else None, header=column, cells=entry_cells(row))
+
+
+def entry_cells(entry: Mapping[str, Any]) -> tuple[str, ...]:
+    """The original six cells of an imported entry (its 原文 where cleaning changed a cell): the
+    round-trip guarantee of the import, and what reports show as the original row."""
+    raw = entry.get("原文") or {}
+    return tuple(raw.get(column, "" if entry.get(column) is None else str(entry.get(column))) for column in COLUMNS)
 
 
 def _column(rest: DocPath, missing_key: str | None) -> str | None:
