@@ -79,9 +79,9 @@ def installed_from() -> tuple[str | None, str | None]:
     vcs = info.get("vcs_info")
     if isinstance(vcs, dict) and vcs.get("vcs") == "git":
         return url, vcs.get("commit_id") or vcs.get("requested_revision")
-    if url.startswith("file://") and isinstance(info.get("dir_info"), dict):
+    if url.startswith("file://") and isinstance(info.get("dir_info"), dict):  # `pip install .` in a clone
         checkout = Path(url.removeprefix("file://"))
-        return (str(checkout), _head(checkout)) if (checkout / ".git").exists() else (None, None)
+        return (url, _head(checkout)) if (checkout / ".git").exists() else (None, None)
     return None, None
 
 

@@ -69,11 +69,22 @@ def diagnostic_problems(diagnostics: list[Diagnostic]) -> list[str]:
     return out
 
 
+def _workbook_text(data: bytes) -> str:
+    """Every cell of a workbook, as text (the workbook must open)."""
+    import io
+
+    from openpyxl import load_workbook
+
+    book = load_workbook(io.BytesIO(data))
+    return "\n".join(str(c.value) for sheet in book for row in sheet.iter_rows() for c in row if c.value is not None)
+
+
 def output_problems(report: RunReport, sources: dict[str, list[str]]) -> list[str]:
     out = []
     for fmt in OutputFormat:
         try:
-            text = render(fmt, report, sources)
+            rendered = render(fmt, report, sources)
+            text = _workbook_text(rendered) if isinstance(rendered, bytes) else rendered  # xlsx: read it back
             text.encode("utf-8")
             if fmt in (OutputFormat.JSON, OutputFormat.SARIF):
                 json.loads(text)

@@ -16,7 +16,7 @@ def import_command(
     table: Annotated[Path, typer.Argument(help="変更箇所の表 (タブ区切り .txt/.tsv、.csv、.xlsx)")],
     output: Annotated[Path | None, typer.Option("--output", "-o", help="出力する YAML (既定: 標準出力)")] = None,
     kind: Annotated[str | None, typer.Option("--kind", help="評価書の種類 (既定: (別添2)→重点 のように見出しから推定)")] = None,
-    body: Annotated[str | None, typer.Option("--body", help="評価実施機関名 (例: 墨田区長)")] = None,
+    body: Annotated[str | None, typer.Option("--body", help="評価実施機関名 (例: 墨田区長)。既定: 設定の body")] = None,
 ) -> None:
     """変更箇所の表を piarules の YAML に変換する。警告は標準エラーに行番号つきで出す。"""
     from piarules.diagnostics import PiarulesError
@@ -26,6 +26,9 @@ def import_command(
 
     if output is not None and output.is_dir():  # before the work, not after
         fail(f"{display_path(output)} はディレクトリです。出力する YAML ファイルの名前を指定してください")
+    from piarules.cli.common import project_config
+
+    body = body or project_config().get("body")
     try:
         data, result = import_table(table, kind, body)
     except PiarulesError as exc:
