@@ -126,6 +126,7 @@ def test_text_tables_point_at_their_lines(tmp_path: Path, suffix: str, delimiter
     writer.writerow(ROWS[1])
     log = write(tmp_path, f"変更箇所{suffix}", buffer.getvalue().encode("cp932"))  # Shift_JIS, as Excel saves
     code, out, _ = invoke("eval", log, "--as-of", "2026-04-01", "--format", "json")
+    assert code == 1
     data = json.loads(out)
     (finding,) = [f for f in data["documents"][0]["findings"] if f["rule_id"] == "CH-001b"]
     line = 4 if suffix == ".csv" else 2  # the row starts after the two-line record
@@ -176,6 +177,7 @@ def test_imported_yaml_leads_back_to_its_table(tmp_path: Path) -> None:
     assert invoke("import", log, "-o", yaml_path)[0] == 0
     assert "シート: 変更箇所" in yaml_path.read_text(encoding="utf-8")
     code, out, _ = invoke("eval", yaml_path, "--as-of", "2026-04-01", "--format", "json")
+    assert code == 1
     (finding,) = [f for f in json.loads(out)["documents"][0]["findings"] if f["rule_id"] == "CH-001b"]
     assert finding["location"]["file"].endswith("changelog.yaml")  # the YAML is where it is fixed …
     assert finding["origin"]["cell"] == "変更箇所!E4"  # … and the table is where it came from

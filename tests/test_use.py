@@ -149,7 +149,7 @@ def test_policy_adds_to_the_standard_and_no_standard_replaces_it(tmp_path: Path)
     code, out, _ = invoke("rules", policy)
     assert out.count("\n") > standard  # every standard rule and the own one
     code, out, _ = invoke("eval", EXAMPLE, "--policy", policy, "--no-standard", "--format", "json")
-    assert {f["rule_id"] for f in json.loads(out)["documents"][0]["findings"]} == {"OWN-9"}
+    assert code == 1 and {f["rule_id"] for f in json.loads(out)["documents"][0]["findings"]} == {"OWN-9"}
 
 
 def test_own_tests_are_strict_about_own_rules_only(tmp_path: Path) -> None:
