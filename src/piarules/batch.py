@@ -65,7 +65,7 @@ def check_unit(paths: list[Path], settings: Settings, policies: PolicySet) -> li
             _finish(result, doc, settings, policies, others)
             result.companions = names
         except Exception as exc:  # a bug in piarules: reported on this document, the others go on
-            result.findings = []
+            result.findings, result.checked = [], False
             result.errors.append(internal_error(result.path, exc))
     return [result for result, _ in loaded]
 
@@ -130,6 +130,8 @@ def _load(path: Path, settings: Settings) -> tuple[DocumentResult, Document | No
         return result, None
     result.absent_sections = doc.absent_sections
     result.kind = doc.kind
+    result.checked = True
+    result.unreadable_values = len(doc.unreadable)
     return result, doc
 
 

@@ -1,5 +1,5 @@
 """`piarules eval DOC… [--policy P]… [--format F] [--output F=PATH]… [--fail-on LEVEL] [--as-of DATE]
-[--waivers FILE] [--baseline FILE] [--jobs N] [--sets auto|manifest|off]`."""
+[--waivers FILE] [--baseline FILE] [--jobs N] [--sets auto|manifest|off] [--fail-on-undecided LEVEL]`."""
 
 from __future__ import annotations
 
@@ -64,6 +64,9 @@ def eval_command(
     jobs: Annotated[int | None, typer.Option("--jobs", "-j", help="並列に検査するプロセス数 (既定: コア数)")] = None,
     allow_empty: Annotated[bool, typer.Option("--allow-empty", help="内容のない (空の) 文書をエラーにしない")] = False,
     allow_no_rules: Annotated[bool, typer.Option("--allow-no-rules", help="ルールが1つもないポリシーをエラーにしない")] = False,
+    fail_on_undecided: Annotated[FailOn, typer.Option(
+        "--fail-on-undecided", help="読めない値のために判定できなかったルールのうち、この重大度以上のものがあれば終了コード 1 "
+                                    "(既定 error: エラーのルールは判定できなければ不合格)")] = FailOn.ERROR,
     sets: Annotated[SetMode, typer.Option("--sets", help="基礎項目評価書と重点/全項目評価書を組にして比べる方法: auto (piarules-sets.yaml と、"
                                           "同じディレクトリで事務の名称が同じ文書) / manifest (piarules-sets.yaml だけ) / off")] = SetMode.AUTO,
 ) -> None:
@@ -116,6 +119,7 @@ def eval_command(
         waiver_findings=waiver_problems(waiver_list, matched, today),
         baseline_file=display_path(baseline) if baseline else None, tool_version=__version__,
         fail_on=None if fail_on is FailOn.NEVER else Severity(fail_on.value),
+        fail_on_undecided=None if fail_on_undecided is FailOn.NEVER else Severity(fail_on_undecided.value),
     )
     sources = source_lines([*files, *([waivers] if waivers else [])])
     # Everything is rendered before anything is written: a failure leaves no partial output.
