@@ -34,11 +34,13 @@ from tests.fuzz.pipeline import (  # noqa: E402
 from tests.fuzz.policy_gen import RandomChooser, generate_case  # noqa: E402
 
 
-def reproduces(crash: Crash, documents: list[Document], small: list[Document], limit: float) -> Callable[[str], bool]:
-    """Whether a (smaller) text still fails the same way: same stage, kind and place."""
+def reproduces(crash: Crash, bug: str | None, documents: list[Document], small: list[Document],
+               limit: float) -> Callable[[str], bool]:
+    """Whether a (smaller) text still fails the same way: same stage, kind, place and known bug."""
 
     def still_fails(text: str) -> bool:
-        return any(c.signature == crash.signature for c in run_case(text, documents, small, limit).crashes)
+        return any(c.signature == crash.signature and known_bug(c, text) == bug
+                   for c in run_case(text, documents, small, limit).crashes)
 
     return still_fails
 
@@ -77,13 +79,13 @@ def main() -> int:
     print("\ndiagnostic codes: " + ", ".join(f"{code} {n}" for code, n in stats.codes.most_common()))
     new = 0
     print(f"\ncrashes: {len(stats.crashes)} distinct")
-    for crash, text, count in sorted(stats.crashes.values(), key=lambda t: -t[2]):
-        bug = known_bug(crash, text)
+    for (*_, name), (crash, text, count) in sorted(stats.crashes.items(), key=lambda t: -t[1][2]):
+        bug = None if name == "NEW" else name
         new += bug is None
         print(f"\n=== {'KNOWN: ' + bug if bug else 'NEW'}\n    {count} case(s); {crash}")
         shown = text
         if args.minimise and crash.kind != "CaseTimeout":  # a hang would cost `limit` per trial
-            shown = minimise(text, reproduces(crash, documents, pool[:3], args.limit), args.minimise)
+            shown = minimise(text, reproduces(crash, bug, documents, pool[:3], args.limit), args.minimise)
         print("    minimised example:" if shown != text else "    smallest example:")
         print("\n".join("      " + line for line in shown.splitlines()[:40]))
         if bug is None and crash.trace:

@@ -58,7 +58,11 @@ class CaseTimeout(BaseException):
 
 @contextmanager
 def deadline(seconds: float) -> Iterator[None]:
-    """Raise CaseTimeout in the main thread after `seconds` (SIGALRM; no-op when 0)."""
+    """Raise CaseTimeout in the main thread after `seconds` (SIGALRM; no-op when 0).
+
+    The alarm repeats every 0.1 s until the block is left: a CaseTimeout raised where Python
+    cannot propagate it (a gc callback, a __del__) is lost, and the next one is not.
+    """
     if seconds <= 0:
         yield
         return
@@ -67,7 +71,7 @@ def deadline(seconds: float) -> Iterator[None]:
         raise CaseTimeout(f"more than {seconds} s")
 
     previous = signal.signal(signal.SIGALRM, expire)
-    signal.setitimer(signal.ITIMER_REAL, seconds)
+    signal.setitimer(signal.ITIMER_REAL, seconds, 0.1)
     try:
         yield
     finally:
@@ -106,46 +110,50 @@ class Outcome:
         return self.crashes[0] if self.crashes else None
 
 
-def _regex_patterns(text: str) -> list[str]:
-    """Every regex pattern of a policy text, as parsed."""
-    from piarules import ast
-    from piarules.walk import statement_exprs, walk
+@contextmanager
+def _proposed_fmt_fixes(regex: bool, nots: bool) -> Iterator[None]:
+    """pretty.py with the one-line fixes proposed to the lead (see test_regressions.py), for as long
+    as the block runs: a crash that disappears with them is an instance of the reported bug."""
+    from piarules import ast, pretty
 
-    policy, _ = parse_policy(text, POLICY_PATH)
-    if policy is None:
-        return []
-    out: list[str] = []
+    saved_regex, saved_expr = pretty._regex, pretty.Printer._expr
 
-    def matcher(node: ast.Matcher) -> None:
-        if isinstance(node, ast.MatchRegex):
-            out.append(node.pattern)
-        elif isinstance(node, ast.MatchBool):
-            for o in node.operands:
-                matcher(o)
+    def escaped_regex(pattern: str) -> str:
+        escaped = re.sub(r'\\(?=[nt"\\]|$)', r"\\\\", pattern)
+        return '"' + escaped.replace('"', '\\"').replace("\n", "\\n") + '"'
 
-    exprs: list[ast.Expr] = []
-    for item in policy.items:
-        if isinstance(item, ast.MatcherDef):
-            matcher(item.body)
-        elif isinstance(item, ast.Const | ast.Term):
-            exprs.append(item.value if isinstance(item, ast.Const) else item.body)
-        elif isinstance(item, ast.Rule):
-            for stmt in item.body:
-                exprs += statement_exprs(stmt)
-    out += [n.pattern for e in exprs for n in walk(e) if isinstance(n, ast.RegexTest)]
-    return out
+    def flat_not(self: pretty.Printer, node: ast.Expr, b: str, inside: bool) -> str:
+        if isinstance(node, ast.Not) and isinstance(node.operand, ast.Not):
+            return "not " + self.expr(node.operand, b, inside)
+        return saved_expr(self, node, b, inside)
+
+    if regex:
+        pretty._regex = escaped_regex
+    if nots:
+        pretty.Printer._expr = flat_not
+    try:
+        yield
+    finally:
+        pretty._regex, pretty.Printer._expr = saved_regex, saved_expr
 
 
-def _regex_fmt_bug(crash: Crash, text: str) -> bool:
-    return crash.kind == "unsound-fmt" and any(
-        "\n" in p or re.search(r'\\(?=[nt"\\]|$)', p) for p in _regex_patterns(text))
+def _fmt_sound_with(text: str, regex: bool = False, nots: bool = False) -> bool:
+    with _proposed_fmt_fixes(regex, nots):
+        formatted, _ = format_policy(text, POLICY_PATH)
+        return formatted is not None and check_sound(text, formatted, POLICY_PATH) is None
 
 
 KNOWN_BUGS: dict[str, Callable[[Crash, str], bool]] = {
     # Reported to the lead, each with a regression test in tests/fuzz/test_regressions.py (xfail,
     # strict): remove the entry when its fix lands and the test passes.
-    "fmt prints regex patterns unescaped: a pattern holding a line break, \\n, \\t, \\\\ or \\\" "
-    "(or ending in \\) is printed as a different or broken string (pretty._regex)": _regex_fmt_bug,
+    "fmt prints regex patterns unescaped (pretty._regex): a pattern holding a line break, \\n, \\t, "
+    "\\\\ or \\\" (or ending in \\) comes out as a different or broken string":
+        lambda c, text: c.kind == "unsound-fmt" and _fmt_sound_with(text, regex=True),
+    "fmt parenthesises every `not` (pretty: not (not (…))): more than 48 nested `not` print deeper than "
+    "the parser's nesting limit (PIA104)":
+        lambda c, text: c.kind == "unsound-fmt" and _fmt_sound_with(text, nots=True),
+    "fmt: both of the above in one file":
+        lambda c, text: c.kind == "unsound-fmt" and _fmt_sound_with(text, regex=True, nots=True),
     "more than 32 nested scopes (for each + quantifiers) → IndexError (runtime.MAX_SLOTS, no check)":
         lambda c, text: c.kind == "IndexError" and c.stage in ("evaluate", "explain"),
     "term expansion is exponential: t(i) = t(i-1) and t(i-1) hangs check, evaluation and explain":
@@ -360,8 +368,8 @@ class Stats:
     cases: Counter[str] = field(default_factory=Counter)
     reached: dict[str, Counter[str]] = field(default_factory=lambda: defaultdict(Counter))
     codes: Counter[str] = field(default_factory=Counter)
-    crashes: dict[tuple[str, str, str], tuple[Crash, str, int]] = field(default_factory=dict)
-    """signature → (crash, smallest case text, how many cases hit it)."""
+    crashes: dict[tuple[str, str, str, str], tuple[Crash, str, int]] = field(default_factory=dict)
+    """(stage, kind, where, known bug or "NEW") → (crash, smallest case text, how many cases hit it)."""
 
     def record(self, family: str, text: str, outcome: Outcome) -> None:
         self.cases[family] += 1
@@ -371,12 +379,13 @@ class Stats:
             self.reached["all"][stage] += 1
         self.codes.update(outcome.diagnostics)
         for crash in outcome.crashes:
-            old = self.crashes.get(crash.signature)
+            key = (*crash.signature, known_bug(crash, text) or "NEW")
+            old = self.crashes.get(key)
             if old is None:
-                self.crashes[crash.signature] = (crash, text, 1)
+                self.crashes[key] = (crash, text, 1)
             else:
                 smaller = (crash, text) if len(text) < len(old[1]) else old[:2]
-                self.crashes[crash.signature] = (*smaller, old[2] + 1)
+                self.crashes[key] = (*smaller, old[2] + 1)
 
     def share(self, stage: str, family: str = "all") -> float:
         return self.reached[family][stage] / max(self.cases[family], 1)

@@ -268,9 +268,9 @@ FAMILIES: list[tuple[float, str]] = [(0.52, "valid"), (0.07, "typo"), (0.07, "ch
                                      (0.06, "arity"), (0.09, "structure"), (0.08, "token"), (0.06, "deep")]
 
 
-def generate_case(c: Chooser) -> Case:
-    """One whole policy file of a randomly chosen family."""
-    family = c.weighted(FAMILIES)
+def generate_case(c: Chooser, family: str | None = None) -> Case:
+    """One whole policy file of the given family (default: one drawn by FAMILIES' weights)."""
+    family = family or c.weighted(FAMILIES)
     gen = Gen(c, family)
     text = gen.policy_file()
     if family == "typo":

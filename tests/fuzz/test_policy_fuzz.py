@@ -47,8 +47,8 @@ class HypothesisChooser(Chooser):
 
 
 @st.composite
-def policy_cases(draw: st.DrawFn) -> Case:
-    return generate_case(HypothesisChooser(draw))
+def policy_cases(draw: st.DrawFn, family: str) -> Case:
+    return generate_case(HypothesisChooser(draw), family)
 
 
 @pytest.fixture(scope="module")
@@ -56,32 +56,38 @@ def documents() -> tuple[list[Document], list[Document]]:
     return [example_document()], list(small_documents())
 
 
+# A time-out that lands in a gc callback is reported by Python as unraisable (the next one stops the case).
+@pytest.mark.filterwarnings("ignore::pytest.PytestUnraisableExceptionWarning")
 def test_generated_policies_reach_every_stage_and_never_crash(
         documents: tuple[list[Document], list[Document]], monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("PIARULES_NO_CACHE", "1")  # every case goes through the parser itself
     docs, small = documents
     stats = Stats()
 
-    @settings(max_examples=EXAMPLES, deadline=None, derandomize=not EXPLORE, database=None,
-              suppress_health_check=list(HealthCheck))
-    @given(policy_cases())
-    def run(case: Case) -> None:
+    def check(case: Case) -> None:
         outcome = run_case(case.text, docs, small, limit=LIMIT)
         stats.record(case.family, case.text, outcome)
         fresh = [c for c in outcome.crashes if known_bug(c, case.text) is None]
         assert not fresh, f"{fresh[0]}\n{fresh[0].trace}\n--- case ---\n{case}"
 
-    run()
+    # One Hypothesis run per family, sized by the family's weight: each family is fuzzed every
+    # time, and the shares below are over the same mix as the long runs.
+    for weight, family in FAMILIES:
+        settings(max_examples=max(8, round(EXAMPLES * weight)), deadline=None, derandomize=not EXPLORE,
+                 database=None, suppress_health_check=list(HealthCheck))(given(policy_cases(family))(check))()
     print("\n" + stats.table())
-    for _, name in FAMILIES:
-        assert stats.cases[name] > 0, f"no case of family {name}"
     # The fuzzer must keep reaching the checker, the compiler and evaluation (not just the parser).
     assert stats.share("parsed") >= 0.60, stats.table()
     assert stats.share("check clean") >= 0.40, stats.table()
     assert stats.share("check clean", "valid") >= 0.85, stats.table()
-    assert stats.reached["all"]["compiled"] == stats.reached["all"]["check clean"], stats.table()
-    stopped_by_known_bugs = sum(n for (stage, _, _), (_, _, n) in stats.crashes.items() if stage == "evaluate")
-    assert stats.reached["all"]["ran"] + stopped_by_known_bugs >= stats.reached["all"]["compiled"], stats.table()
+
+    # Every clean case compiles and runs, except those stopped by an already reported bug.
+    def lost(stage: str) -> int:
+        return sum(n for (where, *_), (_, _, n) in stats.crashes.items() if where == stage)
+
+    reached = stats.reached["all"]
+    assert reached["compiled"] + lost("compile") == reached["check clean"], stats.table()
+    assert reached["ran"] + lost("evaluate") == reached["compiled"], stats.table()
     assert stats.share("fired") >= 0.15, stats.table()
 
 
@@ -94,7 +100,9 @@ def test_every_family_is_generated_and_valid_cases_check_clean() -> None:
     stats = Stats()
     for seed in range(60):
         case = generate_case(RandomChooser(seed))
-        stats.record(case.family, case.text, run_case(case.text, docs, small, limit=LIMIT))
+        outcome = run_case(case.text, docs, small, limit=LIMIT)
+        stats.record(case.family, case.text, outcome)
+        assert all(known_bug(c, case.text) for c in outcome.crashes), f"{outcome.crashes}\n{case}"
     assert stats.share("check clean", "valid") >= 0.85, stats.table()
     assert set(STAGES) <= set(stats.reached["all"]), stats.table()
 
