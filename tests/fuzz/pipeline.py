@@ -152,7 +152,7 @@ KNOWN_BUGS: dict[str, Callable[[Crash, str], bool]] = {
     "fmt parenthesises every `not` (pretty: not (not (…))): more than 48 nested `not` print deeper than "
     "the parser's nesting limit (PIA104)":
         lambda c, text: c.kind == "unsound-fmt" and _fmt_sound_with(text, nots=True),
-    "fmt: both of the above in one file":
+    "fmt: the two bugs above (regex escapes, nested not) in one file":
         lambda c, text: c.kind == "unsound-fmt" and _fmt_sound_with(text, regex=True, nots=True),
     "more than 32 nested scopes (for each + quantifiers) → IndexError (runtime.MAX_SLOTS, no check)":
         lambda c, text: c.kind == "IndexError" and c.stage in ("evaluate", "explain"),

@@ -752,7 +752,7 @@ class Gen:
         if form == "literal":
             return (self.c.choice(NUMBERS), ATOM)
         if form == "count":
-            src = self.list_source(ctx, bind=False)
+            src = self.list_source(ctx)
             if src is not None:
                 return self.call("count", [src[0]])
         if form == "number" and d > 0:
@@ -800,7 +800,7 @@ class Gen:
         chosen = self.pick(ctx, lambda t: not isinstance(t, ConflictType))
         return (chosen.text, ATOM) if chosen else ("基準日", ATOM)
 
-    def list_source(self, ctx: Ctx, bind: bool = True) -> tuple[str, Var] | None:
+    def list_source(self, ctx: Ctx) -> tuple[str, Var] | None:
         """A list to iterate (form lists, 本文, string-list consts), kept affordable on the example,
         and the variable that would take its items."""
         def size(x: Cand) -> int:
