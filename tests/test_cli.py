@@ -50,7 +50,7 @@ def test_json_output_is_stable_and_parseable() -> None:
     (doc,) = data["documents"]
     first = doc["findings"][0]
     assert set(first) == {"rule_id", "severity", "title", "message", "references", "hint", "path",
-                          "path_parts", "missing_key", "location", "waived", "confidence", "origin"}
+                          "path_parts", "missing_key", "location", "waived", "undecided", "confidence", "origin"}
     assert first["location"]["line"] >= 1 and doc["absent_sections"] == ["公表日"]
 
 
@@ -59,7 +59,6 @@ def test_json_output_is_stable_and_parseable() -> None:
     [
         ("bad.yaml", "a: [1\n", "PIA301"),
         ("dup.yaml", "評価書名: a\n評価書名: b\n", "PIA305"),
-        ("enum.yaml", "評価書の種類: 重点\n", "PIA303"),
         ("bin.yaml", b"\x00\x01\x02", "PIA308"),
         ("sjis.yaml", "評価書名: 国保\n".encode("cp932"), None),
     ],
@@ -71,6 +70,11 @@ def test_bad_documents_exit_2_with_located_errors(tmp_path: Path, name: str, con
         assert code in (0, 1)
         return
     assert code == 2 and needle in out and f"{name}:" in out and "Traceback" not in out
+
+
+def test_an_unreadable_value_fails_the_gate_but_the_document_is_checked(tmp_path: Path) -> None:
+    code, out, _ = invoke("eval", write(tmp_path, "enum.yaml", "評価書の種類: 重点\n"))
+    assert code == 1 and "enum.yaml:1:1: エラー[PIA303]" in out and "読み込めない文書" not in out
 
 
 def test_one_bad_document_does_not_stop_the_others(tmp_path: Path) -> None:

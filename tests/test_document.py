@@ -10,8 +10,9 @@ from tests.conftest import dedent, load_doc
 
 
 def errors(text: str) -> list[tuple[str, int, int, str, str | None]]:
+    """The load errors (the document is still checked: it is a mapping)."""
     doc, diagnostics = load_document_text(dedent(text), "doc.yaml")
-    assert doc is None
+    assert doc is not None
     return [(d.code, d.span.line, d.span.col, d.message, d.help) for d in diagnostics if d.span]
 
 
@@ -57,6 +58,42 @@ def test_sections_need_a_kind() -> None:
 def test_every_error_is_reported_not_just_the_first() -> None:
     found = errors("評価書の種類: 重点項目評価書\n公表日: 令和2年2月30日\n評価書番号x: 1\n")
     assert [f[0] for f in found] == ["PIA304", "PIA302"]
+
+
+@pytest.mark.parametrize(("text", "path", "written"), [
+    # one value of each type the form reads: date, band, count, choice, timing; a section as text
+    ("公表日: 令和6年度", ("公表日",), "令和6年度"),
+    ("基本情報: {事務: {対象人数: 約5万人}}", ("基本情報", "事務", "対象人数"), "約5万人"),
+    ("特定個人情報ファイル: [{委託: {委託の有無: 委託する (四件)}}]", ("特定個人情報ファイル", 0, "委託", "委託の有無"),
+     "委託する (四件)"),
+    ("特定個人情報ファイル: [{委託: {委託事項: [{再委託の有無: 再委託あり}]}}]",
+     ("特定個人情報ファイル", 0, "委託", "委託事項", 0, "再委託の有無"), "再委託あり"),
+    ("変更箇所: [{変更日: 令和6年4月1日, 提出時期: 事後（軽微な変更）}]", ("変更箇所", 0, "提出時期"), "事後（軽微な変更）"),
+    ("基本情報: {事務: 国民健康保険}", ("基本情報", "事務"), "国民健康保険"),
+    ("特定個人情報ファイル: [住民ファイル]", ("特定個人情報ファイル", 0), "住民ファイル"),
+])
+def test_an_unreadable_value_fails_only_itself(text: str, path: tuple[str | int, ...], written: str) -> None:
+    doc, diagnostics = load_document_text(f"評価書の種類: 重点項目評価書\n評価実施機関名: 墨田区長\n{text}\n", "doc.yaml")
+    assert doc is not None and [d.code for d in diagnostics] in (["PIA303"], ["PIA304"])
+    value = doc.unreadable[path]
+    assert value.text == written and value.path == path and value.reason == diagnostics[0].message
+    node = doc.tree
+    for part in path:
+        node = node[part]
+    assert node is value  # rules read it as unknown
+    assert doc.tree["評価実施機関名"] == "墨田区長"  # the rest is read
+
+
+def test_an_unknown_key_is_left_out_and_the_rest_read() -> None:
+    doc, diagnostics = load_document_text("評価書の種類: 重点項目評価書\n公表日: 令和6年1月31日\n謎: x\n", "doc.yaml")
+    assert doc is not None and [d.code for d in diagnostics] == ["PIA302"]
+    assert "謎" not in doc.tree and doc.tree["公表日"].year == 2024 and not doc.unreadable
+
+
+@pytest.mark.parametrize("text", ["- a\n- b\n", "just text\n", "42\n"])
+def test_a_document_that_is_not_a_form_is_rejected_whole(text: str) -> None:
+    doc, diagnostics = load_document_text(text, "doc.yaml")
+    assert doc is None and diagnostics
 
 
 def test_typed_values_and_partial_documents() -> None:

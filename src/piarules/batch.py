@@ -71,7 +71,7 @@ def check_unit(paths: list[Path], settings: Settings, policies: PolicySet) -> li
             _finish(result, doc, settings, policies, others)
             result.companions = names
         except Exception as exc:  # a bug in piarules: reported on this document, the others go on
-            result.findings = []
+            result.findings, result.checked = [], False
             result.errors.append(internal_error(result.path, exc))
     return [result for result, _ in loaded]
 
@@ -139,12 +139,15 @@ def _load(path: Path, settings: Settings) -> tuple[DocumentResult, Document | No
         return result, None
     result.absent_sections = doc.absent_sections
     result.kind = doc.kind
+    result.checked = True
+    result.unreadable_values = len(doc.unreadable)
     return result, doc
 
 
 def _finish(result: DocumentResult, doc: Document, settings: Settings, policies: PolicySet,
             others: dict[str, Any] | None) -> None:
-    result.as_of = resolve_as_of(settings.as_of, doc)
+    judged = resolve_as_of(settings.as_of, doc)
+    result.as_of = judged if isinstance(judged, dt.date) else None  # an unreadable 公表日: no date to show
     result.findings = with_origins(run(policies, doc, settings.as_of, others), doc.tree,
                                    result.path if result.imported else None)
     if settings.waivers:

@@ -2,6 +2,12 @@
 
 Evaluation over many documents never re-walks the AST: each expression becomes a
 `Callable[[RunEnv], Any]`, each path a getter with its fields bound.
+
+Three-valued logic: a value the document has but the form model cannot read is an `Unreadable`
+(values.py). Every closure passes it on as "unknown" (a comparison with it is unknown; `and`,
+`or`, `not` and the quantifiers follow Kleene logic); evaluate.py turns an unknown verdict into
+a "could not check" finding. The test is `x.__class__ is Unreadable`: one pointer compare on
+the hot path.
 """
 
 from __future__ import annotations
@@ -20,7 +26,7 @@ from piarules.document.source_map import DocPath
 from piarules.jpvalues import compact_text, normalize_text
 from piarules.regex import compile_pattern
 from piarules.runtime import Fn, RunEnv, TextFn, follow, nz
-from piarules.values import MISSING, display, is_empty, is_missing, shift_date
+from piarules.values import MISSING, Unreadable, display, is_empty, is_missing, shift_date
 from piarules.vocabulary import Vocabulary, standard_vocabulary
 from piarules.walk import walk
 
@@ -84,7 +90,8 @@ def compile_ref(ref: ast.Ref) -> Fn:
         return lambda env: env.values[slot]
     if len(fields) == 1 and isinstance(fields[0], str):
         key = fields[0]
-        return lambda env: nz(v.get(key, MISSING)) if isinstance(v := env.values[slot], dict) else MISSING
+        return lambda env: (nz(v.get(key, MISSING)) if isinstance(v := env.values[slot], dict)
+                            else v if v.__class__ is Unreadable else MISSING)
     return lambda env: follow(env.values[slot], fields)
 
 
@@ -118,8 +125,12 @@ def compile_compare(node: ast.Compare, m: Context) -> Fn:
     if node.op in (ast.CmpOp.EQ, ast.CmpOp.NE):
         negate = node.op is ast.CmpOp.NE
 
-        def equality(env: RunEnv) -> bool:
+        def equality(env: RunEnv) -> Any:
             a, b = left(env), right(env)
+            if a.__class__ is Unreadable:
+                return a
+            if b.__class__ is Unreadable:
+                return b
             if a is MISSING or b is MISSING:
                 return False
             return _equal_text(a, b) != negate
@@ -127,8 +138,12 @@ def compile_compare(node: ast.Compare, m: Context) -> Fn:
         return equality
     op = _CMP[node.op]
 
-    def ordering(env: RunEnv) -> bool:
+    def ordering(env: RunEnv) -> Any:
         a, b = left(env), right(env)
+        if a.__class__ is Unreadable:
+            return a
+        if b.__class__ is Unreadable:
+            return b
         if a is MISSING or b is MISSING:
             return False
         try:
@@ -147,8 +162,10 @@ def compile_membership(node: ast.Membership, m: Context) -> Fn:
         texts = frozenset(compact_text(v) for v in values if isinstance(v, str))
         others = [v for v in values if not isinstance(v, str)]
 
-        def in_literals(env: RunEnv) -> bool:
+        def in_literals(env: RunEnv) -> Any:
             v = item(env)
+            if v.__class__ is Unreadable:
+                return v
             if v is MISSING:
                 return False
             found = compact_text(v) in texts if isinstance(v, str) else v in others
@@ -157,11 +174,17 @@ def compile_membership(node: ast.Membership, m: Context) -> Fn:
         return in_literals
     container = compile_expr(node.container, m)
 
-    def in_list(env: RunEnv) -> bool:
+    def in_list(env: RunEnv) -> Any:
         v, pool = item(env), container(env)
+        if v.__class__ is Unreadable:
+            return v
+        if pool.__class__ is Unreadable:
+            return pool
         if v is MISSING or not isinstance(pool, list):
             return False
-        return any(_equal_text(v, p) for p in pool) != negated
+        if any(p.__class__ is not Unreadable and _equal_text(v, p) for p in pool):
+            return not negated
+        return next((p for p in pool if p.__class__ is Unreadable), negated)  # not found among the known
 
     return in_list
 
@@ -212,15 +235,30 @@ def phrase_predicate(op: ast.PhraseOp, pattern: Any) -> TextFn:
     return lambda text: matches(text, pattern)
 
 
+def on_text(subject: Fn, test: TextFn) -> Fn:
+    """A test of a text value: false for a value that is not text, unknown for an unreadable one."""
+
+    def tested(env: RunEnv) -> Any:
+        s = subject(env)
+        if isinstance(s, str):
+            return test(s)
+        return s if s.__class__ is Unreadable else False
+
+    return tested
+
+
 def compile_text_test(node: ast.TextTest, m: Context) -> Fn:
     subject = compile_expr(node.subject, m)
     if isinstance(node.needle, ast.Literal | ast.ListExpr) and _literal_strings(node.needle) is not None:
-        test = text_predicate(node.op, _literal_strings(node.needle) or [])
-        return lambda env: isinstance(s := subject(env), str) and test(s)
+        return on_text(subject, text_predicate(node.op, _literal_strings(node.needle) or []))
     needle = compile_expr(node.needle, m)
 
-    def dynamic(env: RunEnv) -> bool:
+    def dynamic(env: RunEnv) -> Any:
         s, n = subject(env), needle(env)
+        if s.__class__ is Unreadable:
+            return s
+        if n.__class__ is Unreadable:
+            return n
         if not isinstance(s, str) or n is MISSING:
             return False
         return text_predicate(node.op, [str(x) for x in (n if isinstance(n, list) else [n])])(s)
@@ -256,11 +294,16 @@ def compile_arith(node: ast.Arith, m: Context) -> Fn:
     sign = 1 if node.op == "+" else -1
     if isinstance(node.right, ast.Duration):
         amount, unit = node.right.amount * sign, node.right.unit
-        return lambda env: MISSING if not isinstance(d := left(env), dt.date) else shift_date(d, amount, unit)
+        return lambda env: (shift_date(d, amount, unit) if isinstance(d := left(env), dt.date)
+                            else d if d.__class__ is Unreadable else MISSING)
     right = compile_expr(node.right, m)
 
     def numbers(env: RunEnv) -> Any:
         a, b = left(env), right(env)
+        if a.__class__ is Unreadable:
+            return a
+        if b.__class__ is Unreadable:
+            return b
         if not isinstance(a, int | float) or not isinstance(b, int | float):
             return MISSING
         return a + sign * b
@@ -269,58 +312,102 @@ def compile_arith(node: ast.Arith, m: Context) -> Fn:
 
 
 def compile_quantifier(node: ast.Quantifier, m: Context) -> Fn:
+    """any / all / count over a list, in Kleene logic: `any` is true if some item is true, else
+    unknown if some item is unknown; `all` dually; a count with an unknown item is unknown."""
     collection = compile_expr(node.collection, m)
     body = compile_expr(node.body, m)
     slot = node.slot
     assert slot is not None  # INVARIANT: the checker assigns every quantifier a slot
+    decisive = node.kind == "any"  # the verdict that ends the loop (any: a true item, all: a false one)
+    counting = node.kind == "count"
 
-    def items(env: RunEnv) -> list[Any]:
-        value = collection(env)
-        return value if isinstance(value, list) else []
+    def quantified(env: RunEnv) -> Any:
+        items = collection(env)
+        if items.__class__ is Unreadable:
+            return items
+        unknown, total = None, 0
+        for item in items if isinstance(items, list) else ():
+            env.values[slot] = item
+            verdict = body(env)
+            if verdict.__class__ is Unreadable:
+                if unknown is None:
+                    unknown = verdict
+            elif counting:
+                total += 1 if verdict else 0
+            elif bool(verdict) is decisive:
+                return decisive
+        if unknown is not None:
+            return unknown
+        return total if counting else not decisive
 
-    def run(env: RunEnv, item: Any) -> bool:
-        env.values[slot] = item
-        return bool(body(env))
+    return quantified
 
-    if node.kind == "any":
-        return lambda env: any(run(env, i) for i in items(env))
-    if node.kind == "all":
-        return lambda env: all(run(env, i) for i in items(env))
-    return lambda env: sum(1 for i in items(env) if run(env, i))
+
+RAW_TEXT_BUILTINS = frozenset({"text", "length"})
+"""Built-ins that read a value as written: for an unreadable value, its text (known)."""
 
 
 def compile_call(node: ast.Call, m: Context) -> Fn:
+    """A built-in call; an unreadable argument makes the result unknown (the built-ins never see
+    one), except for the built-ins that read the text as written."""
     builtin = REGISTRY[node.func]
     impl = builtin.impl
     if builtin.needs_vocabulary:
         impl = functools.partial(impl, m.vocabulary)
     args = [compile_expr(a, m) for a in node.args]
-    match args:  # fixed arities avoid building a generator per call
+    if node.func in RAW_TEXT_BUILTINS:
+        return lambda env: impl(*[x.text if (x := f(env)).__class__ is Unreadable else x for f in args])
+    match args:  # fixed arities avoid building a list per call
         case [a]:
-            return lambda env: impl(a(env))
+            return lambda env: x if (x := a(env)).__class__ is Unreadable else impl(x)
         case [a, b]:
-            return lambda env: impl(a(env), b(env))
-        case [a, b, c]:
-            return lambda env: impl(a(env), b(env), c(env))
-        case _:
-            return lambda env: impl(*[f(env) for f in args])
+            def call2(env: RunEnv) -> Any:
+                x, y = a(env), b(env)
+                if x.__class__ is Unreadable:
+                    return x
+                return y if y.__class__ is Unreadable else impl(x, y)
+
+            return call2
+
+    def call(env: RunEnv) -> Any:
+        values = [f(env) for f in args]
+        unknown = next((v for v in values if v.__class__ is Unreadable), None)
+        return unknown if unknown is not None else impl(*values)
+
+    return call
 
 
 def compile_boolop(op: str, fns: list[Fn]) -> Fn:
-    """Short-circuit and/or; two and three operands get closures without generators."""
-    if op == "and":
-        match fns:
-            case [a, b]:
-                return lambda env: bool(a(env)) and bool(b(env))
-            case [a, b, c]:
-                return lambda env: bool(a(env)) and bool(b(env)) and bool(c(env))
-        return lambda env: all(f(env) for f in fns)
-    match fns:
-        case [a, b]:
-            return lambda env: bool(a(env)) or bool(b(env))
-        case [a, b, c]:
-            return lambda env: bool(a(env)) or bool(b(env)) or bool(c(env))
-    return lambda env: any(f(env) for f in fns)
+    """Short-circuit and/or in Kleene logic: `and` is false if any operand is false, else unknown
+    if any is unknown, else true (`or` dually). Two operands get a closure without a loop."""
+    decisive = op == "or"  # the value that decides at once: or → true, and → false
+    if len(fns) == 2:
+        a, b = fns
+
+        def pair(env: RunEnv) -> Any:
+            x = a(env)
+            if x.__class__ is Unreadable:
+                y = b(env)
+                return decisive if y.__class__ is not Unreadable and bool(y) is decisive else x
+            if bool(x) is decisive:
+                return decisive
+            y = b(env)
+            return y if y.__class__ is Unreadable else bool(y)
+
+        return pair
+
+    def many(env: RunEnv) -> Any:
+        unknown = None
+        for f in fns:
+            x = f(env)
+            if x.__class__ is Unreadable:
+                if unknown is None:
+                    unknown = x
+            elif bool(x) is decisive:
+                return decisive
+        return (not decisive) if unknown is None else unknown
+
+    return many
 
 
 def compile_expr(node: ast.Expr, m: Context) -> Fn:
@@ -337,10 +424,11 @@ def compile_expr(node: ast.Expr, m: Context) -> Fn:
             return lambda env: [f(env) for f in fns]
         case ast.Not(operand=ast.RegexTest(subject=subject, pattern=pattern)):
             fn, test = compile_expr(subject, m), regex_predicate(pattern)  # fused: one closure
-            return lambda env: not (isinstance(s := fn(env), str) and test(s))
+            return lambda env: (not test(s) if isinstance(s := fn(env), str)
+                                else s if s.__class__ is Unreadable else True)
         case ast.Not(operand=operand):
             fn = compile_expr(operand, m)
-            return lambda env: not fn(env)
+            return lambda env: x if (x := fn(env)).__class__ is Unreadable else not x
         case ast.BoolOp(op=op, operands=operands):
             return compile_boolop(op, [compile_expr(o, m) for o in operands])
         case ast.Compare():
@@ -350,14 +438,11 @@ def compile_expr(node: ast.Expr, m: Context) -> Fn:
         case ast.TextTest():
             return compile_text_test(node, m)
         case ast.RegexTest(subject=subject, pattern=pattern):
-            fn, test = compile_expr(subject, m), regex_predicate(pattern)
-            return lambda env: isinstance(s := fn(env), str) and test(s)
+            return on_text(compile_expr(subject, m), regex_predicate(pattern))
         case ast.PhraseTest(op=op, subject=subject, spec=spec):
-            fn, test = compile_expr(subject, m), phrase_predicate(op, phrase_pattern(spec, m.vocabulary, {}))
-            return lambda env: isinstance(s := fn(env), str) and test(s)
+            return on_text(compile_expr(subject, m), phrase_predicate(op, phrase_pattern(spec, m.vocabulary, {})))
         case ast.MatcherTest(subject=subject, matcher=name, file=file):
-            fn, test = compile_expr(subject, m), m.others.get(file or "", m).matchers[name]
-            return lambda env: isinstance(s := fn(env), str) and test(s)
+            return on_text(compile_expr(subject, m), m.others.get(file or "", m).matchers[name])
         case ast.Presence():
             return compile_presence(node, m)
         case ast.Arith():

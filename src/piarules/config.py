@@ -48,6 +48,8 @@ KEYS: dict[str, Key] = {k.name: k for k in (
         ("high", "medium", "low"), default="low"),
     Key("fail-on", "choice", "この重大度以上の、例外でない指摘で終了コード 1", ("error", "warning", "info", "never"),
         default="error"),
+    Key("fail-on-undecided", "choice", "読めない値のために判定できなかったルールのうち、この重大度以上のものがあれば終了コード 1",
+        ("error", "warning", "info", "never"), default="error"),
     Key("as-of", "date", "基準日 (既定: 各文書の公表日、なければ今日)"),
     Key("waivers", "path", "例外ファイル (YAML)"),
     Key("baseline", "path", "ベースライン (以前の --format json の結果)"),
@@ -271,7 +273,7 @@ def _int(value: Any, spec: Key, base: Path) -> int:
 def _choice(value: Any, spec: Key, base: Path) -> str:
     if isinstance(value, str) and spec.name == "min-confidence":
         value = _CONFIDENCES.get(value, value)
-    if isinstance(value, str) and spec.name == "fail-on" and value in _SEVERITIES:
+    if isinstance(value, str) and spec.name.startswith("fail-on") and value in _SEVERITIES:
         value = _SEVERITIES[value].value
     if not isinstance(value, str) or value not in spec.choices:
         hint = suggestion(value, spec.choices) if isinstance(value, str) else None

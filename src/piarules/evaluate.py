@@ -3,6 +3,10 @@
 Rules on a change row judge it as of the date their `as of` gives (e.g. the row's 変更日);
 the others as of the run's as-of date. A rule's effective period is checked against that date.
 Each rule gets a runner (nested scope loops as closures) built once, on first use.
+
+A verdict that depends on an unreadable value (unknown, see compile.py) is neither a finding nor
+a pass: the rule reports, once per item, that it could not check it, at the unreadable value's
+place (an info finding marked `undecided` with the rule's severity, which the gate can count).
 """
 
 from __future__ import annotations
@@ -12,30 +16,42 @@ from collections.abc import Callable
 from typing import Any
 
 from piarules.compile import CompiledRule
+from piarules.diagnostics import Severity
 from piarules.document import Document
-from piarules.document.source_map import DocPath
+from piarules.document.source_map import DocPath, format_path
 from piarules.findings import Finding
 from piarules.runtime import RunEnv, TextLeaf
-from piarules.values import is_empty
+from piarules.values import Unreadable, display, is_empty
 
 Out = list[Finding]
-Runner = Callable[[RunEnv, Document, dt.date, Out], None]
+AsOf = dt.date | Unreadable
+"""A judging date; unknown when the date it is read from is unreadable."""
+Runner = Callable[[RunEnv, Document, AsOf, Out], None]
 
 
-def evaluate(rules: list[CompiledRule], document: Document, as_of: dt.date,
+def evaluate(rules: list[CompiledRule], document: Document, as_of: AsOf,
              companions: dict[str, dict[str, Any]] | None = None) -> list[Finding]:
     """Run every rule over the document (with the other documents of its set, by kind); findings
     come out in a stable order."""
     env = RunEnv(document.tree, as_of, companions)
     found: Out = []
     kind = document.kind
+    unknown_kind = document.unreadable.get(("評価書の種類",))
     for rule in rules:
-        if rule.checked.kinds and kind not in rule.checked.kinds:
+        limited = rule.checked.kinds and kind not in rule.checked.kinds
+        if limited and unknown_kind is None:
             continue
         runner = rule.runner
         if runner is None:
             runner = rule.runner = build_runner(rule)
         env.as_of = as_of  # a dated rule moves it per item; every rule starts from the run's date
+        if limited:  # the kind is unknown: what the rule would report, it cannot know applies
+            would: Out = []
+            runner(env, document, as_of, would)
+            if would:
+                assert unknown_kind is not None  # INVARIANT: `limited` rules run only when the kind is unknown
+                found.append(_undecided(rule, document, unknown_kind))
+            continue
         runner(env, document, as_of, found)
     found.sort(key=Finding.sort_key)
     return merge_same_place(found)
@@ -85,8 +101,11 @@ def _dated(rule: CompiledRule, inner: Runner) -> Runner:
     """Set the judging date (the rule's `as of`, else the run's) and skip what is out of its period."""
     start, end = rule.checked.period
 
-    def dated(env: RunEnv, doc: Document, as_of: dt.date, out: Out) -> None:
+    def dated(env: RunEnv, doc: Document, as_of: AsOf, out: Out) -> None:
         date = _judging_date(rule, env, as_of)
+        if isinstance(date, Unreadable):
+            _judge_on_unknown_date(rule, inner, env, doc, as_of, date, out)
+            return
         if (start and date < start) or (end and date > end):
             return
         env.as_of = date
@@ -96,13 +115,32 @@ def _dated(rule: CompiledRule, inner: Runner) -> Runner:
     return dated
 
 
+def _judge_on_unknown_date(rule: CompiledRule, inner: Runner, env: RunEnv, doc: Document, as_of: AsOf,
+                           date: Unreadable, out: Out) -> None:
+    """Judge an item whose date is unreadable with the date unknown: what reads the date is
+    unknown, what does not still decides (a text without citations needs no date). A rule
+    limited to a period cannot know whether it applies: its findings become undecided."""
+    found: Out = []
+    env.as_of = date  # unknown: every closure passes it on
+    inner(env, doc, as_of, found)
+    env.as_of = as_of
+    start, end = rule.checked.period
+    if start is None and end is None:
+        out.extend(found)
+    elif found:
+        out.append(_undecided(rule, doc, date))
+
+
 def _guarded(rule: CompiledRule, loops: Runner) -> Runner:
     """Test a loop-invariant `when` once per document instead of once per item."""
     when = rule.when
     assert when is not None  # INVARIANT: when_outside_loops implies a when
 
-    def guarded(env: RunEnv, doc: Document, as_of: dt.date, out: Out) -> None:
-        if when(env):
+    def guarded(env: RunEnv, doc: Document, as_of: AsOf, out: Out) -> None:
+        applies = when(env)
+        if applies.__class__ is Unreadable:
+            out.append(_undecided(rule, doc, applies))
+        elif applies:
             loops(env, doc, as_of, out)
 
     return guarded
@@ -111,9 +149,11 @@ def _guarded(rule: CompiledRule, loops: Runner) -> Runner:
 def _loop(rule: CompiledRule, depth: int, inner: Runner) -> Runner:
     collection, locate = rule.scopes[depth]
 
-    def loop(env: RunEnv, doc: Document, as_of: dt.date, out: Out) -> None:
+    def loop(env: RunEnv, doc: Document, as_of: AsOf, out: Out) -> None:
         items = collection(env)
         if not isinstance(items, list) or not items:
+            if items.__class__ is Unreadable:
+                out.append(_undecided(rule, doc, items))
             return
         values, paths, indexes = env.values, env.paths, env.indexes
         if isinstance(items[0], TextLeaf):  # 本文: each item carries its own place
@@ -137,37 +177,59 @@ def _check_runner(rule: CompiledRule) -> Runner:
     require, requires = rule.require, rule.requires
 
     if when is None and requires is None and require is not None:
-        def check_plain(env: RunEnv, doc: Document, as_of: dt.date, out: Out) -> None:
-            if not require(env):
+        def check_plain(env: RunEnv, doc: Document, as_of: AsOf, out: Out) -> None:
+            holds = require(env)
+            if holds is True:
+                return
+            if holds.__class__ is Unreadable:
+                out.append(_undecided(rule, doc, holds))
+            elif not holds:
                 out.append(_finding(rule, env, doc, [], _first_failing(rule, env)))
 
         return check_plain
 
-    def check(env: RunEnv, doc: Document, as_of: dt.date, out: Out) -> None:
-        if when is not None and not when(env):
-            return
-        if require is not None and not require(env):
-            out.append(_finding(rule, env, doc, [], _first_failing(rule, env)))
+    def check(env: RunEnv, doc: Document, as_of: AsOf, out: Out) -> None:
+        if when is not None:
+            applies = when(env)
+            if applies.__class__ is Unreadable:
+                out.append(_undecided(rule, doc, applies))
+                return
+            if not applies:
+                return
+        if require is not None:
+            holds = require(env)
+            if holds.__class__ is Unreadable:
+                out.append(_undecided(rule, doc, holds))
+            elif not holds:
+                out.append(_finding(rule, env, doc, [], _first_failing(rule, env)))
         if requires is not None:
             _check_requires(rule, env, doc, out)
 
     return check
 
 
-def _judging_date(rule: CompiledRule, env: RunEnv, as_of: dt.date) -> dt.date:
+def _judging_date(rule: CompiledRule, env: RunEnv, as_of: AsOf) -> dt.date | Unreadable:
+    """The rule's `as of` for the item (unreadable when the date it reads is), else the run's."""
     if rule.as_of is None:
         return as_of
     env.as_of = as_of
     value = rule.as_of(env)
-    return value if isinstance(value, dt.date) else as_of
+    return value if isinstance(value, dt.date) or value.__class__ is Unreadable else as_of
 
 
 def _check_requires(rule: CompiledRule, env: RunEnv, doc: Document, out: Out) -> None:
     assert rule.requires is not None and rule.checked.requires is not None  # INVARIANT: compiled together
     condition, target, matchers = rule.requires
-    if not condition(env):
+    applies = condition(env)
+    if applies.__class__ is Unreadable:
+        out.append(_undecided(rule, doc, applies))
+        return
+    if not applies:
         return
     value: Any = target(env)
+    if value.__class__ is Unreadable:
+        out.append(_undecided(rule, doc, value))
+        return
     if is_empty(value):
         out.append(_finding(rule, env, doc, [rule.checked.requires.target.label]))
         return
@@ -179,7 +241,8 @@ def _check_requires(rule: CompiledRule, env: RunEnv, doc: Document, out: Out) ->
 def _first_failing(rule: CompiledRule, env: RunEnv) -> DocPath | None:
     """The place of the first conjunct of `require A and B …` that fails."""
     for test, locate in rule.require_parts or ():
-        if not test(env):
+        holds = test(env)
+        if holds.__class__ is not Unreadable and not holds:
             return locate(env)
     return None
 
@@ -197,6 +260,20 @@ def _finding(rule: CompiledRule, env: RunEnv, doc: Document, missing: list[str],
         rule_id=checked.id, severity=checked.severity, title=checked.rule.title, message=message,
         references=checked.references, hint=checked.rule.hint, span=located.key or located.value, path=path,
         missing_key=missing_key, policy_span=checked.rule.id_span, confidence=checked.confidence.value,
+    )
+
+
+def _undecided(rule: CompiledRule, doc: Document, unknown: Unreadable) -> Finding:
+    """The rule could not check an item: it reads `unknown`. Reported at that value's place."""
+    checked = rule.checked
+    located = doc.source_map.nearest(unknown.path)[1]
+    message = (f"{checked.rule.title}: 「{format_path(unknown.path)}」の値「{display(unknown)}」を読めないため、"
+               "このルールはこの項目を確かめられませんでした")
+    return Finding(
+        rule_id=checked.id, severity=Severity.INFO, title=checked.rule.title, message=message,
+        references=checked.references, hint=f"値を様式どおりに書き直してください ({unknown.reason})",
+        span=located.value, path=unknown.path, policy_span=checked.rule.id_span,
+        confidence=checked.confidence.value, undecided=checked.severity,
     )
 
 

@@ -20,7 +20,7 @@ from piarules.evaluate import build_runner
 from piarules.findings import Finding
 from piarules.runtime import RunEnv
 from piarules.span import Span
-from piarules.values import MISSING, display
+from piarules.values import MISSING, Unreadable, display
 from piarules.walk import children
 
 
@@ -42,11 +42,13 @@ class Binding:
     """One combination of scope items, with the traces of when / require and the outcome."""
 
     items: list[tuple[str, DocPath | None]]
-    date: dt.date
+    date: dt.date | Unreadable
     in_period: bool
     when: Trace | None
     require: Trace | None
     fired: bool
+    undecided: bool = False
+    """The rule could not check this binding: its verdict reads an unreadable value."""
 
 
 def trace(node: ast.Expr, env: RunEnv, matchers: Context) -> Trace:
@@ -72,7 +74,7 @@ def _note(node: ast.Expr, env: RunEnv, context: Context) -> str | None:
     return explain_phrase(text, phrase_pattern(node.spec, context.vocabulary, {}))
 
 
-def explain_rule(rule: CompiledRule, doc: Document, as_of: dt.date,
+def explain_rule(rule: CompiledRule, doc: Document, as_of: dt.date | Unreadable,
                  companions: dict[str, dict[str, Any]] | None = None) -> list[Binding]:
     """Every binding of the rule's scopes over the document, traced (dated as eval dates it)."""
     checked = rule.checked
@@ -81,7 +83,7 @@ def explain_rule(rule: CompiledRule, doc: Document, as_of: dt.date,
     out: list[Binding] = []
     env = RunEnv(doc.tree, as_of, companions)
 
-    def visit(depth: int, date: dt.date, in_period: bool) -> None:
+    def visit(depth: int, date: dt.date | Unreadable, in_period: bool) -> None:
         dating = rule.dated and depth == rule.as_of_depth
         if dating:
             date, in_period = _date_of(rule, env, as_of)
@@ -93,7 +95,7 @@ def explain_rule(rule: CompiledRule, doc: Document, as_of: dt.date,
         if dating:
             env.as_of = as_of
 
-    def _visit_items(depth: int, date: dt.date, in_period: bool) -> None:
+    def _visit_items(depth: int, date: dt.date | Unreadable, in_period: bool) -> None:
         collection, locate = rule.scopes[depth]
         items = collection(env)
         if not isinstance(items, list):
@@ -110,16 +112,20 @@ def explain_rule(rule: CompiledRule, doc: Document, as_of: dt.date,
     return out
 
 
-def _date_of(rule: CompiledRule, env: RunEnv, as_of: dt.date) -> tuple[dt.date, bool]:
+def _date_of(rule: CompiledRule, env: RunEnv, as_of: dt.date | Unreadable) -> tuple[dt.date | Unreadable, bool]:
+    """The binding's judging date as eval computes it, and whether it is in the rule's period
+    (an unknown date is judged, and its findings shown as undecided, as eval does)."""
     env.as_of = as_of
     date = as_of
-    if rule.as_of is not None and isinstance(value := rule.as_of(env), dt.date):
+    if rule.as_of is not None and isinstance(value := rule.as_of(env), dt.date | Unreadable):
         date = value
+    if isinstance(date, Unreadable):
+        return date, True
     start, end = rule.checked.period
     return date, not ((start and date < start) or (end and date > end))
 
 
-def _binding(rule: CompiledRule, env: RunEnv, doc: Document, date: dt.date, in_period: bool,
+def _binding(rule: CompiledRule, env: RunEnv, doc: Document, date: dt.date | Unreadable, in_period: bool,
              context: Context) -> Binding:
     checked = rule.checked
     env.as_of = date
@@ -134,7 +140,11 @@ def _binding(rule: CompiledRule, env: RunEnv, doc: Document, date: dt.date, in_p
         saved = rule.runner
         build_runner(_single(rule))(env, doc, date, found)
         rule.runner = saved
-    return Binding(items, date, in_period, when, require, bool(found))
+    fired = any(f.undecided is None for f in found)
+    undecided = any(f.undecided is not None for f in found) and not fired
+    if fired and isinstance(date, Unreadable) and checked.period != (None, None):
+        fired, undecided = False, True  # whether the rule applies on an unknown date is unknown
+    return Binding(items, date, in_period, when, require, fired, undecided)
 
 
 def _single(rule: CompiledRule) -> CompiledRule:
@@ -163,6 +173,11 @@ def _value(value: Any) -> str:
     return display(value)
 
 
+def _unknown(value: Unreadable, doc: Document) -> str:
+    span = doc.span_of(value.path)
+    return f"不明 (読めない値「{display(value.text)}」、文書 {span.line}:{span.col} {format_path(value.path)})"
+
+
 def _lines(t: Trace, doc: Document, depth: int) -> list[str]:
     where = []
     if t.place is not None:
@@ -172,7 +187,8 @@ def _lines(t: Trace, doc: Document, depth: int) -> list[str]:
         where.append(f"ポリシー {t.policy.line}:{t.policy.col}")
     suffix = f"   [{'、'.join(where)}]" if where else ""
     text = t.text if len(t.text) <= 80 else t.text[:77] + "…"
-    lines = [f"{'  ' * depth}{text} → {_value(t.value)}{suffix}"]
+    shown = _unknown(t.value, doc) if isinstance(t.value, Unreadable) else _value(t.value)
+    lines = [f"{'  ' * depth}{text} → {shown}{suffix}"]
     for note in (t.note or "").splitlines():
         lines.append(f"{'  ' * depth}  ↳ {note}")
     for child in t.children:
@@ -187,7 +203,9 @@ def render(rule: CompiledRule, bindings: list[Binding], doc: Document, show_all:
         out.append(f"この文書 ({doc.kind or '種類の指定なし'}) は対象外です (applies to {'、'.join(checked.kinds)})")
         return "\n".join(out) + "\n"
     fired = [b for b in bindings if b.fired]
-    out.append(f"対象 {len(bindings)} 件のうち {len(fired)} 件で発火しました")
+    undecided = sum(1 for b in bindings if b.undecided)
+    out.append(f"対象 {len(bindings)} 件のうち {len(fired)} 件で発火しました"
+               + (f" ({undecided} 件は読めない値のため判定できません)" if undecided else ""))
     shown = bindings if show_all else fired + [b for b in bindings if not b.fired][:limit]
     for b in shown:
         out += ["", _heading(b, doc)]
@@ -198,7 +216,10 @@ def render(rule: CompiledRule, bindings: list[Binding], doc: Document, show_all:
             if t is not None:
                 out.append(f"  {label}:")
                 out += _lines(t, doc, 2)
-        out.append("  ⇒ 発火しました (指摘あり)" if b.fired else "  ⇒ 発火しません")
+        if b.undecided:
+            out.append("  ⇒ 判定できません (読めない値を読むため、発火も合格もしません)")
+        else:
+            out.append("  ⇒ 発火しました (指摘あり)" if b.fired else "  ⇒ 発火しません")
     hidden = len(bindings) - len(shown)
     if hidden > 0:
         out += ["", f"(発火しなかった残り {hidden} 件は省略しました: --all ですべて表示)"]
@@ -214,4 +235,6 @@ def _heading(b: Binding, doc: Document) -> str:
         span = doc.span_of(place)
         parts.append(f"{name} = {format_path(place)} ({span.line}行目)")
     head = "、".join(parts) if parts else "文書全体"
-    return f"■ {'発火' if b.fired else '非発火'}: {head}  (基準日 {b.date})"
+    state = "発火" if b.fired else "判定不能" if b.undecided else "非発火"
+    date = f"不明 (「{display(b.date.text)}」を読めない)" if isinstance(b.date, Unreadable) else b.date
+    return f"■ {state}: {head}  (基準日 {date})"

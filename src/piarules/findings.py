@@ -94,6 +94,9 @@ class Finding:
     """The rule's confidence (high / medium / low): how sure it is that this is a real defect."""
     waived_by: Waiver | None = None
     """Set when an accepted waiver covers this finding: shown and counted, but not a failure."""
+    undecided: Severity | None = None
+    """Set (to the rule's severity) when this finding says the rule could not check an item
+    because a value it reads is unreadable; the finding itself is info."""
     origin: Origin | None = None
     """The table cell the value came from, for documents imported from a table (its 出典)."""
 
@@ -126,6 +129,11 @@ class DocumentResult:
     baseline_suppressed: int = 0
     companions: tuple[str, ...] = ()
     """The other documents of its set it was checked together with (document/sets.py)."""
+    checked: bool = False
+    """The rules ran on it. A document with unreadable values is checked (errors name the
+    values); one that is not a form at all (not YAML, not a mapping, no readable 評価書の種類) is not."""
+    unreadable_values: int = 0
+    """Values the form model could not read (each an error in `errors`, unknown to the rules)."""
     as_of: dt.date | None = None
     """The date the document was judged as of (the run's 基準日, else its 公表日, else today)."""
     imported: bool = False
@@ -133,7 +141,18 @@ class DocumentResult:
 
     @property
     def loaded(self) -> bool:
-        return not any(e.severity == Severity.ERROR for e in self.errors)
+        return self.checked
+
+    @property
+    def value_errors(self) -> list[Diagnostic]:
+        """Errors of a checked document (unreadable values, unknown keys): they fail the gate as
+        error findings do."""
+        return [e for e in self.errors if e.severity == Severity.ERROR] if self.checked else []
+
+    @property
+    def undecided(self) -> list[Finding]:
+        """Findings saying a rule could not check an item (it reads an unreadable value)."""
+        return [f for f in self.findings if f.undecided is not None]
 
     @property
     def open_findings(self) -> list[Finding]:
@@ -174,6 +193,9 @@ class RunReport:
     tool_version: str = ""
     fail_on: Severity | None = Severity.ERROR
     """The gate: unwaived findings at or above this severity fail the run (None: never)."""
+    fail_on_undecided: Severity | None = Severity.ERROR
+    """Fail closed: a rule at or above this severity that could not check an item (an unreadable
+    value) fails the run, as if it had fired (None: never)."""
 
     @property
     def open_findings(self) -> list[Finding]:
@@ -192,9 +214,26 @@ class RunReport:
         return sum(1 for r in self.results if not r.loaded)
 
     @property
+    def unreadable_values(self) -> int:
+        return sum(r.unreadable_values for r in self.results)
+
+    @property
+    def undecided_count(self) -> int:
+        return sum(len(r.undecided) for r in self.results)
+
+    @property
     def failed(self) -> bool:
-        """Whether the run fails the gate: any unwaived finding at or above `fail_on`."""
-        return self.fail_on is not None and any(f.severity.rank >= self.fail_on.rank for f in self.open_findings)
+        """Whether the run fails the gate: any unwaived finding at or above `fail_on`, an error in
+        a checked document (an unreadable value), or a rule at or above `fail_on_undecided` that
+        could not check an item."""
+        if self.fail_on is not None:
+            if any(f.severity.rank >= self.fail_on.rank for f in self.open_findings):
+                return True
+            if self.fail_on.rank <= Severity.ERROR.rank and any(r.value_errors for r in self.results):
+                return True
+        limit = self.fail_on_undecided
+        return limit is not None and any(f.undecided is not None and f.undecided.rank >= limit.rank
+                                         for f in self.open_findings)
 
     @property
     def verdict(self) -> str:

@@ -2,7 +2,9 @@
 
 Nothing is lost: rows in = rows out, cleaned cells keep their original under 原文, and
 anomalies (blank 提出時期, unparseable date, rows out of order, cut-off cells) are warnings
-with the source line, never silent fixes. The 項目 cells are not analysed here: every document
+at the source row and cell, never silent fixes. A cell that cannot be read (a date such as
+令和5年度, a 提出時期 with a note) is kept as written in its field: when the document loads it is
+an error at its place and unknown to the rules, and the rest of its row is still checked. The 項目 cells are not analysed here: every document
 gets its 項目の解析 when it loads (document/items.py), so the YAML holds only what the table said.
 """
 
@@ -260,15 +262,14 @@ def row_to_entry(row: ImportedRow, source: str, warnings: list[Diagnostic], prev
     where = Span.point(source, row.line, 1)
     parsed = None
     date_clean = _clean(date_text)
+    entry["変更日"] = date_clean
+    if date_clean != date_text:
+        raw["変更日"] = date_text
     try:
         parsed = parse_date(date_clean)
-        entry["変更日"] = date_clean
-        if date_clean != date_text:
-            raw["変更日"] = date_text
     except ValueError as exc:
-        warnings.append(Diagnostic("PIA402", f"変更日を解釈できません: {exc}", where, Severity.WARNING,
-                                   help="原文は 原文.変更日 に残しました"))
-        raw["変更日"] = date_text
+        warnings.append(Diagnostic("PIA402", f"変更日 (1列目) を解釈できません: {exc}", cell_place(source, row, 0),
+                                   Severity.WARNING, help=_KEPT))
     if parsed and previous and parsed < previous:
         warnings.append(Diagnostic("PIA402", f"変更日 {date_clean} が前の行 ({previous.text}) より前です", where,
                                    Severity.WARNING))
@@ -280,7 +281,7 @@ def row_to_entry(row: ImportedRow, source: str, warnings: list[Diagnostic], prev
         if _looks_cut(cell):
             warnings.append(Diagnostic("PIA402", f"{key}のセルが途中で切れているようです (HTML が閉じていません)",
                                        where, Severity.WARNING))
-    entry["提出時期"] = _timing(timing, where, warnings)
+    entry["提出時期"] = _timing(timing, cell_place(source, row, 4), warnings)
     if timing != (entry["提出時期"] or ""):
         raw["提出時期"] = timing
     entry["提出時期に係る説明"] = _clean(reason)
@@ -293,21 +294,32 @@ def row_to_entry(row: ImportedRow, source: str, warnings: list[Diagnostic], prev
 
 
 _TIMINGS = ("事前", "事後")
+_KEPT = "セルの値はそのまま残しました。検査ではこの値がエラーになり、これを読むルールは判定しません"
+
+
+def cell_place(source: str, row: ImportedRow, index: int) -> Span:
+    """Where a cell stands: its row, and in a tab-separated text its column (CSV and Excel
+    cells are named by their column in the message)."""
+    if source.lower().endswith((".csv", ".xlsx", ".xlsm")):
+        return Span.point(source, row.line, 1)
+    return Span.point(source, row.line, 1 + sum(len(c) + 1 for c in row.cells[:index]))
 
 
 def _timing(cell: str, where: Span, warnings: list[Diagnostic]) -> str | None:
-    """事前 / 事後 as written or as printed (「【事後】」「[ 事前 ]」); else None and a warning."""
+    """事前 / 事後 as written or as printed (「【事後】」「[ 事前 ]」); a blank is None; anything
+    else is kept as written (the loader reports it) with a warning."""
     text = _clean(cell).strip()
     chosen = unicodedata.normalize("NFKC", selected_text(text)).strip()
     if chosen in _TIMINGS:
         return chosen
     if is_empty_text(text):
         shown = f" (「{text}」)" if text else ""
-        message = f"提出時期が空欄です{shown}。事前 / 事後 のいずれかを書いてください"
-    else:
-        message = f"提出時期が「{text}」です (事前 / 事後 のいずれか)"
-    warnings.append(Diagnostic("PIA402", message, where, Severity.WARNING))
-    return None
+        warnings.append(Diagnostic("PIA402", f"提出時期 (5列目) が空欄です{shown}。事前 / 事後 のいずれかを書いてください",
+                                   where, Severity.WARNING))
+        return None
+    warnings.append(Diagnostic("PIA402", f"提出時期 (5列目) が「{text}」です (事前 / 事後 のいずれか)", where,
+                               Severity.WARNING, help=_KEPT))
+    return text
 
 
 def import_table(path: Path, kind: str | None = None, body: str | None = None, raw: bytes | None = None,

@@ -9,7 +9,7 @@ from collections.abc import Callable
 from typing import Any
 
 from piarules.document.source_map import DocPath
-from piarules.values import MISSING
+from piarules.values import MISSING, Unreadable
 
 MAX_SLOTS = 32
 
@@ -19,7 +19,8 @@ class TextLeaf(str):
     when it was written (本文)."""
 
     doc_path: DocPath
-    written_on: dt.date | None
+    written_on: dt.date | Unreadable | None
+    """The 変更日 of the row it was written in (unreadable: the text's date is unknown)."""
     field: str | None
     """The form item, as a schema path without indexes (基本情報.個人番号の利用.法令上の根拠); for a
     change row's 変更後の記載, the item the row changes (from its 項目の解析), when known."""
@@ -27,7 +28,7 @@ class TextLeaf(str):
     parent: dict[str, Any] | None
     """The mapping the text stands in (its siblings tell what it is about: a 提供先's 提供方法)."""
 
-    def __new__(cls, value: str, doc_path: DocPath, written_on: dt.date | None = None,
+    def __new__(cls, value: str, doc_path: DocPath, written_on: dt.date | Unreadable | None = None,
                 field: str | None = None, parent: dict[str, Any] | None = None) -> TextLeaf:
         self = super().__new__(cls, value)
         self.doc_path = doc_path
@@ -71,7 +72,8 @@ def _row_leaves(rows: list[Any]) -> list[TextLeaf]:
             analysis = row.get("項目の解析")
             item = analysis.get("様式パス") if isinstance(analysis, dict) else None
             field = item.replace("[]", "") if isinstance(item, str) else None
-            out.append(TextLeaf(text, ("変更箇所", i, "変更後の記載"), date if isinstance(date, dt.date) else None, field))
+            written = date if isinstance(date, dt.date) or date.__class__ is Unreadable else None
+            out.append(TextLeaf(text, ("変更箇所", i, "変更後の記載"), written, field))
     return out
 
 
@@ -80,11 +82,13 @@ class RunEnv:
 
     __slots__ = ("_texts", "as_of", "companions", "indexes", "paths", "root", "values")
 
-    def __init__(self, root: dict[str, Any], as_of: dt.date, companions: dict[str, dict[str, Any]] | None = None):
+    def __init__(self, root: dict[str, Any], as_of: dt.date | Unreadable,
+                 companions: dict[str, dict[str, Any]] | None = None):
         self.root = root
         self.companions = companions or {}
         """The other documents of the same 事務 checked together, by kind (評価書の種類 → tree)."""
         self.as_of = as_of
+        """The judging date (基準日); unknown when the date it comes from cannot be read."""
         self.values: list[Any] = [MISSING] * MAX_SLOTS
         # INVARIANT: the place of the item in slot s is paths[s] + (indexes[s],) when
         # indexes[s] >= 0, else paths[s] itself (None: no place). Built lazily: tuples are
@@ -110,12 +114,18 @@ Matchers = dict[str, TextFn]
 
 
 def follow(value: Any, fields: tuple[str | int, ...]) -> Any:
-    """The value at `fields` below `value`; MISSING where the path does not exist."""
+    """The value at `fields` below `value`; MISSING where the path does not exist, the unreadable
+    value itself where the path goes through one (what stands below it is unknown)."""
     for part in fields:
         if isinstance(part, int):
-            value = value[part] if isinstance(value, list) and -len(value) <= part < len(value) else MISSING
+            if isinstance(value, list) and -len(value) <= part < len(value):
+                value = value[part]
+            else:
+                return value if value.__class__ is Unreadable else MISSING
+        elif isinstance(value, dict):
+            value = value.get(part, MISSING)
         else:
-            value = value.get(part, MISSING) if isinstance(value, dict) else MISSING
+            return value if value.__class__ is Unreadable else MISSING
         if value is None:
             return MISSING
     return value

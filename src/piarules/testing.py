@@ -260,7 +260,7 @@ def run_case(policies: PolicySet, case: Case) -> CaseResult:
         if other.kind is not None:
             others[other.kind] = other.tree
     as_of = resolve_as_of(case.as_of, doc)
-    findings = run(policies, doc, as_of, others)
+    findings = run(policies, doc, case.as_of, others)
     problems = [f"期待した指摘がありません: {e.describe()}" for e in case.expect
                 if not any(_matches(f, e) for f in findings)]
     named = case.named_rules()
@@ -285,7 +285,7 @@ def _reports_each(rule: Any) -> bool:
     return isinstance(require, ast.Literal) and require.value is False and rule.requires is None
 
 
-def _reaches_requirement(policies: PolicySet, rule_id: str, doc: Any, as_of: dt.date,
+def _reaches_requirement(policies: PolicySet, rule_id: str, doc: Any, as_of: Any,
                          companions: dict[str, Any] | None = None) -> bool:
     """Whether, for some binding of the rule's scopes, the rule was in its period, its `when`
     held and its requirement was evaluated — so a quiet case shows the requirement *passing*,

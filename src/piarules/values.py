@@ -1,4 +1,5 @@
-"""Runtime values: the Missing sentinel, emptiness, display text, and date arithmetic."""
+"""Runtime values: the Missing sentinel, unreadable values (unknown), emptiness, display text,
+and date arithmetic."""
 
 from __future__ import annotations
 
@@ -30,6 +31,38 @@ class _Missing:
 MISSING: Final = _Missing()
 
 
+class Unreadable:
+    """A value written in the document that the form model cannot read (a date, band, count or
+    choice in a form nobody foresaw): kept as written, and unknown to the rules.
+
+    Rules evaluate with three-valued (Kleene) logic: a comparison, test or arithmetic on an
+    unreadable value yields that value (unknown); `and` is false if any operand is false, `or`
+    true if any is true, else unknown; `not` keeps unknown. Presence is decidable (something is
+    written): `is present` and `is not empty` are true. A rule whose verdict is unknown neither
+    fires nor passes: it reports that it could not check the item (evaluate.py).
+    """
+
+    __slots__ = ("path", "reason", "text")
+
+    def __init__(self, text: str, reason: str, path: tuple[str | int, ...]) -> None:
+        self.text = text
+        """The value as written (a mapping or list is shown as its YAML text)."""
+        self.reason = reason
+        """Why it cannot be read (the load diagnostic's message)."""
+        self.path = path
+        """Where it stands in the document."""
+
+    def __repr__(self) -> str:
+        return f"Unreadable({self.text!r} at {self.path})"
+
+    def __bool__(self) -> bool:
+        raise TypeError("an unreadable value has no truth value; test `type(x) is Unreadable` first")
+
+
+def is_unreadable(value: Any) -> bool:
+    return value.__class__ is Unreadable
+
+
 def is_missing(value: Any) -> bool:
     return value is MISSING or value is None
 
@@ -39,6 +72,8 @@ def is_empty(value: Any) -> bool:
     該当なし, 「-」「—」, [ ] …) are all empty; so is a check-box list with nothing checked."""
     if value is MISSING or value is None:
         return True
+    if value.__class__ is Unreadable:
+        return False  # something is written
     if isinstance(value, str):
         return is_empty_text(value)
     if isinstance(value, list | dict):
@@ -50,6 +85,8 @@ def display(value: Any) -> str:
     """How a value appears inside a Japanese message."""
     if value is MISSING or value is None:
         return "(未記入)"
+    if value.__class__ is Unreadable:
+        return display(value.text)
     if isinstance(value, bool):
         return "はい" if value else "いいえ"
     if isinstance(value, list):

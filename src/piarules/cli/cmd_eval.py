@@ -1,6 +1,6 @@
 """`piarules eval DOC… [--policy P]… [--no-standard] [--format F] [--output F=PATH]… [--fail-on LEVEL]
-[--min-confidence C] [--as-of DATE] [--waivers FILE] [--baseline FILE] [--jobs N] [--body NAME]
-[--sets auto|manifest|off]`; options not given come from the project configuration (config.py)."""
+[--fail-on-undecided LEVEL] [--min-confidence C] [--as-of DATE] [--waivers FILE] [--baseline FILE] [--jobs N]
+[--body NAME] [--sets auto|manifest|off]`; options not given come from the project configuration (config.py)."""
 
 from __future__ import annotations
 
@@ -79,6 +79,9 @@ def eval_command(
     body: Annotated[str | None, typer.Option("--body", help="表を取り込むときの評価実施機関名 (例: 墨田区長)")] = None,
     allow_empty: Annotated[bool, typer.Option("--allow-empty", help="内容のない (空の) 文書をエラーにしない")] = False,
     allow_no_rules: Annotated[bool, typer.Option("--allow-no-rules", help="ルールが1つもないポリシーをエラーにしない")] = False,
+    fail_on_undecided: Annotated[FailOn | None, typer.Option(
+        "--fail-on-undecided", help="読めない値のために判定できなかったルールのうち、この重大度以上のものがあれば終了コード 1 "
+                                    "(既定 error: エラーのルールは判定できなければ不合格)")] = None,
     sets: Annotated[SetMode | None, typer.Option("--sets", help="基礎項目評価書と重点/全項目評価書を組にして比べる方法: auto (piarules-sets.yaml と、"
                                                  "同じディレクトリで事務の名称が同じ文書) / manifest (piarules-sets.yaml だけ) / off")] = None,
 ) -> None:
@@ -101,6 +104,7 @@ def eval_command(
     if fmt is OutputFormat.XLSX:
         fail("xlsx は端末に出せません。--output xlsx=指摘一覧.xlsx のようにファイルを指定してください")
     gate = fail_on or FailOn(config.get("fail-on"))
+    undecided_gate = fail_on_undecided or FailOn(config.get("fail-on-undecided"))
     waivers = waivers or config.get("waivers")
     baseline = baseline or config.get("baseline")
     selection = selection_of(config, min_confidence.value if min_confidence else None)
@@ -135,6 +139,7 @@ def eval_command(
         waiver_findings=waiver_problems(waiver_list, matched, today),
         baseline_file=display_path(baseline) if baseline else None, tool_version=__version__,
         fail_on=None if gate is FailOn.NEVER else Severity(gate.value),
+        fail_on_undecided=None if undecided_gate is FailOn.NEVER else Severity(undecided_gate.value),
     )
     sources = source_lines([*(f for f in files if not is_spreadsheet(f)), *([waivers] if waivers else [])])
     # Everything is rendered before anything is written: a failure leaves no partial output.

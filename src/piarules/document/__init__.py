@@ -2,7 +2,8 @@
 of the change rows (items.py) → eval tree.
 
 `load_document` is the only entry point; it never raises for bad input but returns
-diagnostics with locations.
+diagnostics with locations. A value the model cannot read fails only that value (kept as an
+`Unreadable`, unknown to the rules); only a document that is not a form at all is rejected.
 """
 
 from __future__ import annotations
@@ -16,9 +17,10 @@ from piarules.document.forms import EXPECTED_SECTIONS, Cover
 from piarules.document.items import analyse_change_rows
 from piarules.document.loader import decode, load_yaml
 from piarules.document.source_map import DocPath, SourceMap
-from piarules.document.validate import model_to_tree, validate_data
+from piarules.document.validate import model_to_tree, place_unreadable, validate_data
 from piarules.files import display_path, read_input
 from piarules.span import Span
+from piarules.values import Unreadable
 
 
 @dataclass
@@ -31,10 +33,18 @@ class Document:
     tree: dict[str, Any]
     source_map: SourceMap
     absent_sections: tuple[str, ...] = field(default=())
+    unreadable: dict[DocPath, Unreadable] = field(default_factory=dict)
+    """Values the form model could not read, by place: reported at load, unknown to the rules."""
 
     @property
     def kind(self) -> str | None:
-        return self.model.評価書の種類
+        """評価書の種類; None when absent or unreadable (see `kind_unknown`)."""
+        return None if self.kind_unknown else self.model.評価書の種類
+
+    @property
+    def kind_unknown(self) -> bool:
+        """評価書の種類 is written but cannot be read: rules limited to a kind cannot decide."""
+        return ("評価書の種類",) in self.unreadable
 
     def span_of(self, doc_path: DocPath) -> Span:
         return self.source_map.span_of(doc_path)
@@ -46,14 +56,19 @@ def load_document_text(text: str, path: str) -> tuple[Document | None, list[Diag
         yaml_data = load_yaml(text, path)
     except PiarulesError as exc:
         return None, exc.diagnostics
-    model, diagnostics = validate_data(yaml_data.data, yaml_data.source_map)
+    model, diagnostics, unreadable = validate_data(yaml_data.data, yaml_data.source_map)
     if model is None:
         return None, diagnostics
-    diagnostics = diagnostics + analyse_change_rows(model, yaml_data.source_map)
+    diagnostics = sorted(diagnostics, key=_place) + analyse_change_rows(model, yaml_data.source_map)
     tree = model_to_tree(model)
-    expected = EXPECTED_SECTIONS.get(model.評価書の種類, ())
+    place_unreadable(tree, unreadable)
+    expected = () if ("評価書の種類",) in unreadable else EXPECTED_SECTIONS.get(model.評価書の種類, ())
     absent = tuple(s for s in expected if s not in tree)
-    return Document(path, text, model, tree, yaml_data.source_map, absent), diagnostics
+    return Document(path, text, model, tree, yaml_data.source_map, absent, unreadable), diagnostics
+
+
+def _place(d: Diagnostic) -> tuple[int, int]:
+    return (d.span.line, d.span.col) if d.span else (0, 0)
 
 
 def load_document(path: str | Path) -> tuple[Document | None, list[Diagnostic]]:

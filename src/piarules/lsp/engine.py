@@ -247,10 +247,9 @@ class Engine:
         document, diagnostics = load_document_text(text, self.display(file))
         if document is None:
             return AssessmentResult(None, diagnostics)
-        import datetime as dt
+        from piarules.api import resolve_as_of
 
-        as_of = document.model.公表日 or dt.date.today()
-        findings = evaluate(self.analyse_policies().rules(), document, as_of)
+        findings = evaluate(self.analyse_policies().rules(), document, resolve_as_of(None, document))
         return AssessmentResult(document, diagnostics, sorted(findings, key=Finding.sort_key))
 
     def explain(self, rule_id: str, file: Path, text: str) -> str:

@@ -153,7 +153,8 @@ def render(report: RunReport, sources: dict[str, list[str]]) -> str:
     gate = f"{report.fail_on.label_ja}以上" if report.fail_on else "なし (--fail-on never)"
     open_findings = [f for r in report.results for f in r.open_findings]
     waived = [f for r in report.results for f in r.waived_findings]
-    unreadable = "".join(f"<p>{escape(d.one_line())}</p>" for r in report.results for d in r.errors)
+    unreadable = "".join(f"<p>{escape(d.one_line())}</p>" for r in report.results if not r.loaded for d in r.errors)
+    value_errors = "".join(f"<p>{escape(d.one_line())}</p>" for r in report.results if r.loaded for d in r.errors)
     problems = "".join(_finding(f, sources) for f in report.waiver_findings)
     as_of = report.as_of.isoformat() if report.as_of else as_of_per_document(report)
     return f"""<!doctype html>
@@ -162,7 +163,7 @@ def render(report: RunReport, sources: dict[str, list[str]]) -> str:
 <body>
 <header><h1>特定個人情報保護評価書 検査報告</h1>
 <div id="verdict" class="verdict {'ok' if ok else 'ng'}">判定: {escape(report.verdict)}</div>
-<p class="muted">判定の基準: 例外として承認されていない「{escape(gate)}」の指摘、または読み込めない文書があれば要修正。</p></header>
+<p class="muted">判定の基準: 例外として承認されていない「{escape(gate)}」の指摘、様式に合わない記載、読めない値のために判定できなかったエラーのルール、または読み込めない文書があれば要修正。</p></header>
 <section id="summary"><h2>概要</h2><table>
 <tr><th>基準日</th><td>{escape(as_of)}</td></tr>
 <tr><th>指摘 (未承認)</th><td>エラー {counts[Severity.ERROR]} 件 / 警告 {counts[Severity.WARNING]} 件 / 情報 {counts[Severity.INFO]} 件</td></tr>
@@ -170,6 +171,7 @@ def render(report: RunReport, sources: dict[str, list[str]]) -> str:
 <tr><th>例外ファイルの問題</th><td>{len(report.waiver_findings)} 件</td></tr>
 <tr><th>ベースラインで除外</th><td>{report.baseline_suppressed} 件</td></tr>
 <tr><th>読み込めない文書</th><td>{report.unreadable} 件</td></tr>
+<tr><th>読めない値 (そのため未判定)</th><td>{report.unreadable_values} 件 ({report.undecided_count} 件)</td></tr>
 <tr><th>ポリシー</th><td>{len(report.policy_files)} ファイル、{len(report.rules)} ルール
  <span class="hash">(SHA-256 {escape(report.policy_digest)})</span></td></tr>
 <tr><th>piarules</th><td>{escape(report.tool_version)}</td></tr></table></section>
@@ -177,6 +179,7 @@ def render(report: RunReport, sources: dict[str, list[str]]) -> str:
 <section id="findings"><h2>指摘</h2>{_rule_groups(open_findings, sources)}</section>
 <section id="waived"><h2>例外として承認された指摘</h2>{_rule_groups(waived, sources) if waived else '<p>ありません。</p>'}</section>
 <section id="waivers"><h2>例外の登録簿</h2>{_waiver_register(report)}{problems}</section>
+{f'<section id="values"><h2>様式に合わない記載 (その値を読むルールは未判定)</h2>{value_errors}</section>' if value_errors else ''}
 {f'<section id="errors"><h2>読み込めない文書</h2>{unreadable}</section>' if unreadable else ''}
 <section id="signoff"><h2>確認欄</h2><table>
 <tr><th>作成者 (所属・氏名)</th><th>確認者 (所属・氏名)</th><th>確認日</th></tr>

@@ -31,7 +31,9 @@ def finding_dict(f: Finding) -> dict[str, Any]:
         "rule_id": f.rule_id, "severity": f.severity.value, "title": f.title, "message": f.message,
         "references": list(f.references), "hint": f.hint, "path": f.path_text,
         "path_parts": list(f.path), "missing_key": f.missing_key, "location": _location(f.span),
-        "waived": _waiver(f.waived_by), "confidence": f.confidence, "origin": origin_dict(f.origin),
+        "waived": _waiver(f.waived_by),
+        "undecided": f.undecided.value if f.undecided is not None else None,
+        "confidence": f.confidence, "origin": origin_dict(f.origin),
     }
 
 
@@ -59,14 +61,16 @@ def to_dict(report: RunReport) -> dict[str, Any]:
             {"path": r.path, "kind": r.kind, "sha256": r.sha256, "loaded": r.loaded, "set": list(r.companions),
              "as_of": r.as_of.isoformat() if r.as_of else None, "imported": r.imported,
              "absent_sections": list(r.absent_sections), "errors": [_diagnostic(d) for d in r.errors],
-             "findings": [finding_dict(f) for f in r.findings], "baseline_suppressed": r.baseline_suppressed}
+             "findings": [finding_dict(f) for f in r.findings], "baseline_suppressed": r.baseline_suppressed,
+             "unreadable_values": r.unreadable_values, "undecided_rules": sorted({f.rule_id for f in r.undecided})}
             for r in report.results
         ],
         "waivers": {"file": report.waiver_file, "register": [_waiver(w) for w in report.waivers],
                     "problems": [finding_dict(f) for f in report.waiver_findings]},
         "baseline": {"file": report.baseline_file, "suppressed": report.baseline_suppressed},
         "summary": {"documents": len(report.results), **{s.value: n for s, n in counts.items()},
-                    "waived": report.waived_count, "unreadable_documents": report.unreadable},
+                    "waived": report.waived_count, "unreadable_documents": report.unreadable,
+                    "unreadable_values": report.unreadable_values, "undecided": report.undecided_count},
     }
 
 

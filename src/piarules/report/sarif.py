@@ -83,6 +83,8 @@ class Suppression(_Model):
 class Result(_Model):
     rule_id: str = Field(alias="ruleId")
     rule_index: int | None = Field(default=None, alias="ruleIndex")
+    kind: str | None = None
+    """SARIF §3.27.9: "open" when the rule could not decide (an unreadable value)."""
     level: str
     message: Text
     locations: list[Location]
@@ -132,17 +134,25 @@ def _location(span: Span) -> Location:
 
 
 def _result(f: Finding, rule_index: dict[str, int], document: str) -> Result:
-    fingerprint = hashlib.sha256(f"{f.rule_id}\0{document}\0{f.path_text}".encode()).hexdigest()[:32]
+    undecided = "\0undecided" if f.undecided is not None else ""
+    fingerprint = hashlib.sha256(f"{f.rule_id}\0{document}\0{f.path_text}{undecided}".encode()).hexdigest()[:32]
     suppressions = None
     if f.waived_by is not None:
         w = f.waived_by
         suppressions = [Suppression(justification=w.reason, properties={
             "approver": w.approver, "expires": w.expires.isoformat() if w.expires else None, "waiverLocation": str(w.span)})]
-    return Result(ruleId=f.rule_id, ruleIndex=rule_index.get(f.rule_id), level=_LEVELS[f.severity.value],
+    properties: dict[str, Any] = {"path": f.path_text, "references": list(f.references), "confidence": f.confidence,
+                                  "確度": f.confidence_ja}
+    if f.origin is not None:
+        properties["origin"] = origin_dict(f.origin)
+    if f.undecided is not None:
+        properties["undecidedRuleSeverity"] = f.undecided.value
+    return Result(ruleId=f.rule_id, ruleIndex=rule_index.get(f.rule_id),
+                  kind="open" if f.undecided is not None else None,
+                  level="none" if f.undecided is not None else _LEVELS[f.severity.value],
                   message=Text(text=f.message), locations=[_location(f.span)],
                   partialFingerprints={"piarules/v1": fingerprint}, suppressions=suppressions,
-                  properties={"path": f.path_text, "references": list(f.references), "confidence": f.confidence,
-                              "確度": f.confidence_ja, **({"origin": origin_dict(f.origin)} if f.origin else {})})
+                  properties=properties)
 
 
 def build(report: RunReport) -> SarifLog:
@@ -160,7 +170,7 @@ def build(report: RunReport) -> SarifLog:
     index = {r.id: i for i, r in enumerate(report.rules)}
     results = [_result(f, index, doc.path) for doc in report.results for f in doc.findings]
     results += [_result(f, index, report.waiver_file or "") for f in report.waiver_findings]
-    notifications = [Notification(level="error", message=Text(text=f"{d.code} {d.message}"),
+    notifications = [Notification(level=_LEVELS[d.severity.value], message=Text(text=f"{d.code} {d.message}"),
                                   locations=[_location(d.span)] if d.span else [])
                      for doc in report.results for d in doc.errors]
     artifacts = [Artifact(location=ArtifactLocation(uri=uri(doc.path)), hashes={"sha-256": doc.sha256} if doc.sha256 else {})

@@ -82,6 +82,46 @@ def original_cell(f: Finding, limit: int = 120) -> str | None:
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
+def undecided_rules(group: list[Finding]) -> str:
+    """`CH-008 (警告)、LAW-006 (警告)`: the rules one unreadable value left undecided."""
+    return "、".join(f"{f.rule_id} ({f.undecided.label_ja})" for f in group if f.undecided is not None)
+
+
+def render_undecided(group: list[Finding], source_lines: list[str] | None) -> list[str]:
+    """The rules that could not check items because of one unreadable value, as one entry (a
+    date read by fifteen rules is one thing for the official to fix, not fifteen)."""
+    first = group[0]
+    lines = [f"{first.span}: 未判定 「{first.path_text}」を読めないため、次のルールはこれを読む項目を"
+             f"確かめていません: {undecided_rules(group)}"]
+    lines += ["  " + x for x in code_frame(first.span, source_lines)]
+    if first.hint:
+        lines.append(f"  = 対処: {first.hint}")
+    return [visible(line, keep="\t") for line in lines]
+
+
+def _undecided_by_value(findings: list[Finding]) -> dict[str, list[Finding]]:
+    """Undecided findings grouped by the unreadable value's place (as its load error names it)."""
+    groups: dict[str, list[Finding]] = {}
+    for f in findings:
+        if f.undecided is not None and f.waived_by is None:
+            groups.setdefault(f.path_text, []).append(f)
+    return groups
+
+
+def _entries(findings: list[Finding], shown: set[str]) -> list[Finding | list[Finding]]:
+    """Findings in order, the undecided ones grouped by the unreadable value they read (except
+    the groups already shown under the value's load error)."""
+    out: list[Finding | list[Finding]] = []
+    groups = _undecided_by_value(findings)
+    for f in findings:
+        if f.undecided is None or f.waived_by is not None:
+            out.append(f)
+        elif f.path_text not in shown:
+            shown.add(f.path_text)
+            out.append(groups[f.path_text])
+    return out
+
+
 def summary_line(report: RunReport) -> str:
     counts = count_by_severity(report.open_findings)
     text = (f"{len(report.results)} 文書: エラー {counts[Severity.ERROR]} 件、警告 {counts[Severity.WARNING]} 件、"
@@ -90,6 +130,10 @@ def summary_line(report: RunReport) -> str:
         text += f"、例外 {report.waived_count} 件"
     if report.baseline_suppressed:
         text += f"、ベースラインで除外 {report.baseline_suppressed} 件"
+    value_errors = sum(len(r.value_errors) for r in report.results)
+    if value_errors:
+        text += (f"、様式に合わない記載 {value_errors} 件 (うち読めない値 {report.unreadable_values} 件、"
+                 f"そのため未判定 {report.undecided_count} 件)")
     return text + (f"、読み込めない文書 {report.unreadable} 件" if report.unreadable else "")
 
 
@@ -107,12 +151,20 @@ def render(report: RunReport, sources: dict[str, list[str]]) -> str:
         out.append(f"== {result.path}" + (f" ({result.kind})" if result.kind else ""))
         if result.companions:
             out.append("  組として一緒に検査: " + "、".join(result.companions))
+        groups, shown = _undecided_by_value(result.findings), set()
         for d in result.errors:
             out += render_diagnostic(d, sources)
-        if result.loaded and not result.findings:
+            place = d.message.split(": ", 1)[0]
+            if place in groups:
+                out.append(visible(f"  = 値を読めないため判定していないルール: {undecided_rules(groups[place])}", keep="\t"))
+                shown.add(place)
+        if result.loaded and not result.findings and not result.errors:
             out.append("  指摘はありません")
-        for f in result.findings:
-            out += render_finding(f, sources.get(result.path))
+        for entry in _entries(result.findings, shown):
+            if isinstance(entry, list):
+                out += render_undecided(entry, sources.get(result.path))
+            else:
+                out += render_finding(entry, sources.get(result.path))
         if result.absent_sections:
             out.append("  注意: 次の節が文書にないため、その節を見るルールは何も検査していません: "
                        + "、".join(result.absent_sections))
