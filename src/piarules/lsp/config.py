@@ -95,6 +95,6 @@ def _project_config(root: Path | None) -> Config | None:
     if found is None:
         return None
     try:
-        return load_config(found if found.is_absolute() else Path.cwd() / found)
+        return load_config(found.resolve())
     except PiarulesError:
         return None
