@@ -400,3 +400,18 @@ def test_yaml_outline_names_sections_and_items() -> None:
         assert (symbol.range.start.line, symbol.range.start.character) <= (
             symbol.selection_range.start.line, symbol.selection_range.start.character)
     assert assessment.outline("a: [", Lines("a: [")) is None
+
+
+def test_completion_offers_the_names_a_file_uses(tmp_path: Path) -> None:
+    """`use ENT` brings ENT's terms and matchers into completion, as into the checker."""
+    own = tmp_path / "own.pia"
+    text = 'use ENT\n\nrule O-1 "t" {\n  severity info\n  for each ファイル in 特定個人情報ファイル\n  for each 委託 in ファイル.委託.委託事項\n  when \n}\n'
+    own.write_text(text, encoding="utf-8")
+    engine = Engine(tmp_path, Settings(policies=(str(own),)))
+    others = engine.set_asts(own)
+    assert any(p.header and p.header.id == "ENT" for p in others)
+    policy, _ = parse_policy(text.replace("when \n", "when true\n"), engine.display(own))
+    labels = [i.label for i in complete_policy.complete(Lines(text), 6, len("  when "), policy, others)]
+    assert "再委託する" in labels and "許諾方法" in labels
+    plain = [i.label for i in complete_policy.complete(Lines(text), 6, len("  when "), policy)]
+    assert "再委託する" not in plain  # without the set, only the file's own names

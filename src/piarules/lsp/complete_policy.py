@@ -6,18 +6,19 @@ terms, consts and matchers, and the `for each` / quantifier variables in force."
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from lsprotocol import types
 
 from piarules import ast
 from piarules.builtins import REGISTRY
-from piarules.check.context import BUILTIN_VARIABLES, ROOT_VARIABLES, TEXTS_VARIABLE
+from piarules.check.context import BUILTIN_VARIABLES, ROOT_VARIABLES, TEXTS_VARIABLE, FileDecls
 from piarules.check.elaborate import Elaborator
 from piarules.diagnostics import Severity
 from piarules.lsp.form import FieldDoc, choices, fields_named, type_label
 from piarules.lsp.positions import Lines
-from piarules.lsp.resolve import file_decls, resolve_path, scope_elaborator
+from piarules.lsp.resolve import resolve_path, scope_elaborator
 from piarules.lsp.symbols import Binding
 from piarules.schema import KINDS
 from piarules.span import NO_SPAN
@@ -190,8 +191,8 @@ def choice_items(c: Completer, values: tuple[str, ...], quote: str) -> list[type
     return [c.item(v, KIND.EnumMember, "選択肢", insert=f"{opening}{v}{close}", rank=1) for v in values]
 
 
-def matcher_items(c: Completer, policy: ast.PolicyFile | None) -> list[types.CompletionItem]:
-    return [c.item(m.name, KIND.Function, m.description or "マッチャー", rank=1) for m in file_decls(policy).matchers.values()]
+def matcher_items(c: Completer, decls: FileDecls) -> list[types.CompletionItem]:
+    return [c.item(m.name, KIND.Function, m.description or "マッチャー", rank=1) for m in decls.matchers.values()]
 
 
 def name_items(c: Completer, el: Elaborator, policy: ast.PolicyFile | None) -> list[types.CompletionItem]:
@@ -205,7 +206,7 @@ def name_items(c: Completer, el: Elaborator, policy: ast.PolicyFile | None) -> l
             seen.add(var.name)
             out.append(c.item(var.name, KIND.Variable, f"変数: {type_label(var.type)}",
                               f"`{var.name}`: {var.schema_path or type_label(var.type)} の要素", rank=0))
-    decls = file_decls(policy)
+    decls = el.env.decls  # what the file declares and what it `use`s
     for const in decls.consts.values():
         out.append(c.item(const.name, KIND.Constant, "定数", f"```\nconst {const.name} = {pretty.expr(const.value)}\n```", rank=3))
     for term in decls.terms.values():
@@ -225,8 +226,10 @@ def name_items(c: Completer, el: Elaborator, policy: ast.PolicyFile | None) -> l
     return out + builtin_items(c) + keyword_items(c)
 
 
-def complete(doc: Lines, line: int, index: int, policy: ast.PolicyFile | None) -> list[types.CompletionItem]:
-    """Completion items at 0-based (line, character index) of a policy text."""
+def complete(doc: Lines, line: int, index: int, policy: ast.PolicyFile | None,
+             others: Sequence[ast.PolicyFile] = ()) -> list[types.CompletionItem]:
+    """Completion items at 0-based (line, character index) of a policy text (`others`: the other
+    files of its set, whose names a `use` brings in)."""
     lines = doc.lines
     text = doc.line(line)
     prefix = text[:index]
@@ -234,7 +237,7 @@ def complete(doc: Lines, line: int, index: int, policy: ast.PolicyFile | None) -
     if state.comment is not None:
         return []
     context = text_context(lines, line, prefix)
-    el = scope_elaborator(policy, context.kinds, context.bound)
+    el = scope_elaborator(policy, context.kinds, context.bound, others)
 
     def left_choices(path_text: str) -> tuple[str, ...]:
         path = parse_expression(path_text)
@@ -269,9 +272,9 @@ def complete(doc: Lines, line: int, index: int, policy: ast.PolicyFile | None) -
     if _NEW_NAME.match(prefix):
         return []
     if re.search(r"\bmatches\s+$", head) or re.search(r"\brequires\s+.+\bwith\s+(.+\s+and\s+)?$", head):
-        return matcher_items(c, policy)
+        return matcher_items(c, el.env.decls)
     if re.match(r"^\s*matcher\b.*=", head):
-        return matcher_items(c, policy) + [c.item(k, KIND.Keyword, rank=8) for k in ("contains", "matches", "not", "and", "or", "any", "all")]
+        return matcher_items(c, el.env.decls) + [c.item(k, KIND.Keyword, rank=8) for k in ("contains", "matches", "not", "and", "or", "any", "all")]
     m = _COMPARE.search(head) or _IN_LIST.search(head)
     if m:
         values = left_choices(m[1])

@@ -213,6 +213,15 @@ class Engine:
         self._analysis = (key, analysis)
         return analysis
 
+    def set_asts(self, file: Path) -> list[ast.PolicyFile]:
+        """The parsed files of the policy set `file` is checked with (what its `use` can name).
+        Only parsed when the file uses another policy."""
+        policy = self.last_good(file)
+        if policy is None or not policy.uses:
+            return []
+        analysis = self.analyse_policies(file)
+        return [p.policy for p in analysis.parsed.values() if p.policy is not None]
+
     def policy_diagnostics(self, file: Path) -> tuple[PolicyAnalysis, list[Diagnostic]]:
         """The diagnostics of one policy file, checked with its set."""
         analysis = self.analyse_policies(file)

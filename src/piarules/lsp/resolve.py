@@ -3,6 +3,7 @@ Elaborator, the same scope chain (`for each` and quantifier variables), the same
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from piarules import ast
@@ -14,11 +15,17 @@ from piarules.schema import document_type
 from piarules.type_system import ListType, ObjectType, Type, UnknownType
 
 
-def file_decls(policy: ast.PolicyFile | None) -> FileDecls:
-    """The terms, consts and matchers a file declares (first definition wins, as in the checker)."""
+def file_decls(policy: ast.PolicyFile | None, others: Sequence[ast.PolicyFile] = ()) -> FileDecls:
+    """The terms, consts and matchers a file declares (first definition wins, as in the checker),
+    and those it `use`s from the other files of its set."""
     decls = FileDecls(policy.path if policy else "")
     if policy is None:
         return decls
+    if policy.uses and others:
+        from piarules.check import check_names
+
+        files = [o for o in others if o.path != policy.path] + [policy]
+        return check_names(files, Diagnostics())[policy.path]
     for c in policy.consts:
         decls.consts.setdefault(c.name, c)
     for t in policy.terms:
@@ -28,9 +35,10 @@ def file_decls(policy: ast.PolicyFile | None) -> FileDecls:
     return decls
 
 
-def scope_elaborator(policy: ast.PolicyFile | None, kinds: tuple[str, ...], bound: tuple[Binding, ...]) -> Elaborator:
+def scope_elaborator(policy: ast.PolicyFile | None, kinds: tuple[str, ...], bound: tuple[Binding, ...],
+                     others: Sequence[ast.PolicyFile] = ()) -> Elaborator:
     """An Elaborator with the variables of `bound` pushed, as check_rule pushes its scopes."""
-    el = Elaborator(Env(file_decls(policy), document_type(kinds)), Diagnostics())
+    el = Elaborator(Env(file_decls(policy, others), document_type(kinds)), Diagnostics())
     for binding in bound:
         el.resolved_path = None
         collection, type_ = el.expr(binding.collection)

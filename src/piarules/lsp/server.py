@@ -308,7 +308,7 @@ async def completion(ls: PiarulesServer, params: types.CompletionParams) -> type
         line, index = lines.from_client(params.position)
         if kind == "policy":
             ls.engine.set_open(path, text)
-            return complete_policy.complete(lines, line, index, ls.engine.last_good(path))
+            return complete_policy.complete(lines, line, index, ls.engine.last_good(path), ls.engine.set_asts(path))
         if not looks_like_assessment(text):
             return []
         return assessment.complete(lines, line, index)
