@@ -79,7 +79,7 @@ def merge_same_place(found: list[Finding]) -> list[Finding]:
 def _with_count(f: Finding, extra: int) -> Finding:
     from dataclasses import replace
 
-    return replace(f, message=f"{f.message} (同じ記載にほか {extra} 件)")
+    return replace(f, message=f"{f.message} (同じ記載にほか {extra} 件)", same_place=extra)
 
 
 def build_runner(rule: CompiledRule) -> Runner:
