@@ -71,6 +71,7 @@ def test_every_error_is_reported_not_just_the_first() -> None:
     ("変更箇所: [{変更日: 令和6年4月1日, 提出時期: 事後（軽微な変更）}]", ("変更箇所", 0, "提出時期"), "事後（軽微な変更）"),
     ("基本情報: {事務: 国民健康保険}", ("基本情報", "事務"), "国民健康保険"),
     ("特定個人情報ファイル: [住民ファイル]", ("特定個人情報ファイル", 0), "住民ファイル"),
+    ("評価書名: [[x], {a: b}]", ("評価書名",), "(リスト)"),  # a text as a nested list (not Python's repr)
 ])
 def test_an_unreadable_value_fails_only_itself(text: str, path: tuple[str | int, ...], written: str) -> None:
     doc, diagnostics = load_document_text(f"評価書の種類: 重点項目評価書\n評価実施機関名: 墨田区長\n{text}\n", "doc.yaml")

@@ -79,7 +79,7 @@ def merge_same_place(found: list[Finding]) -> list[Finding]:
 def _with_count(f: Finding, extra: int) -> Finding:
     from dataclasses import replace
 
-    return replace(f, message=f"{f.message} (同じ記載にほか {extra} 件)")
+    return replace(f, message=f"{f.message} (同じ記載にほか {extra} 件)", same_place=extra)
 
 
 def build_runner(rule: CompiledRule) -> Runner:
@@ -137,10 +137,7 @@ def _guarded(rule: CompiledRule, loops: Runner) -> Runner:
     assert when is not None  # INVARIANT: when_outside_loops implies a when
 
     def guarded(env: RunEnv, doc: Document, as_of: AsOf, out: Out) -> None:
-        applies = when(env)
-        if applies.__class__ is Unreadable:
-            out.append(_undecided(rule, doc, applies))
-        elif applies:
+        if _truth(rule, doc, when(env), out):
             loops(env, doc, as_of, out)
 
     return guarded
@@ -179,33 +176,29 @@ def _check_runner(rule: CompiledRule) -> Runner:
     if when is None and requires is None and require is not None:
         def check_plain(env: RunEnv, doc: Document, as_of: AsOf, out: Out) -> None:
             holds = require(env)
-            if holds is True:
-                return
-            if holds.__class__ is Unreadable:
-                out.append(_undecided(rule, doc, holds))
-            elif not holds:
+            if holds is not True and _truth(rule, doc, holds, out) is False:
                 out.append(_finding(rule, env, doc, [], _first_failing(rule, env)))
 
         return check_plain
 
     def check(env: RunEnv, doc: Document, as_of: AsOf, out: Out) -> None:
-        if when is not None:
-            applies = when(env)
-            if applies.__class__ is Unreadable:
-                out.append(_undecided(rule, doc, applies))
-                return
-            if not applies:
-                return
-        if require is not None:
-            holds = require(env)
-            if holds.__class__ is Unreadable:
-                out.append(_undecided(rule, doc, holds))
-            elif not holds:
-                out.append(_finding(rule, env, doc, [], _first_failing(rule, env)))
+        if when is not None and not _truth(rule, doc, when(env), out):
+            return
+        if require is not None and _truth(rule, doc, require(env), out) is False:
+            out.append(_finding(rule, env, doc, [], _first_failing(rule, env)))
         if requires is not None:
             _check_requires(rule, env, doc, out)
 
     return check
+
+
+def _truth(rule: CompiledRule, doc: Document, verdict: Any, out: Out) -> bool | None:
+    """A verdict as true or false; None for an unknown one, after reporting that the rule could
+    not check the item (so neither `if not …` nor `is False` acts on it)."""
+    if verdict.__class__ is Unreadable:
+        out.append(_undecided(rule, doc, verdict))
+        return None
+    return bool(verdict)
 
 
 def _judging_date(rule: CompiledRule, env: RunEnv, as_of: AsOf) -> dt.date | Unreadable:
@@ -220,11 +213,7 @@ def _judging_date(rule: CompiledRule, env: RunEnv, as_of: AsOf) -> dt.date | Unr
 def _check_requires(rule: CompiledRule, env: RunEnv, doc: Document, out: Out) -> None:
     assert rule.requires is not None and rule.checked.requires is not None  # INVARIANT: compiled together
     condition, target, matchers = rule.requires
-    applies = condition(env)
-    if applies.__class__ is Unreadable:
-        out.append(_undecided(rule, doc, applies))
-        return
-    if not applies:
+    if not _truth(rule, doc, condition(env), out):
         return
     value: Any = target(env)
     if value.__class__ is Unreadable:

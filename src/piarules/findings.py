@@ -94,6 +94,8 @@ class Finding:
     """The rule's confidence (high / medium / low): how sure it is that this is a real defect."""
     waived_by: Waiver | None = None
     """Set when an accepted waiver covers this finding: shown and counted, but not a failure."""
+    same_place: int = 0
+    """Other findings of this rule at the same place merged into this one (evaluate.merge_same_place)."""
     undecided: Severity | None = None
     """Set (to the rule's severity) when this finding says the rule could not check an item
     because a value it reads is unreadable; the finding itself is info."""

@@ -25,8 +25,11 @@ def string(text: str) -> str:
 
 
 def _regex(pattern: str) -> str:
-    # Regex backslashes stay as written (only \" \\ \n \t are escapes in the language).
-    return '"' + pattern.replace('"', '\\"') + '"'
+    """A regex literal that reads back as `pattern`. Regex backslashes stay as written (\\d, \\s),
+    except where the language would read an escape (\\n \\t \\" \\\\, or a backslash at the
+    end): those are doubled; a line break is written \\n, a quote \\"."""
+    escaped = re.sub(r'\\(?=[nt"\\]|$)', r"\\\\", pattern)
+    return '"' + escaped.replace('"', '\\"').replace("\n", "\\n") + '"'
 
 
 def literal(value: object) -> str:
@@ -141,6 +144,8 @@ class Printer:
             case ast.ListExpr(items=items):
                 inner = deeper(b)
                 return "[" + f",{inner} ".join(self.expr(i, inner, True) for i in items) + "]"
+            case ast.Not(operand=ast.Not() as operand):  # `not not x`: no parenthesis per `not`
+                return "not " + self.expr(operand, b, inside)
             case ast.Not(operand=operand):
                 # Parentheses for clarity: `not (a matches b)`, never `not a matches b`.
                 return "not " + w(operand, ATOM, b, inside)

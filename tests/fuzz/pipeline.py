@@ -144,22 +144,10 @@ def _fmt_sound_with(text: str, regex: bool = False, nots: bool = False) -> bool:
 
 
 KNOWN_BUGS: dict[str, Callable[[Crash, str], bool]] = {
-    # Reported to the lead, each with a regression test in tests/fuzz/test_regressions.py (xfail,
-    # strict): remove the entry when its fix lands and the test passes.
-    "fmt prints regex patterns unescaped (pretty._regex): a pattern holding a line break, \\n, \\t, "
-    "\\\\ or \\\" (or ending in \\) comes out as a different or broken string":
-        lambda c, text: c.kind == "unsound-fmt" and _fmt_sound_with(text, regex=True),
-    "fmt parenthesises every `not` (pretty: not (not (…))): more than 48 nested `not` print deeper than "
-    "the parser's nesting limit (PIA104)":
-        lambda c, text: c.kind == "unsound-fmt" and _fmt_sound_with(text, nots=True),
-    "fmt: the two bugs above (regex escapes, nested not) in one file":
-        lambda c, text: c.kind == "unsound-fmt" and _fmt_sound_with(text, regex=True, nots=True),
-    "more than 32 nested scopes (for each + quantifiers) → IndexError (runtime.MAX_SLOTS, no check)":
-        lambda c, text: c.kind == "IndexError" and c.stage in ("evaluate", "explain"),
-    "term expansion is exponential: t(i) = t(i-1) and t(i-1) hangs check, evaluation and explain":
-        lambda c, text: c.kind == "CaseTimeout" and re.search(r"term (\S+) = (\S+) and \2\b", text) is not None,
-    "requires target that is a term naming a computed value (term t = text(…)) → AssertionError in check_rule":
-        lambda c, text: c.kind == "AssertionError" and c.where == "check/__init__:check_rule",
+    # Reported bugs not fixed yet, each with a regression test in tests/fuzz/test_regressions.py
+    # (xfail, strict): remove the entry when its fix lands and the test passes. The five bugs
+    # found first (regex escapes and nested `not` in fmt, more than 32 scopes, exponential term
+    # expansion, a computed requires target) are fixed.
 }
 
 
@@ -259,9 +247,12 @@ def run_case(text: str, documents: list[Document], small: list[Document], limit:
 def _explain_disagrees(rules: list[Any], matchers: dict[str, Any], documents: list[Document]) -> str | None:
     """The first (rule, document) where explain's fired bindings differ from eval's findings."""
     for document in documents:
-        findings = Counter(f.rule_id for f in evaluate(rules, document, AS_OF))
+        findings: Counter[str] = Counter()
+        for f in evaluate(rules, document, AS_OF):
+            if f.undecided is None:
+                findings[f.rule_id] += 1 + f.same_place  # findings at one place are merged
         for rule in rules:
-            bindings = explain_rule(rule, matchers.get(rule.checked.file, {}), document, AS_OF)
+            bindings = explain_rule(rule, document, AS_OF)
             render(rule, bindings, document, show_all=False, limit=2)
             fired = sum(1 for b in bindings if b.fired)
             if fired != findings[rule.checked.id]:

@@ -1,8 +1,6 @@
-"""Minimal reproducers of what the policy fuzzer found (pipeline.KNOWN_BUGS), reported to the lead.
-
-Each test states the behaviour we want and is marked xfail(strict=True) while the bug stands:
-when a fix lands the test passes, strict xfail turns that into a failure, and the marker and
-the matching KNOWN_BUGS entry are removed together.
+"""Minimal reproducers of what the policy fuzzer found, now fixed: each test states the behaviour
+we want. (A new bug the fuzzer finds gets a test here, marked xfail(strict=True) while it stands,
+and an entry in pipeline.KNOWN_BUGS; both go when its fix lands.)
 """
 
 from __future__ import annotations
@@ -30,7 +28,6 @@ ONE_ROW = """\
 # and \\ inside every "…" string. A one-line fix: escape a backslash that precedes n, t, ", \ or
 # ends the pattern, and a line break as \n (or print regexes with pretty.string, at the cost of
 # doubling every backslash).
-@pytest.mark.xfail(strict=True, reason="fmt: regex patterns printed unescaped (pretty._regex)")
 @pytest.mark.parametrize("regex", ['"\\n"', '"\\\\n"', '"\\\\t"', '"a\\\\"', '"\\\\\\""', "「\\n」"],
                          ids=["newline", "backslash-n", "backslash-t", "trailing-backslash", "backslash-quote",
                               "jstring-backslash-n"])
@@ -55,7 +52,6 @@ def _nested_quantifiers(n: int) -> str:
 # count: the 33rd variable raises IndexError during evaluation. Either the checker reports
 # too many nested variables (a located diagnostic, like PIA104), or RunEnv sizes its slots
 # from the rules.
-@pytest.mark.xfail(strict=True, reason="more than 32 nested scopes → IndexError (runtime.MAX_SLOTS)")
 @pytest.mark.parametrize("policy", [_nested_scopes(33), _nested_quantifiers(33)], ids=["for-each", "any"])
 def test_33_nested_scopes_are_reported_or_evaluated(policy: str) -> None:
     policies = parse_policy_texts([("x.pia", policy)])
@@ -70,7 +66,6 @@ def test_33_nested_scopes_are_reported_or_evaluated(policy: str) -> None:
 # each use the previous one twice grows as 2^n: 20 lines take minutes to check (16: ~5 s), and
 # evaluation and explain are exponential too. Share the expansion of a term (memoise per scope),
 # or refuse expansions beyond a size with a located diagnostic.
-@pytest.mark.xfail(strict=True, reason="term expansion is exponential")
 def test_term_chain_checks_in_linear_time() -> None:
     terms = ['term t0 = 文書.評価書名 contains "国民"'] + [f"term t{i} = t{i - 1} and t{i - 1}" for i in range(1, 24)]
     policy = "\n".join(terms) + '\nrule R "x" {\n  severity error\n  require not t23\n}\n'
@@ -86,7 +81,6 @@ def test_term_chain_checks_in_linear_time() -> None:
 # check_rule asserts that a `requires` target elaborates to a Ref ("terms may alias one"), but a
 # term may name any text: `term t = text(…)` makes the assertion fail. Report it instead, e.g.
 # PIA204 「requires の後には項目名 (またはそれを指す用語) を書いてください」 at the target.
-@pytest.mark.xfail(strict=True, reason="AssertionError in check_rule for a computed requires target")
 @pytest.mark.parametrize("term", ["text(文書.評価書名)", '"固定の文"', "文書.評価書名 is present"])
 def test_requires_target_naming_a_computed_value_is_a_diagnostic(term: str) -> None:
     policy = dedent(f"""
@@ -105,7 +99,6 @@ def test_requires_target_naming_a_computed_value_is_a_diagnostic(term: str) -> N
 # depth limit) gains a pair of parentheses per `not` and, past 48, `fmt` writes a file the parser
 # refuses (PIA104). One line in pretty.Printer._expr: print a `not` whose operand is a `not`
 # without parentheses (`not not x`).
-@pytest.mark.xfail(strict=True, reason="fmt: nested `not` printed with a parenthesis each")
 def test_fmt_is_sound_on_long_not_chains() -> None:
     text = 'rule R "x" {\n  severity error\n  require ' + "not " * 49 + "文書.評価書名 is present\n}\n"
     formatted, diagnostics = format_policy(text, "x.pia")

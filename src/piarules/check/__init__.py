@@ -272,7 +272,7 @@ def check_rule(rule: ast.Rule, decls: FileDecls, policy: ast.PolicyHeader | None
             diags.add(Diagnostic("PIA204", f"for each の対象はリストでなければなりませんが、{ct.name_ja()}です",
                                  scope.collection.span))
         items_at = f"{el.resolved_path}[]" if el.resolved_path and isinstance(collection, ast.Ref) else None
-        el.env.push(scope.var, ct.item if isinstance(ct, ListType) else ct, items_at)
+        el.push(scope.var, ct.item if isinstance(ct, ListType) else ct, items_at, scope.collection)
         scopes.append(CheckedScope(scope.var, collection))
     when = el.condition(rule.when) if rule.when else None
     require = el.condition(rule.require) if rule.require else None
@@ -285,9 +285,12 @@ def check_rule(rule: ast.Rule, decls: FileDecls, policy: ast.PolicyHeader | None
                                  rule.requires.target.span))
         for m in rule.requires.matchers:
             el.matcher_name(m.name, m)
-        assert isinstance(target, ast.Ref)  # INVARIANT: a Path elaborates to a Ref (terms may alias one)
-        requires = CheckedRequires(condition, target, tuple(m.name for m in rule.requires.matchers))
-    if require is None and requires is None:
+        if isinstance(target, ast.Ref):
+            requires = CheckedRequires(condition, target, tuple(m.name for m in rule.requires.matchers))
+        else:  # a term naming a computed value: nothing in the document to point the finding at
+            diags.add(Diagnostic("PIA204", "requires の後には項目名 (またはそれを指す用語) を書いてください",
+                                 rule.requires.target.span, help="計算した値を調べるには require … matches … を使います"))
+    if require is None and requires is None and rule.requires is None:  # (a broken requires has its error)
         diags.add(Diagnostic("PIA205", f"ルール {rule.id} に require (または requires) がないため、何も検査しません",
                              rule.id_span))
     _check_logic(rule, when, require, requires, kinds, el.types, diags)

@@ -20,11 +20,13 @@ from piarules.check.context import (
     TEXTS_VARIABLE,
     Diagnostics,
     Env,
+    Variable,
 )
 from piarules.diagnostics import Diagnostic, Severity, did_you_mean, suggestion
 from piarules.document.source_map import format_path
 from piarules.jpvalues import parse_band, parse_date
 from piarules.regex import RegexError, compile_pattern
+from piarules.runtime import MAX_SLOTS
 from piarules.schema import document_type
 from piarules.type_system import (
     BOOL,
@@ -45,8 +47,13 @@ from piarules.type_system import (
     UnknownType,
     comparable,
 )
+from piarules.walk import walk
 
 Checked = tuple[ast.Expr, Type]
+
+
+EXPANSION_LIMIT = 20_000
+"""Expression nodes that the terms and consts used by one rule may expand to."""
 
 
 class Elaborator:
@@ -59,6 +66,9 @@ class Elaborator:
         """Schema path of the last path followed (None when not a form field)."""
         self.types: dict[tuple[str, int, tuple[str | int, ...]], Type] = {}
         """The type of every document path followed, by (base, slot, fields): for the logic passes."""
+        self.expanded = 0
+        """Nodes added by expanding terms and consts in this rule (bounded: EXPANSION_LIMIT)."""
+        self._sizes: dict[str, int] = {}
 
     def error(self, code: str, message: str, node: Any, help: str | None = None) -> None:
         self.diags.add(Diagnostic(code, message, getattr(node, "span", None), help=help))
@@ -110,10 +120,20 @@ class Elaborator:
         return ast.Ref("root", 0, node.parts, label, node.span), UNKNOWN
 
     def named(self, name: str, node: ast.Path) -> Checked:
-        """Expand a const or term where it is used (its paths resolve in this scope)."""
+        """Expand a const or term where it is used (its paths resolve in this scope). Expansion
+        is bounded: a chain of terms that each use the previous one twice doubles per link."""
         if name in self.env.expanding:
             self.error("PIA210", f"用語「{name}」の定義が自分自身を参照しています", node)
             return ast.Literal(False, node.span), UNKNOWN
+        if not self.env.expanding:  # the outermost use pays for everything it expands
+            before = self.expanded
+            self.expanded += self.expansion_size(name)
+            if self.expanded > EXPANSION_LIMIT:
+                if before <= EXPANSION_LIMIT:
+                    self.error("PIA104", f"用語「{name}」を展開した式が大きすぎます (約 {self.expanded:,} 要素、上限 "
+                                         f"{EXPANSION_LIMIT:,})", node,
+                               help="用語の定義の中で同じ用語を何度も使っていないか確かめてください")
+                return ast.Literal(False, node.span), UNKNOWN
         decls = self.env.decls
         body_expr = decls.consts[name].value if name in decls.consts else decls.terms[name].body
         self.env.expanding = (*self.env.expanding, name)
@@ -124,6 +144,28 @@ class Elaborator:
             self.env.expanding = self.env.expanding[:-1]
             self.env.decls = decls
         return body, type_
+
+    def push(self, name: str, type_: Type, schema_path: str | None, node: Any) -> Variable:
+        """A new scope variable (for each, any/all/count); evaluation has MAX_SLOTS of them."""
+        if len(self.env.variables) == MAX_SLOTS:
+            self.error("PIA104", f"変数 (for each と any/all/count) の入れ子が深すぎます (上限 {MAX_SLOTS})", node,
+                       help="ルールを分けるか、用語で条件をまとめてください")
+        return self.env.push(name, type_, schema_path)
+
+    def expansion_size(self, name: str, seen: tuple[str, ...] = ()) -> int:
+        """How many nodes the full expansion of a term or const has (linear: sizes are shared)."""
+        if name in self._sizes:
+            return self._sizes[name]
+        decls = self.env.decls
+        body = decls.consts[name].value if name in decls.consts else decls.terms[name].body
+        total = 0
+        for n in walk(body):
+            total += 1
+            head = n.parts[0] if isinstance(n, ast.Path) else None
+            if isinstance(head, str) and head not in (*seen, name) and (head in decls.terms or head in decls.consts):
+                total += self.expansion_size(head, (*seen, name))
+        self._sizes[name] = total
+        return total
 
     def follow(self, node: ast.Path | ast.Member, base: str, slot: int, type_: Type,
                fields: tuple[str | int, ...], label: str, prefix: tuple[str | int, ...] = (),
@@ -388,7 +430,7 @@ class Elaborator:
             item = ct.item
         elif not isinstance(ct, UnknownType):
             self.error("PIA204", f"{node.kind} の対象はリストでなければなりませんが、{ct.name_ja()}です", node.collection)
-        var = self.env.push(node.var, item, f"{self.resolved_path}[]" if self.resolved_path else None)
+        var = self.push(node.var, item, f"{self.resolved_path}[]" if self.resolved_path else None, node)
         try:
             body = self.condition(node.body)
         finally:

@@ -240,7 +240,9 @@ EntrustCount = Annotated[
 
 def _lines(value: Any) -> Any:
     if isinstance(value, list):  # bullet lists are allowed and kept as lines
-        return "\n".join(str(v) for v in value)
+        if any(isinstance(v, list | dict) for v in value):  # str() would write Python's repr
+            raise _fail("箇条書きの各行は文字列で書いてください (入れ子のリストや「項目: 値」は書けません)")
+        return "\n".join("" if v is None else str(v) for v in value)
     return value
 
 
