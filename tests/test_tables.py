@@ -209,3 +209,16 @@ def test_column_letters(column: int, letters: str) -> None:
 )
 def test_origin_description(origin: Origin, shown: str) -> None:
     assert origin.describe() == shown
+
+
+def test_origin_of_a_row_with_unreadable_values() -> None:
+    """Values the form could not read stay in the tree as Unreadable: the origin still shows
+    the cells as written, never raises."""
+    from piarules.tables import origin_of
+    from piarules.values import Unreadable
+
+    row = {"変更日": Unreadable("令和5年度", "読めない", ("変更箇所", 0, "変更日")), "項目": "対象人数",
+           "原文": Unreadable("[a]", "読めない", ("変更箇所", 0, "原文")),
+           "出典": {"ファイル": "t.xlsx", "シート": Unreadable("x", "r", ()), "行": "7"}}
+    origin = origin_of({"変更箇所": [row]}, ("変更箇所", 0, "変更日"))
+    assert origin is not None and origin.cell == "A7" and origin.cells[:2] == ("令和5年度", "対象人数")

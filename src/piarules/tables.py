@@ -59,8 +59,18 @@ def origin_of(tree: Mapping[str, Any], path: DocPath, missing_key: str | None = 
 def entry_cells(entry: Mapping[str, Any]) -> tuple[str, ...]:
     """The original six cells of an imported entry (its 原文 where cleaning changed a cell): the
     round-trip guarantee of the import, and what reports show as the original row."""
-    raw = entry.get("原文") or {}
-    return tuple(raw.get(column, "" if entry.get(column) is None else str(entry.get(column))) for column in COLUMNS)
+    raw = entry.get("原文")
+    raw = raw if isinstance(raw, Mapping) else {}
+    return tuple(_written(raw[column]) if column in raw else _written(entry.get(column)) for column in COLUMNS)
+
+
+def _written(value: Any) -> str:
+    """A cell as written: text as is, an unreadable value as its text, nothing as blank."""
+    from piarules.values import is_unreadable
+
+    if value is None:
+        return ""
+    return str(value.text) if is_unreadable(value) else str(value)
 
 
 def _column(rest: DocPath, missing_key: str | None) -> str | None:
@@ -82,7 +92,7 @@ def _number(value: Any) -> int | None:
 
 
 def _text(value: Any) -> str | None:
-    return value.strip() or None if isinstance(value, str) else None
+    return (value.strip() or None) if isinstance(value, str) else None
 
 
 def with_origins(findings: list[Finding], tree: Mapping[str, Any], table: str | None = None) -> list[Finding]:
