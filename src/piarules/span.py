@@ -6,6 +6,7 @@ Every AST node and every YAML value carries a Span; spans never take part in equ
 from __future__ import annotations
 
 import bisect
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 
@@ -60,3 +61,17 @@ class Span:
 
 
 NO_SPAN = Span("<unknown>", 0, 0, 0, 0)
+
+
+EXCERPT_AROUND = 2
+"""Lines shown around the line a finding points at (the HTML report shows two on each side)."""
+
+
+def excerpt(lines: list[str], line_numbers: Iterable[int], around: int = EXCERPT_AROUND) -> dict[int, str]:
+    """The 1-based lines `line_numbers` of a file and `around` lines on each side: what code
+    frames of those lines show, kept instead of the whole file."""
+    out: dict[int, str] = {}
+    for n in line_numbers:
+        for k in range(max(n - around, 1), min(n + around, len(lines)) + 1):
+            out[k] = lines[k - 1]
+    return out
