@@ -9,10 +9,10 @@ import datetime as dt
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
-from functools import lru_cache
 from typing import Any
 
 from piarules.jpvalues import Band, Count, compact_text, normalize_text, parse_band, parse_count, parse_date
+from piarules.textcache import text_cache
 from piarules.type_system import (
     BOOL,
     DATE,
@@ -139,7 +139,7 @@ def _sentences(value: Any) -> Any:
     return list(_split_sentences(str(value)))
 
 
-@lru_cache(maxsize=65536)
+@text_cache
 def _split_sentences(text: str) -> tuple[str, ...]:
     from piarules.prose import segment
 
