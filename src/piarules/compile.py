@@ -280,11 +280,115 @@ def compile_quantifier(node: ast.Quantifier, m: Context) -> Fn:
         env.values[slot] = item
         return bool(body(env))
 
+    if node.kind != "all" and INDEXED_LOOKBACKS and (pruned := _candidates(node, collection, m)) is not None:
+        items = pruned  # the same items but those that cannot satisfy the body, in the same order
     if node.kind == "any":
         return lambda env: any(run(env, i) for i in items(env))
     if node.kind == "all":
         return lambda env: all(run(env, i) for i in items(env))
     return lambda env: sum(1 for i in items(env) if run(env, i))
+
+
+# ---------------------------------------------------------------- indexed look-backs
+#
+# `for each 行 in 変更箇所 … any 記録 in 変更箇所 satisfies …` looks at every row for every row:
+# quadratic in the change log. When the quantified collection is the same list for the whole
+# document, the conjuncts of the body that do not read the outer items are evaluated once per
+# document (a filter), and an equality between the item and an outer value becomes a hash
+# lookup. The body is still evaluated, whole, on each remaining candidate, in list order: only
+# items that cannot satisfy it are skipped, so `any` and `count` give what they gave before.
+
+
+def _reads_outside(node: ast.Expr, own: set[int]) -> bool:
+    """Whether an expression reads the judging date or a variable other than `own` (and the
+    quantifiers' own variables inside it)."""
+    inner = own | {n.slot for n in walk(node) if isinstance(n, ast.Quantifier) and n.slot is not None}
+    return any(isinstance(n, ast.Ref) and (n.base == "as_of" or (n.base == "var" and n.slot not in inner))
+               for n in walk(node))
+
+
+def _reads_slot(node: ast.Expr, slot: int) -> bool:
+    return any(isinstance(n, ast.Ref) and n.base == "var" and n.slot == slot for n in walk(node))
+
+
+_UNHASHABLE = object()
+INDEXED_LOOKBACKS = True
+"""Prune and index document-fixed quantifiers (off only in the test that compares both ways)."""
+
+
+def _index_key(value: Any) -> Any:
+    """A hashable key under which values equal by `==` of the language (compile_compare) meet."""
+    if value is MISSING:
+        return MISSING
+    if isinstance(value, str):
+        return ("s", compact_text(value))
+    try:
+        hash(value)
+    except TypeError:
+        return _UNHASHABLE
+    return ("v", value)
+
+
+def _candidates(node: ast.Quantifier, collection: Fn, m: Context) -> Fn | None:
+    """`items` for an `any` / `count` whose collection is fixed for the document, pruned by the
+    body's item-only conjuncts and indexed by an `item.x == outer` conjunct; None when neither
+    applies."""
+    slot = node.slot
+    assert slot is not None  # INVARIANT: the checker assigns every quantifier a slot
+    if _reads_outside(node.collection, set()) or any(isinstance(n, ast.Ref) and n.base == "var" for n in walk(node.collection)):
+        return None
+    conjuncts = node.body.operands if isinstance(node.body, ast.BoolOp) and node.body.op == "and" else (node.body,)
+    fixed = [c for c in conjuncts if not _reads_outside(c, {slot})]
+    keyed = next(((item, outer) for c in conjuncts if isinstance(c, ast.Compare) and c.op is ast.CmpOp.EQ
+                  for item, outer in ((c.left, c.right), (c.right, c.left))
+                  if not _reads_outside(item, {slot}) and _reads_slot(item, slot) and not _reads_slot(outer, slot)),
+                 None)
+    if not fixed and keyed is None:
+        return None
+    keep = compile_boolop("and", [compile_expr(c, m) for c in fixed]) if len(fixed) > 1 else (
+        compile_expr(fixed[0], m) if fixed else None)
+    item_key, outer_key = (compile_expr(keyed[0], m), compile_expr(keyed[1], m)) if keyed else (None, None)
+    memo_key = object()
+
+    def prepare(env: RunEnv, items: list[Any]) -> tuple[list[Any], list[Any], dict[Any, list[Any]] | None]:
+        values = env.values
+        saved = values[slot]
+        kept = []
+        for item in items:
+            values[slot] = item
+            if keep is None or keep(env):
+                kept.append(item)
+        index: dict[Any, list[Any]] | None = None
+        if item_key is not None:
+            index = {}
+            for item in kept:
+                values[slot] = item
+                k = _index_key(item_key(env))
+                if k is _UNHASHABLE:
+                    index = None
+                    break
+                if k is not MISSING:
+                    index.setdefault(k, []).append(item)
+        values[slot] = saved
+        return items, kept, index
+
+    def candidates(env: RunEnv) -> list[Any]:
+        items = collection(env)
+        if not isinstance(items, list):
+            return []
+        memo = env.memo.get(memo_key)
+        if memo is None or memo[0] is not items:
+            memo = env.memo[memo_key] = prepare(env, items)
+        index = memo[2]
+        if index is None:
+            return memo[1]
+        assert outer_key is not None  # INVARIANT: an index is built only with its key
+        k = _index_key(outer_key(env))
+        if k is MISSING:
+            return []
+        return memo[1] if k is _UNHASHABLE else index.get(k, [])
+
+    return candidates
 
 
 def compile_call(node: ast.Call, m: Context) -> Fn:
