@@ -104,10 +104,9 @@ def test_a_streamed_report_equals_the_report_of_a_run_held_in_memory(batch: Path
     from piarules.cli.cmd_eval import document_files, policy_digest, rule_infos
     from piarules.files import display_path, read_lines
     from piarules.findings import RunReport
+    from piarules.jpvalues import parse_date
     from piarules.report import OutputFormat, render
     from piarules.waivers import load_waivers, waiver_problems
-
-    from piarules.jpvalues import parse_date
 
     monkeypatch.chdir(batch)
     code, streamed = _eval(Path("."), fmt, "--jobs", "1")

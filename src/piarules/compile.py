@@ -272,7 +272,7 @@ def compile_quantifier(node: ast.Quantifier, m: Context) -> Fn:
     slot = node.slot
     assert slot is not None  # INVARIANT: the checker assigns every quantifier a slot
 
-    def items(env: RunEnv) -> list[Any]:
+    def every(env: RunEnv) -> list[Any]:
         value = collection(env)
         return value if isinstance(value, list) else []
 
@@ -280,6 +280,7 @@ def compile_quantifier(node: ast.Quantifier, m: Context) -> Fn:
         env.values[slot] = item
         return bool(body(env))
 
+    items: Fn = every
     if node.kind != "all" and INDEXED_LOOKBACKS and (pruned := _candidates(node, collection, m)) is not None:
         items = pruned  # the same items but those that cannot satisfy the body, in the same order
     if node.kind == "any":
