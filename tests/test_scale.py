@@ -151,3 +151,44 @@ def test_stdout_ends_with_one_line_break_and_survives_a_closed_pipe(monkeypatch:
         out.write(piece)
     out.close()
     assert capsys.readouterr().out == "a\n\n\nb\n"
+
+
+# ---------------------------------------------------------------- the document cache
+
+
+def test_the_document_cache_changes_no_output(batch: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("PIARULES_CACHE_DIR", str(tmp_path / "cache"))
+    outputs = [_eval(batch, "json", "--no-cache")]
+    outputs += [_eval(batch, "json") for _ in range(2)]  # fills the cache, then reads it
+    monkeypatch.delenv("PIARULES_NO_CACHE", raising=False)  # --no-cache sets it for the process
+    outputs.append(_eval(batch, "json"))
+    assert len(list((tmp_path / "cache" / "documents").iterdir())) == 4  # the documents that load
+    assert outputs[0] == outputs[1] == outputs[2] == outputs[3]
+
+
+def test_a_corrupt_cache_entry_is_ignored_and_rebuilt(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from piarules.document import cache
+
+    monkeypatch.setenv("PIARULES_CACHE_DIR", str(tmp_path))
+    monkeypatch.delenv("PIARULES_NO_CACHE", raising=False)
+    doc = write(tmp_path, "a.yaml", EXAMPLE.read_text(encoding="utf-8"))
+    first = invoke("eval", doc, "--format", "json")
+    (entry,) = (tmp_path / "documents").iterdir()
+    for garbage in (b"", b"\x80\x05garbage", entry.read_bytes()[:1000]):
+        entry.write_bytes(garbage)
+        assert cache.load("0" * 64, "x") is None
+        assert invoke("eval", doc, "--format", "json") == first
+        assert entry.stat().st_size > 1000  # written again, whole
+
+
+def test_the_cache_directory_is_kept_under_its_size(tmp_path: Path) -> None:
+    import os
+    import time
+
+    from piarules.document.cache import prune
+
+    for i in range(10):
+        (tmp_path / f"entry{i}").write_bytes(b"x" * 1000)
+        os.utime(tmp_path / f"entry{i}", (time.time() - 100 + i, time.time() - 100 + i))
+    prune(tmp_path, limit=5000)
+    assert sorted(p.name for p in tmp_path.iterdir()) == [f"entry{i}" for i in range(6, 10)]  # the newest, ≤ 80 %

@@ -50,6 +50,8 @@ class Settings:
     """How documents are grouped into sets checked together (document/sets.py)."""
     excerpts: bool = False
     """Keep the lines each document's findings point at (for reporters that show code frames)."""
+    cache: bool = False
+    """Read and write loaded documents in the document cache (document/cache.py)."""
 
 
 def check_document(path: Path, settings: Settings, policies: PolicySet) -> DocumentResult:
@@ -135,8 +137,9 @@ def _load(path: Path, settings: Settings) -> tuple[DocumentResult, Document | No
         raw = read_input(path)
     except PiarulesError as exc:
         return DocumentResult(name, errors=exc.diagnostics), None
-    doc, diagnostics = load_document_bytes(raw, name)
-    result = DocumentResult(name, errors=diagnostics, sha256=hashlib.sha256(raw).hexdigest())
+    sha256 = hashlib.sha256(raw).hexdigest()
+    doc, diagnostics = _load_cached(raw, sha256, name) if settings.cache else load_document_bytes(raw, name)
+    result = DocumentResult(name, errors=list(diagnostics), sha256=sha256)
     if doc is not None and not settings.allow_empty and not has_content(doc.tree):
         result.errors.append(Diagnostic("PIA312", "文書が空です (検査する内容がありません)", Span.point(name, 1, 1),
                                         help="空の文書を認めるには --allow-empty を指定してください"))
@@ -149,6 +152,20 @@ def _load(path: Path, settings: Settings) -> tuple[DocumentResult, Document | No
     result.absent_sections = doc.absent_sections
     result.kind = doc.kind
     return result, doc
+
+
+def _load_cached(raw: bytes, sha256: str, name: str) -> tuple[Document | None, list[Diagnostic]]:
+    """load_document_bytes through the document cache (document/cache.py): documents that load
+    are cached, with their warnings; those that do not are cheap to refuse again."""
+    from piarules.document import cache
+
+    hit = cache.load(sha256, name)
+    if hit is not None and isinstance(hit[0], Document):
+        return hit
+    doc, diagnostics = load_document_bytes(raw, name)
+    if doc is not None:
+        cache.store(sha256, name, doc, diagnostics)
+    return doc, diagnostics
 
 
 def _finish(result: DocumentResult, doc: Document, settings: Settings, policies: PolicySet,

@@ -54,6 +54,11 @@ class Span:
     def __str__(self) -> str:
         return f"{self.path}:{self.line}:{self.col}"
 
+    def __reduce__(self) -> tuple[type[Span], tuple[str, int, int, int, int]]:
+        # Plain arguments: a slotted frozen dataclass otherwise pickles through copyreg and
+        # object.__setattr__, slowly — and spans are most of a cached document and of a result.
+        return (Span, (self.path, self.line, self.col, self.end_line, self.end_col))
+
     @staticmethod
     def point(path: str, line: int, col: int, width: int = 1) -> Span:
         """A span of `width` characters on one line."""

@@ -68,6 +68,8 @@ def eval_command(
     allow_no_rules: Annotated[bool, typer.Option("--allow-no-rules", help="ルールが1つもないポリシーをエラーにしない")] = False,
     sets: Annotated[SetMode, typer.Option("--sets", help="基礎項目評価書と重点/全項目評価書を組にして比べる方法: auto (piarules-sets.yaml と、"
                                           "同じディレクトリで事務の名称が同じ文書) / manifest (piarules-sets.yaml だけ) / off")] = SetMode.AUTO,
+    no_cache: Annotated[bool, typer.Option("--no-cache", help="キャッシュ (読み込んだ文書・ポリシー) を読み書きしない。"
+                                           "既定の場所: ~/.cache/piarules (PIARULES_CACHE_DIR で変更)")] = False,
 ) -> None:
     """評価書をポリシーで検査し、指摘を表示する。"""
     from piarules import __version__
@@ -80,6 +82,10 @@ def eval_command(
     from piarules.report import SHOWS_SOURCE
     from piarules.waivers import load_waivers
 
+    if no_cache:
+        import os
+
+        os.environ["PIARULES_NO_CACHE"] = "1"  # this process and its workers
     date = parse_as_of(as_of)
     targets = parse_outputs(outputs or [])
     policy_paths = policy or [bundled_policy_dir()]
@@ -104,7 +110,7 @@ def eval_command(
     formats = {output_format, *(fmt for fmt, _ in targets)}
     settings = Settings(tuple(str(p) for p in policy_paths), date, today, tuple(waiver_list),
                         str(waivers.parent) if waivers else ".", frozenset(keys), allow_empty, sets,
-                        excerpts=bool(formats & SHOWS_SOURCE))
+                        excerpts=bool(formats & SHOWS_SOURCE), cache=not no_cache)
     try:
         plan = plan_batch(files, settings)
     except PiarulesError as exc:  # a broken set manifest
