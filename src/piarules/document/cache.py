@@ -20,6 +20,7 @@ Any I/O problem just means no cache.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import os
 import pickle
@@ -87,10 +88,8 @@ def load(sha256: str, name: str) -> tuple[Any, list[Diagnostic]] | None:
     if not (isinstance(value, tuple) and len(value) == 2 and isinstance(value[1], list)):
         path.unlink(missing_ok=True)
         return None
-    try:
+    with contextlib.suppress(OSError):
         os.utime(path)  # recently used: pruned last
-    except OSError:
-        pass
     return value[0], value[1]
 
 
