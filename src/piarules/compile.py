@@ -6,6 +6,7 @@ Evaluation over many documents never re-walks the AST: each expression becomes a
 
 from __future__ import annotations
 
+import bisect
 import datetime as dt
 import functools
 import operator
@@ -330,28 +331,67 @@ def _index_key(value: Any) -> Any:
     return ("v", value)
 
 
+def _family(value: Any) -> type | None:
+    """Values an ordering index can sort and bisect: dates, or numbers (not booleans)."""
+    if isinstance(value, dt.datetime):
+        return None
+    if isinstance(value, dt.date):
+        return dt.date
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        return float
+    return None
+
+
+_FLIP = {ast.CmpOp.LT: ast.CmpOp.GT, ast.CmpOp.LE: ast.CmpOp.GE, ast.CmpOp.GT: ast.CmpOp.LT, ast.CmpOp.GE: ast.CmpOp.LE,
+         ast.CmpOp.EQ: ast.CmpOp.EQ}
+
+
+def _keyed(conjuncts: tuple[ast.Expr, ...], slot: int) -> tuple[ast.CmpOp, ast.Expr, ast.Expr] | None:
+    """The first `item-side OP outer-side` comparison (==, <, <=, >, >=) among the conjuncts, as
+    (op with the item on the left, item side, outer side)."""
+    for c in conjuncts:
+        if not isinstance(c, ast.Compare) or c.op not in _FLIP:
+            continue
+        for op, item, outer in ((c.op, c.left, c.right), (_FLIP[c.op], c.right, c.left)):
+            if not _reads_outside(item, {slot}) and _reads_slot(item, slot) and not _reads_slot(outer, slot):
+                return op, item, outer
+    return None
+
+
+@dataclass
+class _Prepared:
+    """A quantified list's candidates for one document: those passing the item-only conjuncts,
+    hashed by the keyed equality, or sorted by the keyed ordering's item side."""
+
+    items: list[Any]
+    kept: list[Any]
+    hashed: dict[Any, list[Any]] | None = None
+    keys: list[Any] | None = None
+    family: type | None = None
+
+
 def _candidates(node: ast.Quantifier, collection: Fn, m: Context) -> Fn | None:
     """`items` for an `any` / `count` whose collection is fixed for the document, pruned by the
-    body's item-only conjuncts and indexed by an `item.x == outer` conjunct; None when neither
-    applies."""
+    body's item-only conjuncts and narrowed by an `item.x OP outer` conjunct (a hash lookup for
+    ==, a bisection of the sorted items for <, <=, >, >=); None when neither applies. The order
+    of the candidates may differ from the list's: `any` and `count` of a pure body do not
+    depend on it."""
     slot = node.slot
     assert slot is not None  # INVARIANT: the checker assigns every quantifier a slot
     if _reads_outside(node.collection, set()) or any(isinstance(n, ast.Ref) and n.base == "var" for n in walk(node.collection)):
         return None
     conjuncts = node.body.operands if isinstance(node.body, ast.BoolOp) and node.body.op == "and" else (node.body,)
     fixed = [c for c in conjuncts if not _reads_outside(c, {slot})]
-    keyed = next(((item, outer) for c in conjuncts if isinstance(c, ast.Compare) and c.op is ast.CmpOp.EQ
-                  for item, outer in ((c.left, c.right), (c.right, c.left))
-                  if not _reads_outside(item, {slot}) and _reads_slot(item, slot) and not _reads_slot(outer, slot)),
-                 None)
+    keyed = _keyed(conjuncts, slot)
     if not fixed and keyed is None:
         return None
     keep = compile_boolop("and", [compile_expr(c, m) for c in fixed]) if len(fixed) > 1 else (
         compile_expr(fixed[0], m) if fixed else None)
-    item_key, outer_key = (compile_expr(keyed[0], m), compile_expr(keyed[1], m)) if keyed else (None, None)
+    op = keyed[0] if keyed else None
+    item_key, outer_key = (compile_expr(keyed[1], m), compile_expr(keyed[2], m)) if keyed else (None, None)
     memo_key = object()
 
-    def prepare(env: RunEnv, items: list[Any]) -> tuple[list[Any], list[Any], dict[Any, list[Any]] | None]:
+    def prepare(env: RunEnv, items: list[Any]) -> _Prepared:
         values = env.values
         saved = values[slot]
         kept = []
@@ -359,37 +399,76 @@ def _candidates(node: ast.Quantifier, collection: Fn, m: Context) -> Fn | None:
             values[slot] = item
             if keep is None or keep(env):
                 kept.append(item)
-        index: dict[Any, list[Any]] | None = None
+        out = _Prepared(items, kept)
         if item_key is not None:
-            index = {}
+            keyed_items = []
             for item in kept:
                 values[slot] = item
-                k = _index_key(item_key(env))
-                if k is _UNHASHABLE:
-                    index = None
-                    break
-                if k is not MISSING:
-                    index.setdefault(k, []).append(item)
+                keyed_items.append((item_key(env), item))
+            if op is ast.CmpOp.EQ:
+                out.hashed = _hash_index(keyed_items)
+            else:
+                _sort_index(out, keyed_items)
         values[slot] = saved
-        return items, kept, index
+        return out
 
     def candidates(env: RunEnv) -> list[Any]:
         items = collection(env)
         if not isinstance(items, list):
             return []
-        memo = env.memo.get(memo_key)
-        if memo is None or memo[0] is not items:
-            memo = env.memo[memo_key] = prepare(env, items)
-        index = memo[2]
-        if index is None:
-            return memo[1]
+        prepared = env.memo.get(memo_key)
+        if prepared is None or prepared.items is not items:
+            prepared = env.memo[memo_key] = prepare(env, items)
+        if prepared.hashed is None and prepared.keys is None:
+            return prepared.kept
         assert outer_key is not None  # INVARIANT: an index is built only with its key
-        k = _index_key(outer_key(env))
-        if k is MISSING:
+        outer = outer_key(env)
+        if outer is MISSING:
             return []
-        return memo[1] if k is _UNHASHABLE else index.get(k, [])
+        if prepared.hashed is not None:
+            k = _index_key(outer)
+            return prepared.kept if k is _UNHASHABLE else prepared.hashed.get(k, [])
+        return _bisect(prepared, op, outer)
 
     return candidates
+
+
+def _hash_index(keyed_items: list[tuple[Any, Any]]) -> dict[Any, list[Any]] | None:
+    index: dict[Any, list[Any]] = {}
+    for value, item in keyed_items:
+        k = _index_key(value)
+        if k is _UNHASHABLE:
+            return None
+        if k is not MISSING:
+            index.setdefault(k, []).append(item)
+    return index
+
+
+def _sort_index(out: _Prepared, keyed_items: list[tuple[Any, Any]]) -> None:
+    """Sort the kept items by their key when every key is of one family (else no index): an
+    item whose key is missing can never satisfy the comparison and is left out."""
+    present = [(v, item) for v, item in keyed_items if v is not MISSING]
+    families = {_family(v) for v, _ in present}
+    if len(families) != 1 or None in families:
+        return
+    present.sort(key=lambda pair: pair[0])
+    out.family = families.pop()
+    out.keys = [v for v, _ in present]
+    out.kept = [item for _, item in present]
+
+
+def _bisect(prepared: _Prepared, op: ast.CmpOp | None, outer: Any) -> list[Any]:
+    assert prepared.keys is not None  # INVARIANT: called with a sorted index only
+    if _family(outer) is not prepared.family:
+        return prepared.kept  # not comparable as the index is: let the body decide, item by item
+    keys, kept = prepared.keys, prepared.kept
+    if op is ast.CmpOp.GT:
+        return kept[bisect.bisect_right(keys, outer):]
+    if op is ast.CmpOp.GE:
+        return kept[bisect.bisect_left(keys, outer):]
+    if op is ast.CmpOp.LT:
+        return kept[:bisect.bisect_left(keys, outer)]
+    return kept[:bisect.bisect_right(keys, outer)]
 
 
 def compile_call(node: ast.Call, m: Context) -> Fn:
