@@ -16,6 +16,7 @@ unless expected.yaml sets `as_of`. Then:
     python bench/devset/score.py             # text report
     python bench/devset/score.py --json      # the same figures as JSON, for tooling
     python bench/devset/score.py --body hokkaido-shirakaba-town   # only some bodies
+    python bench/devset/score.py --root bench/heldout             # another set (the held-out set)
 """
 
 from __future__ import annotations
@@ -115,9 +116,9 @@ def path_related(finding_path: str, expected_path: str) -> bool:
     return False
 
 
-def body_directories(selected: Iterable[str]) -> list[Path]:
+def body_directories(selected: Iterable[str], root: Path = HERE) -> list[Path]:
     wanted = set(selected)
-    dirs = sorted(p for p in HERE.iterdir() if (p / "expected.yaml").exists())
+    dirs = sorted(p for p in root.iterdir() if (p / "expected.yaml").exists())
     return [d for d in dirs if not wanted or d.name in wanted]
 
 
@@ -129,9 +130,9 @@ def side_targets(expected: dict[str, Any], side: str) -> list[str]:
     return sorted({str(Path(d[side]).parent) for d in docs})
 
 
-def score(selected: Iterable[str] = ()) -> dict[str, Any]:
+def score(selected: Iterable[str] = (), root: Path = HERE) -> dict[str, Any]:
     kinds = load_yaml(KINDS_FILE)["kinds"]
-    bodies = body_directories(selected)
+    bodies = body_directories(selected, root)
     jobs = []
     for directory in bodies:
         expected = load_yaml(directory / "expected.yaml")
@@ -185,7 +186,10 @@ def score(selected: Iterable[str] = ()) -> dict[str, Any]:
         for f in defects_run.findings:
             if f.severity in SEVERE and f not in explained and (f.rule, f.path) not in clean_keys:
                 unexplained.append({"body": name, **asdict(f)})
-    return summarize(defects, false_findings, clean_info, unexplained, load_failures, expectations)
+    result = summarize(defects, false_findings, clean_info, unexplained, load_failures, expectations)
+    if root != HERE:
+        result["set"] = root.name
+    return result
 
 
 def trap_for(expected: dict[str, Any], finding: Finding, kinds: dict[str, Any]) -> str | None:
@@ -257,7 +261,8 @@ def pct(r: dict[str, Any]) -> str:
 
 def print_text(result: dict[str, Any]) -> None:
     rec = result["recall"]
-    print(f"開発用評価セット: {result['bodies']} 団体, {result['documents']} 文書 (clean と defects の組), "
+    title = {"heldout": "保留評価セット"}.get(result.get("set", ""), "開発用評価セット")
+    print(f"{title}: {result['bodies']} 団体, {result['documents']} 文書 (clean と defects の組), "
           f"注入した欠陥 {rec['all']['total']}, 罠 {result['traps']}")
     print()
     print("再現率 (recall) — 注入した欠陥のうち、対応するルールの指摘が同じ項目に出たもの")
@@ -295,8 +300,10 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--json", action="store_true", help="print the figures as JSON")
     parser.add_argument("--body", action="append", default=[], help="score only this body directory (repeatable)")
+    parser.add_argument("--root", type=Path, default=HERE,
+                        help="the set's directory (default: bench/devset); kinds.yaml is always the devset's")
     args = parser.parse_args(argv)
-    result = score(args.body)
+    result = score(args.body, args.root.resolve())
     if args.json:
         json.dump(result, sys.stdout, ensure_ascii=False, indent=2)
         print()

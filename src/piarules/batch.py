@@ -7,10 +7,13 @@ worker process that dies is replaced, and only the document it was checking is r
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
+import gc
 import hashlib
 import os
 import sys
+from collections import deque
 from collections.abc import Iterable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
@@ -22,12 +25,13 @@ from piarules.api import PolicySet, load_policies, resolve_as_of, run
 from piarules.baseline import Key, apply_baseline
 from piarules.diagnostics import Diagnostic, PiarulesError, Severity
 from piarules.document import Document, load_document_bytes
+from piarules.document.loader import decode
 from piarules.document.sets import SetMode, plan_units
-from piarules.files import display_path, read_input
+from piarules.files import display_path, read_input, split_lines
 from piarules.findings import DocumentResult, Waiver
 from piarules.selection import Selection, apply_selection
-from piarules.span import Span
-from piarules.tables import is_table, load_table, with_origins
+from piarules.span import Span, excerpt
+from piarules.tables import is_spreadsheet, is_table, load_table, with_origins
 from piarules.values import is_empty
 from piarules.waivers import apply_waivers
 
@@ -50,6 +54,10 @@ class Settings:
     """Which rules run, at which severity (the project configuration)."""
     body: str | None = None
     """評価実施機関名 for tables imported in memory (the configuration's `body`)."""
+    excerpts: bool = False
+    """Keep the lines each document's findings point at (for reporters that show code frames)."""
+    cache: bool = False
+    """Read and write loaded documents in the document cache (document/cache.py)."""
 
 
 def check_document(path: Path, settings: Settings, policies: PolicySet) -> DocumentResult:
@@ -73,7 +81,24 @@ def check_unit(paths: list[Path], settings: Settings, policies: PolicySet) -> li
         except Exception as exc:  # a bug in piarules: reported on this document, the others go on
             result.findings, result.checked = [], False
             result.errors.append(internal_error(result.path, exc))
+        if settings.excerpts:
+            result.excerpt = _excerpt(result, _shown_lines(result, doc))
     return [result for result, _ in loaded]
+
+
+def _shown_lines(result: DocumentResult, doc: Document) -> list[str]:
+    """The lines findings point at: the YAML's, or a text table's (an Excel table has none: its
+    findings name their cells)."""
+    if result.imported:
+        return doc.table_lines or []
+    return split_lines(doc.text)
+
+
+def _excerpt(result: DocumentResult, lines: list[str]) -> dict[int, str]:
+    """The lines the result's findings and errors point at, and those around them."""
+    at = [f.span.line for f in result.findings if f.span.path == result.path]
+    at += [d.span.line for d in result.errors if d.span is not None and d.span.path == result.path]
+    return excerpt(lines, at) if at else {}
 
 
 def _companions_of(result: DocumentResult, doc: Document,
@@ -122,26 +147,49 @@ def has_content(value: object) -> bool:
 def _load(path: Path, settings: Settings) -> tuple[DocumentResult, Document | None]:
     """Read and validate one document; None when it cannot be checked (errors say why)."""
     name = display_path(path)
+    imported = is_table(path)
     try:
-        if is_table(path):  # an Excel / CSV / TSV change log: imported in memory
+        if imported:  # an Excel / CSV / TSV change log: imported in memory
             doc, diagnostics, raw = load_table(path, name, body=settings.body)
         else:
             raw = read_input(path)
-            doc, diagnostics = load_document_bytes(raw, name)
     except PiarulesError as exc:
         return DocumentResult(name, errors=exc.diagnostics), None
-    result = DocumentResult(name, errors=diagnostics, sha256=hashlib.sha256(raw).hexdigest(), imported=is_table(path))
-    if doc is None:
-        return result, None
-    if not settings.allow_empty and not has_content(doc.tree):
+    sha256 = hashlib.sha256(raw).hexdigest()
+    if not imported:
+        doc, diagnostics = _load_cached(raw, sha256, name) if settings.cache else load_document_bytes(raw, name)
+    result = DocumentResult(name, errors=list(diagnostics), sha256=sha256, imported=imported)
+    if doc is not None and not settings.allow_empty and not has_content(doc.tree):
         result.errors.append(Diagnostic("PIA312", "文書が空です (検査する内容がありません)", Span.point(name, 1, 1),
                                         help="空の文書を認めるには --allow-empty を指定してください"))
+        doc = None
+    if doc is None:
+        if settings.excerpts and not is_spreadsheet(path):
+            with contextlib.suppress(PiarulesError):  # not text: no code frame rather than garbage
+                result.excerpt = _excerpt(result, split_lines(decode(raw, name)))
         return result, None
+    if imported and settings.excerpts and not is_spreadsheet(path):
+        with contextlib.suppress(PiarulesError):  # findings point at the text table's lines
+            doc.table_lines = split_lines(decode(raw, name))
     result.absent_sections = doc.absent_sections
     result.kind = doc.kind
     result.checked = True
     result.unreadable_values = len(doc.unreadable)
     return result, doc
+
+
+def _load_cached(raw: bytes, sha256: str, name: str) -> tuple[Document | None, list[Diagnostic]]:
+    """load_document_bytes through the document cache (document/cache.py): documents that load
+    are cached, with their warnings; those that do not are cheap to refuse again."""
+    from piarules.document import cache
+
+    hit = cache.load(sha256, name)
+    if hit is not None and isinstance(hit[0], Document):
+        return hit
+    doc, diagnostics = load_document_bytes(raw, name)
+    if doc is not None:
+        cache.store(sha256, name, doc, diagnostics)
+    return doc, diagnostics
 
 
 def _finish(result: DocumentResult, doc: Document, settings: Settings, policies: PolicySet,
@@ -162,61 +210,111 @@ _WORKER: dict[str, object] = {}
 def _start_worker(settings: Settings) -> None:
     _WORKER["policies"] = apply_selection(load_policies(settings.policy_paths), settings.selection)
     _WORKER["settings"] = settings
+    settle_heap()
 
 
-def _work(unit: list[Path]) -> list[DocumentResult]:
+def settle_heap() -> None:
+    """Once the policies are loaded: move what lives for the whole run out of the collector's
+    sight and collect young objects less often. Each document allocates many small objects
+    that die with it; without this, every collection walks the compiled policies again."""
+    gc.collect()
+    gc.freeze()
+    gc.set_threshold(50_000, 20, 20)
+
+
+def _work(units: list[list[Path]]) -> list[list[DocumentResult]]:
     policies, settings = _WORKER["policies"], _WORKER["settings"]
     assert isinstance(policies, PolicySet) and isinstance(settings, Settings)  # INVARIANT: set by _start_worker
-    return check_unit(unit, settings, policies)
+    return [check_unit(unit, settings, policies) for unit in units]
 
 
-def run_batch(files: list[Path], settings: Settings, policies: PolicySet, jobs: int,
-              progress: bool | None = None) -> list[DocumentResult]:
-    """Check every file, the documents of a set together; results in the order of `files`.
-    `jobs` > 1 uses that many worker processes.
+def plan_batch(files: list[Path], settings: Settings) -> list[list[int]]:
+    """The units of a batch (indexes of `files`): a set's documents together, the others alone.
 
     Raises:
         PiarulesError: a set manifest (piarules-sets.yaml) is broken.
     """
-    plan = plan_units(files, settings.sets)
+    return plan_units(files, settings.sets)
+
+
+def stream_batch(files: list[Path], plan: list[list[int]], settings: Settings, policies: PolicySet, jobs: int,
+                 progress: bool | None = None) -> Iterator[DocumentResult]:
+    """Check every unit of `plan` and yield each document's result as soon as its unit is done,
+    in plan order (the order of each unit's first file). `jobs` > 1 uses that many worker
+    processes, with only a few units in flight: memory does not grow with the batch."""
     units = [[files[i] for i in unit] for unit in plan]
     show = sys.stderr.isatty() and len(files) > 1 if progress is None else progress
     if jobs <= 1 or len(units) < 4:
         checked: Iterable[list[DocumentResult]] = (check_unit(u, settings, policies) for u in units)
     else:
         checked = _in_workers(units, settings, min(jobs, len(units)))
-    by_index: dict[int, DocumentResult] = {}
-    for unit, results in zip(plan, _with_progress(checked, len(files), show), strict=True):
-        by_index.update(zip(unit, results, strict=True))
+    for results in _with_progress(checked, len(files), show):
+        yield from results
+
+
+def run_batch(files: list[Path], settings: Settings, policies: PolicySet, jobs: int,
+              progress: bool | None = None) -> list[DocumentResult]:
+    """Check every file, the documents of a set together; all results, in the order of `files`
+    (a library convenience: `eval` streams with stream_batch).
+
+    Raises:
+        PiarulesError: a set manifest (piarules-sets.yaml) is broken.
+    """
+    plan = plan_batch(files, settings)
+    order = [i for unit in plan for i in unit]
+    by_index = dict(zip(order, stream_batch(files, plan, settings, policies, jobs, progress), strict=True))
     return [by_index[i] for i in range(len(files))]
 
 
+def _chunks(units: list[list[Path]], workers: int) -> list[list[list[Path]]]:
+    """Units in chunks sent to a worker at once: big enough to keep the messages few, small
+    enough to keep both workers busy to the end."""
+    size = max(1, min(16, len(units) // (workers * 8)))
+    return [units[i:i + size] for i in range(0, len(units), size)]
+
+
 def _in_workers(units: list[list[Path]], settings: Settings, workers: int) -> Iterator[list[DocumentResult]]:
-    """Results in the order of `units`. If a worker dies (killed, out of memory), the units not
-    yet done are checked again one at a time in a fresh worker: the one that kills it again is
-    reported, the rest are checked."""
-    done = 0
-    with ProcessPoolExecutor(max_workers=workers, initializer=_start_worker, initargs=(settings,)) as pool:
-        chunk = max(1, len(units) // (workers * 8))
-        try:
-            for results in pool.map(_work, units, chunksize=chunk):
-                yield results
-                done += 1
-            return
-        except BrokenProcessPool:
-            pass
-    while done < len(units):
+    """Results in the order of `units`, at most 2 chunks per worker in flight. If a worker dies
+    (killed, out of memory), the units of the chunks in flight are checked again one at a time
+    in a fresh worker: the one that kills it again is reported, the rest are checked; then the
+    batch goes on in parallel."""
+    chunks = _chunks(units, workers)
+    done = 0  # chunks yielded
+    while done < len(chunks):
+        pending: deque[Future[list[list[DocumentResult]]]] = deque()
+        with ProcessPoolExecutor(max_workers=workers, initializer=_start_worker, initargs=(settings,)) as pool:
+            submitted = done
+            try:
+                while done < len(chunks):
+                    while submitted < len(chunks) and len(pending) < 2 * workers:
+                        pending.append(pool.submit(_work, chunks[submitted]))
+                        submitted += 1
+                    yield from pending[0].result()
+                    pending.popleft()
+                    done += 1
+            except BrokenProcessPool:
+                for future in pending:
+                    future.cancel()
+        if done < len(chunks):  # the chunk at `done` was in flight when a worker died
+            yield from _one_by_one(chunks[done], settings)
+            done += 1
+
+
+def _one_by_one(units: list[list[Path]], settings: Settings) -> Iterator[list[DocumentResult]]:
+    """Each unit in a worker of its own until one dies: that unit is reported, the next go on."""
+    index = 0
+    while index < len(units):
         with ProcessPoolExecutor(max_workers=1, initializer=_start_worker, initargs=(settings,)) as pool:
-            futures: list[Future[list[DocumentResult]]] = [pool.submit(_work, u) for u in units[done:]]
+            futures = [pool.submit(_work, [u]) for u in units[index:]]
             for future in futures:
                 try:
-                    results = future.result()
+                    (results,) = future.result()
                 except BrokenProcessPool:
-                    yield [_died(path) for path in units[done]]
-                    done += 1
+                    yield [_died(path) for path in units[index]]
+                    index += 1
                     break
                 yield results
-                done += 1
+                index += 1
 
 
 def _died(path: Path) -> DocumentResult:

@@ -44,7 +44,7 @@ def load(name: str) -> Any | None:
     try:
         with (directory / name).open("rb") as f:
             return pickle.load(f)
-    except (OSError, pickle.PickleError, EOFError, AttributeError, ImportError, TypeError):
+    except Exception:  # missing, truncated, corrupt or from another version: no cache
         return None
 
 

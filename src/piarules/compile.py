@@ -12,6 +12,7 @@ the hot path.
 
 from __future__ import annotations
 
+import bisect
 import datetime as dt
 import functools
 import operator
@@ -321,12 +322,16 @@ def compile_quantifier(node: ast.Quantifier, m: Context) -> Fn:
     decisive = node.kind == "any"  # the verdict that ends the loop (any: a true item, all: a false one)
     counting = node.kind == "count"
 
+    items: Fn = collection
+    if node.kind != "all" and INDEXED_LOOKBACKS and (pruned := _candidates(node, collection, m)) is not None:
+        items = pruned  # the same items but those that cannot satisfy the body
+
     def quantified(env: RunEnv) -> Any:
-        items = collection(env)
-        if items.__class__ is Unreadable:
-            return items
+        values = items(env)
+        if values.__class__ is Unreadable:
+            return values
         unknown, total = None, 0
-        for item in items if isinstance(items, list) else ():
+        for item in values if isinstance(values, list) else ():
             env.values[slot] = item
             verdict = body(env)
             if verdict.__class__ is Unreadable:
@@ -341,6 +346,202 @@ def compile_quantifier(node: ast.Quantifier, m: Context) -> Fn:
         return total if counting else not decisive
 
     return quantified
+
+
+# ---------------------------------------------------------------- indexed look-backs
+#
+# `for each 行 in 変更箇所 … any 記録 in 変更箇所 satisfies …` looks at every row for every row:
+# quadratic in the change log. When the quantified collection is the same list for the whole
+# document, the conjuncts of the body that do not read the outer items are evaluated once per
+# document (a filter), and an equality between the item and an outer value becomes a hash
+# lookup. The body is still evaluated, whole, on each remaining candidate, in list order: only
+# items that cannot satisfy it are skipped, so `any` and `count` give what they gave before.
+# An item whose filter or key is unknown (an unreadable value) is always a candidate: its verdict
+# is the body's, unknown or not.
+
+
+def _reads_outside(node: ast.Expr, own: set[int]) -> bool:
+    """Whether an expression reads the judging date or a variable other than `own` (and the
+    quantifiers' own variables inside it)."""
+    inner = own | {n.slot for n in walk(node) if isinstance(n, ast.Quantifier) and n.slot is not None}
+    return any(isinstance(n, ast.Ref) and (n.base == "as_of" or (n.base == "var" and n.slot not in inner))
+               for n in walk(node))
+
+
+def _reads_slot(node: ast.Expr, slot: int) -> bool:
+    return any(isinstance(n, ast.Ref) and n.base == "var" and n.slot == slot for n in walk(node))
+
+
+_UNHASHABLE = object()
+INDEXED_LOOKBACKS = True
+"""Prune and index document-fixed quantifiers (off only in the test that compares both ways)."""
+
+
+def _index_key(value: Any) -> Any:
+    """A hashable key under which values equal by `==` of the language (compile_compare) meet."""
+    if value is MISSING:
+        return MISSING
+    if isinstance(value, str):
+        return ("s", compact_text(value))
+    try:
+        hash(value)
+    except TypeError:
+        return _UNHASHABLE
+    return ("v", value)
+
+
+def _family(value: Any) -> type | None:
+    """Values an ordering index can sort and bisect: dates, or numbers (not booleans)."""
+    if isinstance(value, dt.datetime):
+        return None
+    if isinstance(value, dt.date):
+        return dt.date
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        return float
+    return None
+
+
+_FLIP = {ast.CmpOp.LT: ast.CmpOp.GT, ast.CmpOp.LE: ast.CmpOp.GE, ast.CmpOp.GT: ast.CmpOp.LT, ast.CmpOp.GE: ast.CmpOp.LE,
+         ast.CmpOp.EQ: ast.CmpOp.EQ}
+
+
+def _keyed(conjuncts: tuple[ast.Expr, ...], slot: int) -> tuple[ast.CmpOp, ast.Expr, ast.Expr] | None:
+    """The first `item-side OP outer-side` comparison (==, <, <=, >, >=) among the conjuncts, as
+    (op with the item on the left, item side, outer side)."""
+    for c in conjuncts:
+        if not isinstance(c, ast.Compare) or c.op not in _FLIP:
+            continue
+        for op, item, outer in ((c.op, c.left, c.right), (_FLIP[c.op], c.right, c.left)):
+            if not _reads_outside(item, {slot}) and _reads_slot(item, slot) and not _reads_slot(outer, slot):
+                return op, item, outer
+    return None
+
+
+@dataclass
+class _Prepared:
+    """A quantified list's candidates for one document: those passing the item-only conjuncts,
+    hashed by the keyed equality, or sorted by the keyed ordering's item side."""
+
+    items: list[Any]
+    kept: list[Any]
+    filtered: list[Any]
+    """The items passing the item-only conjuncts, in list order (kept may be re-sorted)."""
+    unknown: list[Any] = field(default_factory=list)
+    """Items whose key is unreadable: candidates whatever the outer value."""
+    hashed: dict[Any, list[Any]] | None = None
+    keys: list[Any] | None = None
+    family: type | None = None
+
+
+def _candidates(node: ast.Quantifier, collection: Fn, m: Context) -> Fn | None:
+    """`items` for an `any` / `count` whose collection is fixed for the document, pruned by the
+    body's item-only conjuncts and narrowed by an `item.x OP outer` conjunct (a hash lookup for
+    ==, a bisection of the sorted items for <, <=, >, >=); None when neither applies. The order
+    of the candidates may differ from the list's: `any` and `count` of a pure body do not
+    depend on it."""
+    slot = node.slot
+    assert slot is not None  # INVARIANT: the checker assigns every quantifier a slot
+    if _reads_outside(node.collection, set()) or any(isinstance(n, ast.Ref) and n.base == "var" for n in walk(node.collection)):
+        return None
+    conjuncts = node.body.operands if isinstance(node.body, ast.BoolOp) and node.body.op == "and" else (node.body,)
+    fixed = [c for c in conjuncts if not _reads_outside(c, {slot})]
+    keyed = _keyed(conjuncts, slot)
+    if not fixed and keyed is None:
+        return None
+    keep = compile_boolop("and", [compile_expr(c, m) for c in fixed]) if len(fixed) > 1 else (
+        compile_expr(fixed[0], m) if fixed else None)
+    op = keyed[0] if keyed else None
+    item_key, outer_key = (compile_expr(keyed[1], m), compile_expr(keyed[2], m)) if keyed else (None, None)
+    memo_key = object()
+
+    def prepare(env: RunEnv, items: list[Any]) -> _Prepared:
+        values = env.values
+        saved = values[slot]
+        kept = []
+        for item in items:
+            values[slot] = item
+            if keep is None or (verdict := keep(env)).__class__ is Unreadable or verdict:
+                kept.append(item)
+        out = _Prepared(items, kept, kept)
+        if item_key is not None:
+            keyed_items = []
+            for item in kept:
+                values[slot] = item
+                key = item_key(env)
+                if key.__class__ is Unreadable:
+                    out.unknown.append(item)
+                else:
+                    keyed_items.append((key, item))
+            if op is ast.CmpOp.EQ:
+                out.hashed = _hash_index(keyed_items)
+            else:
+                _sort_index(out, keyed_items)
+        values[slot] = saved
+        return out
+
+    def candidates(env: RunEnv) -> Any:
+        items = collection(env)
+        if not isinstance(items, list):
+            return items if items.__class__ is Unreadable else []
+        prepared = env.memo.get(memo_key)
+        if prepared is None or prepared.items is not items:
+            prepared = env.memo[memo_key] = prepare(env, items)
+        if prepared.hashed is None and prepared.keys is None:
+            return prepared.kept
+        assert outer_key is not None  # INVARIANT: an index is built only with its key
+        outer = outer_key(env)
+        if outer.__class__ is Unreadable:
+            return prepared.filtered  # every item's verdict is the body's (unknown or false)
+        if outer is MISSING:
+            return []
+        if prepared.hashed is not None:
+            k = _index_key(outer)
+            if k is _UNHASHABLE:
+                return prepared.filtered
+            found = prepared.hashed.get(k, [])
+        else:
+            found = _bisect(prepared, op, outer)
+        return found + prepared.unknown if prepared.unknown else found
+
+    return candidates
+
+
+def _hash_index(keyed_items: list[tuple[Any, Any]]) -> dict[Any, list[Any]] | None:
+    index: dict[Any, list[Any]] = {}
+    for value, item in keyed_items:
+        k = _index_key(value)
+        if k is _UNHASHABLE:
+            return None
+        if k is not MISSING:
+            index.setdefault(k, []).append(item)
+    return index
+
+
+def _sort_index(out: _Prepared, keyed_items: list[tuple[Any, Any]]) -> None:
+    """Sort the kept items by their key when every key is of one family (else no index): an
+    item whose key is missing can never satisfy the comparison and is left out."""
+    present = [(v, item) for v, item in keyed_items if v is not MISSING]
+    families = {_family(v) for v, _ in present}
+    if len(families) != 1 or None in families:
+        return
+    present.sort(key=lambda pair: pair[0])
+    out.family = families.pop()
+    out.keys = [v for v, _ in present]
+    out.kept = [item for _, item in present]
+
+
+def _bisect(prepared: _Prepared, op: ast.CmpOp | None, outer: Any) -> list[Any]:
+    assert prepared.keys is not None  # INVARIANT: called with a sorted index only
+    if _family(outer) is not prepared.family:
+        return prepared.kept  # not comparable as the index is: let the body decide, item by item
+    keys, kept = prepared.keys, prepared.kept
+    if op is ast.CmpOp.GT:
+        return kept[bisect.bisect_right(keys, outer):]
+    if op is ast.CmpOp.GE:
+        return kept[bisect.bisect_left(keys, outer):]
+    if op is ast.CmpOp.LT:
+        return kept[:bisect.bisect_left(keys, outer)]
+    return kept[:bisect.bisect_right(keys, outer)]
 
 
 RAW_TEXT_BUILTINS = frozenset({"text", "length"})

@@ -85,30 +85,58 @@ def write_atomic(path: str | os.PathLike[str], text: str | bytes) -> None:
     Raises:
         PiarulesError: the path is a directory, or its directory is missing or not writable (PIA501).
     """
-    name = display_path(path)
-    target = Path(os.path.realpath(path)) if Path(path).is_symlink() else Path(path)
-    if target.is_dir():
-        raise _fail("PIA501", name, f"{name} はディレクトリです。出力するファイルの名前を指定してください")
+    output = AtomicOutput(path)
     try:
-        mode = stat.S_IMODE(target.stat().st_mode) if target.exists() else _default_mode()
-        fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
-    except OSError as exc:
-        raise _fail("PIA501", name, f"{name} に書き込めません: {exc.strerror}") from None
-    try:
-        with os.fdopen(fd, "wb") as file:
-            file.write(text if isinstance(text, bytes) else text.encode("utf-8"))
-            file.flush()
-            os.fsync(file.fileno())
-        os.chmod(tmp, mode)
-        os.replace(tmp, target)
-    except OSError as exc:
-        with contextlib.suppress(OSError):
-            os.unlink(tmp)
-        raise _fail("PIA501", name, f"{name} に書き込めません: {exc.strerror}") from None
+        if isinstance(text, bytes):
+            output.file.flush()
+            output.file.buffer.write(text)
+        else:
+            output.file.write(text)
     except BaseException:
-        with contextlib.suppress(OSError):
-            os.unlink(tmp)
+        output.discard()
         raise
+    output.commit()
+
+
+class AtomicOutput:
+    """A file written in pieces that appears whole or not at all: the text goes to a temporary
+    file in the same directory, renamed onto `path` by `commit()` (`discard()` drops it).
+
+    Raises:
+        PiarulesError: the path is a directory, or its directory is missing or not writable (PIA501).
+    """
+
+    def __init__(self, path: str | os.PathLike[str]) -> None:
+        self.name = display_path(path)
+        self.target = Path(os.path.realpath(path)) if Path(path).is_symlink() else Path(path)
+        if self.target.is_dir():
+            raise _fail("PIA501", self.name, f"{self.name} はディレクトリです。出力するファイルの名前を指定してください")
+        try:
+            self.mode = stat.S_IMODE(self.target.stat().st_mode) if self.target.exists() else _default_mode()
+            fd, self.tmp = tempfile.mkstemp(prefix=f".{self.target.name}.", suffix=".tmp", dir=self.target.parent)
+        except OSError as exc:
+            raise _fail("PIA501", self.name, f"{self.name} に書き込めません: {exc.strerror}") from None
+        self.file = os.fdopen(fd, "w", encoding="utf-8", newline="")
+
+    def commit(self) -> None:
+        try:
+            self.file.flush()
+            os.fsync(self.file.fileno())
+            self.file.close()
+            os.chmod(self.tmp, self.mode)
+            os.replace(self.tmp, self.target)
+        except OSError as exc:
+            self.discard()
+            raise _fail("PIA501", self.name, f"{self.name} に書き込めません: {exc.strerror}") from None
+        except BaseException:
+            self.discard()
+            raise
+
+    def discard(self) -> None:
+        with contextlib.suppress(OSError):
+            self.file.close()
+        with contextlib.suppress(OSError):
+            os.unlink(self.tmp)
 
 
 def _default_mode() -> int:

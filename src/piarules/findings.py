@@ -1,6 +1,7 @@
 """Findings: what a rule found in a document, with where; waivers; the report of a whole run.
 
-Data only: the reporters format a RunReport and compute nothing.
+Data only: the reporters format what a run found and compute nothing. A run streams: RunInfo
+first, then each DocumentResult as its document is done, then RunTotals (counters only).
 """
 
 from __future__ import annotations
@@ -131,9 +132,12 @@ class DocumentResult:
     baseline_suppressed: int = 0
     companions: tuple[str, ...] = ()
     """The other documents of its set it was checked together with (document/sets.py)."""
+    excerpt: dict[int, str] = field(default_factory=dict)
+    """The document's lines that its findings and errors point at, with two lines around each
+    (code frames), taken while the document is loaded: reporters never read the file again."""
     checked: bool = False
     """The rules ran on it. A document with unreadable values is checked (errors name the
-    values); one that is not a form at all (not YAML, not a mapping, no readable 評価書の種類) is not."""
+    values); one that is not a form at all (not YAML, not a mapping) is not."""
     unreadable_values: int = 0
     """Values the form model could not read (each an error in `errors`, unknown to the rules)."""
     as_of: dt.date | None = None
@@ -179,8 +183,120 @@ class RuleInfo:
 
 
 @dataclass
+class RunInfo:
+    """What every reporter knows before the first document: the run's settings and policy set."""
+
+    as_of: dt.date | None = None
+    rules: list[RuleInfo] = field(default_factory=list)
+    policy_files: list[str] = field(default_factory=list)
+    policy_digest: str = ""
+    policy_diagnostics: list[Diagnostic] = field(default_factory=list)
+    waiver_file: str | None = None
+    waivers: list[Waiver] = field(default_factory=list)
+    baseline_file: str | None = None
+    tool_version: str = ""
+    fail_on: Severity | None = Severity.ERROR
+    """The gate: unwaived findings at or above this severity fail the run (None: never)."""
+    fail_on_undecided: Severity | None = Severity.ERROR
+    """Fail closed: a rule at or above this severity that could not check an item (an unreadable
+    value) fails the run, as if it had fired (None: never)."""
+
+
+class AsOfDates:
+    """The dates a run's documents were judged as of (each its 公表日, else today), as reports
+    state them at the end: one date, or how many and their range. Keeps the distinct dates
+    only, not one entry per document."""
+
+    def __init__(self) -> None:
+        self.dates: set[dt.date] = set()
+
+    def add(self, result: DocumentResult) -> None:
+        if result.as_of is not None:
+            self.dates.add(result.as_of)
+
+    def describe(self) -> str:
+        if not self.dates:
+            return "各文書の公表日 (なければ実行日)"
+        if len(self.dates) == 1:
+            return f"{min(self.dates).isoformat()} (文書の公表日、なければ実行日)"
+        return (f"文書ごとの公表日 (なければ実行日): {len(self.dates)} 通り、"
+                f"{min(self.dates).isoformat()} 〜 {max(self.dates).isoformat()} (各文書の見出しに表示)")
+
+
+@dataclass
+class RunTotals:
+    """What a streaming run keeps of its documents: counters, added to as each document is
+    reported (the results themselves are not kept), and at the end the waiver file's own
+    findings. Enough for every summary, the verdict and the exit code."""
+
+    fail_on: Severity | None = Severity.ERROR
+    fail_on_undecided: Severity | None = Severity.ERROR
+    documents: int = 0
+    document_counts: dict[Severity, int] = field(default_factory=lambda: dict.fromkeys(Severity, 0))
+    """Unwaived findings of the documents by severity (the waiver file's are apart)."""
+    waived_count: int = 0
+    baseline_suppressed: int = 0
+    unreadable: int = 0
+    matched_waivers: set[int] = field(default_factory=set)
+    waiver_findings: list[Finding] = field(default_factory=list)
+    """Problems of the waiver file itself, known when every document is done (WAIVER-UNUSED …)."""
+    waiver_excerpt: dict[int, str] = field(default_factory=dict)
+    """Lines of the waiver file the waiver findings point at (for code frames)."""
+    value_errors: int = 0
+    """Errors in checked documents (unreadable values, unknown keys)."""
+    unreadable_values: int = 0
+    undecided: int = 0
+    """Open findings saying a rule could not check an item."""
+    undecided_severities: set[Severity] = field(default_factory=set)
+    """The severities of the rules that could not check an item (for the fail-closed gate)."""
+
+    def add(self, result: DocumentResult) -> None:
+        self.documents += 1
+        for f in result.findings:
+            if f.waived_by is not None:
+                self.waived_count += 1
+                continue
+            self.document_counts[f.severity] += 1
+            if f.undecided is not None:
+                self.undecided += 1
+                self.undecided_severities.add(f.undecided)
+        self.baseline_suppressed += result.baseline_suppressed
+        self.unreadable += not result.loaded
+        self.matched_waivers |= result.matched_waivers
+        self.value_errors += len(result.value_errors)
+        self.unreadable_values += result.unreadable_values
+
+    @property
+    def counts(self) -> dict[Severity, int]:
+        """Unwaived findings by severity, the waiver file's included (what summaries show)."""
+        counts = dict(self.document_counts)
+        for f in self.waiver_findings:
+            counts[f.severity] += 1
+        return counts
+
+    @property
+    def failed(self) -> bool:
+        """Whether the run fails the gate: any unwaived finding at or above `fail_on`, an error in
+        a checked document (an unreadable value), or a rule at or above `fail_on_undecided` that
+        could not check an item."""
+        gate = self.fail_on
+        if gate is not None:
+            if any(n and s.rank >= gate.rank for s, n in self.counts.items()):
+                return True
+            if self.value_errors and gate.rank <= Severity.ERROR.rank:
+                return True
+        limit = self.fail_on_undecided
+        return limit is not None and any(s.rank >= limit.rank for s in self.undecided_severities)
+
+    @property
+    def verdict(self) -> str:
+        """提出可 when nothing fails the gate and every document was read; else 要修正."""
+        return "要修正" if self.failed or self.unreadable else "提出可"
+
+
+@dataclass
 class RunReport:
-    """Everything one `eval` run found, for every reporter."""
+    """A whole run held in memory (the library API and tests; `eval` streams instead)."""
 
     results: list[DocumentResult]
     as_of: dt.date | None = None
@@ -194,10 +310,20 @@ class RunReport:
     baseline_file: str | None = None
     tool_version: str = ""
     fail_on: Severity | None = Severity.ERROR
-    """The gate: unwaived findings at or above this severity fail the run (None: never)."""
     fail_on_undecided: Severity | None = Severity.ERROR
-    """Fail closed: a rule at or above this severity that could not check an item (an unreadable
-    value) fails the run, as if it had fired (None: never)."""
+
+    def info(self) -> RunInfo:
+        return RunInfo(self.as_of, self.rules, self.policy_files, self.policy_digest, self.policy_diagnostics,
+                       self.waiver_file, self.waivers, self.baseline_file, self.tool_version, self.fail_on,
+                       self.fail_on_undecided)
+
+    def totals(self, waiver_excerpt: dict[int, str] | None = None) -> RunTotals:
+        totals = RunTotals(self.fail_on, self.fail_on_undecided)
+        for result in self.results:
+            totals.add(result)
+        totals.waiver_findings = list(self.waiver_findings)
+        totals.waiver_excerpt = waiver_excerpt or {}
+        return totals
 
     @property
     def open_findings(self) -> list[Finding]:
@@ -225,22 +351,11 @@ class RunReport:
 
     @property
     def failed(self) -> bool:
-        """Whether the run fails the gate: any unwaived finding at or above `fail_on`, an error in
-        a checked document (an unreadable value), or a rule at or above `fail_on_undecided` that
-        could not check an item."""
-        if self.fail_on is not None:
-            if any(f.severity.rank >= self.fail_on.rank for f in self.open_findings):
-                return True
-            if self.fail_on.rank <= Severity.ERROR.rank and any(r.value_errors for r in self.results):
-                return True
-        limit = self.fail_on_undecided
-        return limit is not None and any(f.undecided is not None and f.undecided.rank >= limit.rank
-                                         for f in self.open_findings)
+        return self.totals().failed
 
     @property
     def verdict(self) -> str:
-        """提出可 when nothing fails the gate and every document was read; else 要修正."""
-        return "要修正" if self.failed or self.unreadable else "提出可"
+        return self.totals().verdict
 
 
 def count_by_severity(findings: list[Finding]) -> dict[Severity, int]:

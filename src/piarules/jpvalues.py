@@ -12,7 +12,8 @@ import re
 import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass
-from functools import lru_cache
+
+from piarules.textcache import text_cache
 
 # (era, first day). An era's last day is the day before the next era's first day.
 ERAS: tuple[tuple[str, dt.date], ...] = (
@@ -303,13 +304,13 @@ def strip_html(text: str) -> str:
     return text
 
 
-@lru_cache(maxsize=65536)
+@text_cache
 def normalize_text(text: str) -> str:
     """The view text rules compare: HTML removed, NFKC, whitespace collapsed to one space."""
     return _SPACE_RE.sub(" ", unicodedata.normalize("NFKC", strip_html(text))).strip()
 
 
-@lru_cache(maxsize=65536)
+@text_cache
 def compact_text(text: str) -> str:
     """Normalised text with all whitespace removed: ISO/IEC 27017 == ISO/IEC27017."""
     return normalize_text(text).replace(" ", "")

@@ -80,7 +80,7 @@ def _row_leaves(rows: list[Any]) -> list[TextLeaf]:
 class RunEnv:
     """Per-document evaluation state: the tree, the judging date, scope slots."""
 
-    __slots__ = ("_texts", "as_of", "companions", "indexes", "paths", "root", "values")
+    __slots__ = ("_texts", "as_of", "companions", "indexes", "memo", "paths", "root", "values")
 
     def __init__(self, root: dict[str, Any], as_of: dt.date | Unreadable,
                  companions: dict[str, dict[str, Any]] | None = None):
@@ -96,6 +96,8 @@ class RunEnv:
         self.paths: list[DocPath | None] = [None] * MAX_SLOTS
         self.indexes: list[int] = [-1] * MAX_SLOTS
         self._texts: list[TextLeaf] | None = None
+        self.memo: dict[object, Any] = {}
+        """Per-document results of compiled look-backs (compile._candidates), by their key."""
 
     def place(self, slot: int) -> DocPath | None:
         base, index = self.paths[slot], self.indexes[slot]

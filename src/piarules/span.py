@@ -6,6 +6,7 @@ Every AST node and every YAML value carries a Span; spans never take part in equ
 from __future__ import annotations
 
 import bisect
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 
@@ -53,6 +54,11 @@ class Span:
     def __str__(self) -> str:
         return f"{self.path}:{self.line}:{self.col}"
 
+    def __reduce__(self) -> tuple[type[Span], tuple[str, int, int, int, int]]:
+        # Plain arguments: a slotted frozen dataclass otherwise pickles through copyreg and
+        # object.__setattr__, slowly — and spans are most of a cached document and of a result.
+        return (Span, (self.path, self.line, self.col, self.end_line, self.end_col))
+
     @staticmethod
     def point(path: str, line: int, col: int, width: int = 1) -> Span:
         """A span of `width` characters on one line."""
@@ -60,3 +66,17 @@ class Span:
 
 
 NO_SPAN = Span("<unknown>", 0, 0, 0, 0)
+
+
+EXCERPT_AROUND = 2
+"""Lines shown around the line a finding points at (the HTML report shows two on each side)."""
+
+
+def excerpt(lines: list[str], line_numbers: Iterable[int], around: int = EXCERPT_AROUND) -> dict[int, str]:
+    """The 1-based lines `line_numbers` of a file and `around` lines on each side: what code
+    frames of those lines show, kept instead of the whole file."""
+    out: dict[int, str] = {}
+    for n in line_numbers:
+        for k in range(max(n - around, 1), min(n + around, len(lines)) + 1):
+            out[k] = lines[k - 1]
+    return out

@@ -88,12 +88,16 @@ def output_problems(report: RunReport, sources: dict[str, list[str]]) -> list[st
             text.encode("utf-8")
             if fmt in (OutputFormat.JSON, OutputFormat.SARIF):
                 json.loads(text)
+            if fmt is OutputFormat.JSONL:
+                for line in text.splitlines():
+                    json.loads(line)
             if fmt is OutputFormat.JUNIT:
                 ET.fromstring(text.encode("utf-8"))
         except Exception as exc:
             out.append(f"{fmt.value} output: {crash(exc)}")
             continue
-        if fmt not in (OutputFormat.JSON, OutputFormat.SARIF) and (m := _UNSAFE_SHOWN.search(text)):
+        machine = (OutputFormat.JSON, OutputFormat.SARIF, OutputFormat.JSONL)  # strings, not a terminal
+        if fmt not in machine and (m := _UNSAFE_SHOWN.search(text)):
             out.append(f"{fmt.value} output shows U+{ord(m[0]):04X} raw")
     return out
 

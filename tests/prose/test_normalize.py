@@ -5,7 +5,7 @@ from __future__ import annotations
 import unicodedata
 
 import pytest
-from hypothesis import given, settings
+from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
 from piarules.jpvalues import normalize_text, strip_html
@@ -81,3 +81,41 @@ def test_strip_html_keeps_its_behaviour() -> None:
 
 def test_cached_per_text_value() -> None:
     assert normalize("重要な変更") is normalize("重要な変更")
+
+
+_WIDE = st.text(alphabet=st.sampled_from(list(
+    "重要な変更に当たらないｶﾞｻﾊﾟー①⑴㈱ＡＢ１２　 \n\t\u00a0\u200b/.,，．、。ー―-‐〜～~ISO27017「」『』“”・●※ｰ－─abcアイウ"
+)), max_size=60)
+
+
+@settings(max_examples=1500, deadline=None)
+@given(_WIDE)
+def test_the_fast_path_equals_the_step_by_step_one(text: str) -> None:
+    from piarules.prose.normalize import _normalize_plain, normalize_slowly
+
+    fast, slow = _normalize_plain(text.replace("\r", "")), normalize_slowly(text.replace("\r", ""))
+    assume(fast is not None)  # combining marks: the slow path only
+    assert fast is not None and (fast.text, list(fast.starts), list(fast.ends)) == (slow.text, list(slow.starts), list(slow.ends))
+
+
+def test_the_fast_path_equals_the_step_by_step_one_on_the_example() -> None:
+    from piarules.document import load_document
+    from piarules.prose.normalize import normalize_slowly
+    from piarules.runtime import text_leaves
+    from tests.conftest import EXAMPLE
+
+    doc, _ = load_document(EXAMPLE)
+    assert doc is not None
+    for text in text_leaves(doc.tree):
+        fast, slow = normalize.__wrapped__(str(text)), normalize_slowly(str(text))  # type: ignore[attr-defined]
+        assert (fast.text, list(fast.starts), list(fast.ends)) == (slow.text, list(slow.starts), list(slow.ends))
+
+
+def test_every_known_plain_character_is_plain() -> None:
+    """The fast path skips these without looking: no step may change them."""
+    from piarules.prose.normalize import _CANDIDATE, _PLAIN, _char_class
+
+    for code in range(0x10000):
+        ch = chr(code)
+        if not 0xD800 <= code <= 0xDFFF and not _CANDIDATE.match(ch):
+            assert _char_class(ch) == _PLAIN, hex(code)

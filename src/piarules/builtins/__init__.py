@@ -9,10 +9,10 @@ import datetime as dt
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
-from functools import lru_cache
 from typing import Any
 
 from piarules.jpvalues import Band, Count, compact_text, normalize_text, parse_band, parse_count, parse_date
+from piarules.textcache import text_cache
 from piarules.type_system import (
     BOOL,
     DATE,
@@ -139,7 +139,7 @@ def _sentences(value: Any) -> Any:
     return list(_split_sentences(str(value)))
 
 
-@lru_cache(maxsize=65536)
+@text_cache
 def _split_sentences(text: str) -> tuple[str, ...]:
     from piarules.prose import segment
 
@@ -201,11 +201,32 @@ def _previous_same(items: Any, item: Any, key: Any) -> Any:
     i = _index(items, item)
     if i <= 0 or not isinstance(item, dict) or not isinstance(item.get(key), str):
         return MISSING
-    wanted = compact_text(item[key])
-    for x in reversed(items[:i]):
-        if isinstance(x, dict) and isinstance(x.get(key), str) and compact_text(x[key]) == wanted:
-            return x
-    return MISSING
+    before = _previous_same_table(items, key)[i]
+    return items[before] if before >= 0 else MISSING
+
+
+_PREVIOUS_SAME: dict[tuple[int, str], tuple[list[Any], list[int]]] = {}
+"""(id(list), key) → (the list, for each position the position of the last earlier item whose
+`key` reads the same, or -1): one pass per list instead of a scan back per item."""
+
+
+def _previous_same_table(items: list[Any], key: str) -> list[int]:
+    cached = _PREVIOUS_SAME.get((id(items), key))
+    if cached is None or cached[0] is not items:
+        if len(_PREVIOUS_SAME) > 256:
+            _PREVIOUS_SAME.clear()
+        last: dict[str, int] = {}
+        table = []
+        for i, x in enumerate(items):
+            value = x.get(key) if isinstance(x, dict) else None
+            if isinstance(value, str):
+                folded = compact_text(value)
+                table.append(last.get(folded, -1))
+                last[folded] = i
+            else:
+                table.append(-1)
+        cached = _PREVIOUS_SAME[(id(items), key)] = (items, table)
+    return cached[1]
 
 
 @builtin("same", (UNKNOWN, UNKNOWN), BOOL, "同じ記載か: 空白・全角半角・HTML を無視し、日付は日付として比べる。")

@@ -10,10 +10,10 @@ The data (statutes, timeline) come from the policy set's Vocabulary (src/piarule
 from __future__ import annotations
 
 import datetime as dt
-from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 
 from piarules.builtins import builtin
+from piarules.textcache import text_cache
 from piarules.type_system import BOOL, DATE, TEXT, ListType, ObjectType, TextType
 from piarules.values import MISSING, is_missing
 
@@ -76,7 +76,7 @@ def _citations(vocabulary: Vocabulary, text: Any) -> Any:
     return list(_parsed(vocabulary, str(text), getattr(text, "field", None), getattr(text, "context", "")))
 
 
-@lru_cache(maxsize=65536)
+@text_cache
 def _parsed(vocabulary: Vocabulary, text: str, field: str | None, context: str) -> tuple[CitationValue, ...]:
     from piarules.legal.citations import format_citation, parse_citations
 
@@ -98,7 +98,7 @@ def _judge(vocabulary: Vocabulary, citation: Any, on: Any) -> Any:
                     citation.context)
 
 
-@lru_cache(maxsize=65536)
+@text_cache
 def _verdict(vocabulary: Vocabulary, citation: Citation, on: dt.date, field: str | None,
              context: str) -> dict[str, Any]:
     from piarules.legal.timeline import judge

@@ -4,6 +4,8 @@
 
 from __future__ import annotations
 
+import datetime as dt
+from collections.abc import Iterable
 from enum import StrEnum
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
@@ -19,17 +21,14 @@ from piarules.cli.common import (
     print_diagnostics,
     project_config,
     selection_of,
-    source_lines,
-    write_stdout,
 )
 from piarules.cli.exit_codes import ExitCode
 from piarules.document.sets import SetMode
 from piarules.report import OutputFormat
-from piarules.tables import is_spreadsheet
 
 if TYPE_CHECKING:
     from piarules.api import PolicySet
-    from piarules.findings import RuleInfo
+    from piarules.findings import DocumentResult, RuleInfo, RunInfo, RunTotals
 
 
 class FailOn(StrEnum):
@@ -84,24 +83,28 @@ def eval_command(
                                     "(既定 error: エラーのルールは判定できなければ不合格)")] = None,
     sets: Annotated[SetMode | None, typer.Option("--sets", help="基礎項目評価書と重点/全項目評価書を組にして比べる方法: auto (piarules-sets.yaml と、"
                                                  "同じディレクトリで事務の名称が同じ文書) / manifest (piarules-sets.yaml だけ) / off")] = None,
+    no_cache: Annotated[bool, typer.Option("--no-cache", help="キャッシュ (読み込んだ文書・ポリシー) を読み書きしない。"
+                                           "既定の場所: ~/.cache/piarules (PIARULES_CACHE_DIR で変更)")] = False,
 ) -> None:
     """評価書をポリシーで検査し、指摘を表示する。設定は piarules.toml / pyproject.toml の [tool.piarules] (piarules config)。"""
-    import datetime as dt
-
     from piarules import __version__
     from piarules.baseline import load_baseline
-    from piarules.batch import Settings, default_jobs, run_batch
+    from piarules.batch import Settings, default_jobs, plan_batch, settle_heap, stream_batch
     from piarules.diagnostics import PiarulesError, Severity
-    from piarules.files import display_path, write_atomic
-    from piarules.findings import RunReport
-    from piarules.report import render
-    from piarules.waivers import load_waivers, waiver_problems
+    from piarules.files import display_path
+    from piarules.findings import RunInfo
+    from piarules.report import SHOWS_SOURCE
+    from piarules.waivers import load_waivers
 
+    if no_cache:
+        import os
+
+        os.environ["PIARULES_NO_CACHE"] = "1"  # this process and its workers
     config = project_config()
     date = parse_as_of(as_of) if as_of is not None else config.get("as-of")
     targets = parse_outputs(outputs if outputs else list(config.get("output")))
-    fmt = output_format or OutputFormat(config.get("format"))
-    if fmt is OutputFormat.XLSX:
+    output_format = output_format or OutputFormat(config.get("format"))
+    if output_format is OutputFormat.XLSX:
         fail("xlsx は端末に出せません。--output xlsx=指摘一覧.xlsx のようにファイルを指定してください")
     gate = fail_on or FailOn(config.get("fail-on"))
     undecided_gate = fail_on_undecided or FailOn(config.get("fail-on-undecided"))
@@ -123,38 +126,81 @@ def eval_command(
         print_diagnostics(exc.diagnostics)
         raise typer.Exit(ExitCode.INVALID_INPUT) from None
     today = date or dt.date.today()  # waivers expire by the run's 基準日
+    formats = {output_format, *(fmt for fmt, _ in targets)}
     settings = Settings(tuple(str(p) for p in policy_paths), date, today, tuple(waiver_list),
                         str(waivers.parent) if waivers else ".", frozenset(keys), allow_empty,
-                        sets or SetMode(config.get("sets")), selection, body or config.get("body"))
+                        sets or SetMode(config.get("sets")), selection, body or config.get("body"),
+                        excerpts=bool(formats & SHOWS_SOURCE), cache=not no_cache)
     try:
-        results = run_batch(files, settings, policies, jobs or config.get("jobs") or default_jobs())
+        plan = plan_batch(files, settings)
     except PiarulesError as exc:  # a broken set manifest
         print_diagnostics(exc.diagnostics)
         raise typer.Exit(ExitCode.INVALID_INPUT) from None
-    matched = {i for r in results for i in r.matched_waivers}
-    report = RunReport(
-        results=results, as_of=date, rules=rule_infos(policies), policy_files=[f.path for f in policies.files],
+    info = RunInfo(
+        as_of=date, rules=rule_infos(policies), policy_files=[f.path for f in policies.files],
         policy_digest=policy_digest(policies), policy_diagnostics=policies.diagnostics,
         waiver_file=display_path(waivers) if waivers else None, waivers=waiver_list,
-        waiver_findings=waiver_problems(waiver_list, matched, today),
         baseline_file=display_path(baseline) if baseline else None, tool_version=__version__,
         fail_on=None if gate is FailOn.NEVER else Severity(gate.value),
         fail_on_undecided=None if undecided_gate is FailOn.NEVER else Severity(undecided_gate.value),
     )
-    sources = source_lines([*(f for f in files if not is_spreadsheet(f)), *([waivers] if waivers else [])])
-    # Everything is rendered before anything is written: a failure leaves no partial output.
-    rendered = [(path, render(kind, report, sources)) for kind, path in targets]
-    shown = render(fmt, report, sources)
-    write_stdout((shown.decode() if isinstance(shown, bytes) else shown).rstrip("\n") + "\n")
-    for path, content in rendered:
+    settle_heap()
+    results = stream_batch(files, plan, settings, policies, jobs or config.get("jobs") or default_jobs())
+    totals = report_run(info, results, output_format, targets, waivers, today)
+    if totals.unreadable:
+        raise typer.Exit(ExitCode.INVALID_INPUT)
+    raise typer.Exit(ExitCode.FINDINGS if totals.failed else ExitCode.OK)
+
+
+def report_run(info: RunInfo, results: Iterable[DocumentResult], output_format: OutputFormat,
+               targets: list[tuple[OutputFormat, Path]], waivers: Path | None, today: dt.date) -> RunTotals:
+    """Stream every result to the terminal's reporter and the --output files' reporters; keep
+    only the totals. Each --output file appears whole at the end (or not at all)."""
+    from piarules.cli.common import StdoutStream
+    from piarules.diagnostics import PiarulesError
+    from piarules.files import AtomicOutput, read_lines
+    from piarules.findings import RunTotals
+    from piarules.report import open_reporter
+    from piarules.span import excerpt
+    from piarules.waivers import waiver_problems
+
+    files: list[AtomicOutput] = []
+    try:
+        for _, path in targets:
+            files.append(AtomicOutput(path))
+    except PiarulesError as exc:
+        for done in files:
+            done.discard()
+        print_diagnostics(exc.diagnostics)
+        raise typer.Exit(ExitCode.INVALID_INPUT) from None
+    stdout = StdoutStream()
+    reporters = [open_reporter(output_format, stdout)]  # type: ignore[arg-type]
+    reporters += [open_reporter(fmt, out.file) for (fmt, _), out in zip(targets, files, strict=True)]
+    totals = RunTotals(info.fail_on, info.fail_on_undecided)
+    try:
+        for reporter in reporters:
+            reporter.start(info)
+        for result in results:
+            totals.add(result)
+            for reporter in reporters:
+                reporter.document(result)
+        totals.waiver_findings = waiver_problems(info.waivers, totals.matched_waivers, today)
+        if waivers and totals.waiver_findings:
+            totals.waiver_excerpt = excerpt(read_lines(waivers) or [], [f.span.line for f in totals.waiver_findings])
+        for reporter in reporters:
+            reporter.finish(totals)
+    except BaseException:
+        for out in files:
+            out.discard()
+        raise
+    stdout.close()
+    for out in files:
         try:
-            write_atomic(path, content)
+            out.commit()
         except PiarulesError as exc:
             print_diagnostics(exc.diagnostics)
             raise typer.Exit(ExitCode.INVALID_INPUT) from None
-    if report.unreadable:
-        raise typer.Exit(ExitCode.INVALID_INPUT)
-    raise typer.Exit(ExitCode.FINDINGS if report.failed else ExitCode.OK)
+    return totals
 
 
 def rule_infos(policies: PolicySet) -> list[RuleInfo]:

@@ -43,6 +43,42 @@ def write_stdout(text: str) -> None:
         quiet_stdout()
 
 
+class StdoutStream:
+    """stdout for a report written in pieces: ends with exactly one line break whatever the
+    reporter wrote last (as `write_stdout(text.rstrip("\\n") + "\\n")`), and a reader that left
+    early (`… | head`) is not an error: the rest is dropped."""
+
+    def __init__(self) -> None:
+        self.pending = ""
+        self.closed = False
+
+    def write(self, text: str) -> int:
+        if not text or self.closed:
+            return len(text)
+        body = text.rstrip("\n")
+        if body:
+            self._emit(self.pending + body)
+            self.pending = ""
+        self.pending += "\n" * (len(text) - len(body))
+        return len(text)
+
+    def _emit(self, text: str) -> None:
+        try:
+            sys.stdout.write(text)
+        except BrokenPipeError:
+            self.closed = True
+            quiet_stdout()
+
+    def close(self) -> None:
+        if not self.closed:
+            self._emit("\n")
+            try:
+                sys.stdout.flush()
+            except BrokenPipeError:
+                quiet_stdout()
+        self.closed = True
+
+
 def quiet_stdout() -> None:
     """Point stdout at /dev/null, so the flush at exit does not fail again on the closed pipe."""
     with contextlib.suppress(OSError):

@@ -35,6 +35,8 @@ class Document:
     absent_sections: tuple[str, ...] = field(default=())
     unreadable: dict[DocPath, Unreadable] = field(default_factory=dict)
     """Values the form model could not read, by place: reported at load, unknown to the rules."""
+    table_lines: list[str] | None = None
+    """For a text table (CSV / TSV) checked in memory: its lines, which findings point at."""
 
     @property
     def kind(self) -> str | None:

@@ -35,6 +35,7 @@ from piarules.document.body_table import (
 )
 from piarules.jpvalues import normalize_text
 from piarules.prose.normalize import normalize
+from piarules.textcache import text_cache
 
 if TYPE_CHECKING:
     from piarules.legal.statutes import StatuteTable
@@ -512,7 +513,7 @@ def self_names(text: str, table: BodyTable | None = None) -> list[SelfName]:
     return list(_self_names(text, table or default_body_table()))
 
 
-@lru_cache(maxsize=65536)
+@text_cache
 def _self_names(text: str, table: BodyTable) -> tuple[SelfName, ...]:
     norm = normalize(text)
     s = norm.text

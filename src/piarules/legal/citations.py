@@ -22,6 +22,7 @@ from piarules.legal.numerals import BRANCHED, NUM, law_number_pattern, normalize
 from piarules.legal.sentences import sentence_bounds, sentence_of
 from piarules.legal.statute_names import StatuteToken, find_statute_names, matching_paren
 from piarules.legal.statutes import StatuteTable, default_statute_table
+from piarules.textcache import text_cache
 
 Key = tuple[str | None, bool, str | None, str | None, str | None, str | None, str | None]
 
@@ -533,7 +534,7 @@ def parse_citations(text: str, table: StatuteTable | None = None) -> tuple[Citat
     return _parse_cached(text, table or default_statute_table())
 
 
-@lru_cache(maxsize=65536)
+@text_cache
 def _parse_cached(text: str, table: StatuteTable) -> tuple[Citation, ...]:
     if not text or not _TRIGGER.search(text):
         return ()

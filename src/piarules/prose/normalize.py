@@ -28,10 +28,13 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from array import array
+from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 
 from piarules.jpvalues import HTML_STEPS, has_html
+from piarules.textcache import text_cache
 
 # A character of the normalised text and the original [start, end) it stands for.
 _Char = tuple[str, int, int]
@@ -60,8 +63,10 @@ class NormalizedText:
 
     original: str
     text: str
-    starts: tuple[int, ...]  # INVARIANT: len(starts) == len(ends) == len(text)
-    ends: tuple[int, ...]
+    starts: Sequence[int]  # INVARIANT: len(starts) == len(ends) == len(text)
+    ends: Sequence[int]
+    """Per character of `text`, the original [start, end) it stands for (a range when `text` is
+    `original`, else a compact array: the map is held for every cached text)."""
 
     def original_span(self, start: int, end: int) -> tuple[int, int]:
         """The original [start, end) of the normalised [start, end) (end exclusive; empty spans allowed)."""
@@ -191,7 +196,7 @@ def _drop_cjk_spaces(chars: list[_Char]) -> list[_Char]:
     return out
 
 
-@lru_cache(maxsize=65536)
+@text_cache
 def normalize(text: str) -> NormalizedText:
     """The normalised view of `text` and its offset map (cached per text value).
 
@@ -199,12 +204,157 @@ def normalize(text: str) -> NormalizedText:
         NormalizedText whose `original_span` maps any normalised span back to `text`.
     """
     if unicodedata.is_normalized("NFKC", text) and not _CHANGING_RE.search(text):
-        return NormalizedText(text, text, tuple(range(len(text))), tuple(range(1, len(text) + 1)))
+        return NormalizedText(text, text, range(len(text)), range(1, len(text) + 1))
+    if "\r" not in text and not _has_markup(text):
+        fast = _normalize_plain(text)
+        if fast is not None:
+            return fast
+    return normalize_slowly(text)
+
+
+def _has_markup(text: str) -> bool:
+    """Whether a step of strip_html matches (「< 墨田区における措置 >」 brackets do not)."""
+    return has_html(text) and any(pattern.search(text) for pattern, _ in HTML_STEPS)
+
+
+def normalize_slowly(text: str) -> NormalizedText:
+    """normalize() character by character, every step in turn (any text; the reference the fast path is tested against)."""
     chars = _whitespace(_punctuation(_nfkc(_html(text.replace("\r\n", "\n")))))
     if "\r\n" in text:  # offsets above are of the LF text: shift them back onto the original
         chars = _remap_crlf(text, chars)
     return NormalizedText(text, "".join(c for c, _, _ in chars),
-                          tuple(s for _, s, _ in chars), tuple(e for _, _, e in chars))
+                          array("i", [s for _, s, _ in chars]), array("i", [e for _, _, e in chars]))
+
+
+# ---- the fast path: the steps applied to the few characters they can change ---------------------
+
+_PLAIN, _SPECIAL_CHAR, _SLOW = 0, 1, 2
+_CLASS: dict[str, int] = {}
+
+
+def _char_class(ch: str) -> int:
+    """_PLAIN: no step changes, drops or moves this character (whatever its neighbours);
+    _SPECIAL_CHAR: a step may; _SLOW: only the step-by-step path handles it (combining marks)."""
+    found = _CLASS.get(ch)
+    if found is None:
+        if unicodedata.combining(ch) or ch in "\uff9e\uff9f\u3099\u309a":
+            found = _SLOW
+        elif (_nfkc_one(ch) != ch or ch in _SPECIAL or ch in ",." or ch in _SPACES or ch.isspace()
+              or ch in "\r\n"):
+            found = _SPECIAL_CHAR
+        else:
+            found = _PLAIN
+        _CLASS[ch] = found
+    return found
+
+
+_KNOWN_PLAIN = (
+    "\u3041-\u3096\u30a1-\u30fa\u3400-\u4dbf\u4e00-\u9fff"  # hiragana, katakana (not ー), kanji
+    "\u3001\u3002\u3005\u300c\u300d"  # 、。々「」
+    "!-+\\-/-}"  # printable ASCII but , . ~ (and space)
+)
+_CANDIDATE = re.compile(f"[^{_KNOWN_PLAIN}]")
+"""A character that may not be plain: the fast path classifies only these (tests check that
+every character of _KNOWN_PLAIN is plain)."""
+
+
+class _PlusOne(Sequence[int]):
+    """ends of the fast path: each character stands for one original character."""
+
+    __slots__ = ("starts",)
+
+    def __init__(self, starts: array[int]) -> None:
+        self.starts = starts
+
+    def __len__(self) -> int:
+        return len(self.starts)
+
+    def __getitem__(self, index: int) -> int:  # type: ignore[override]
+        return self.starts[index] + 1
+
+
+def _normalize_plain(text: str) -> NormalizedText | None:
+    """normalize() for a text without HTML, CR or combining marks: runs of characters no step
+    touches are carried whole, and only the others go through the steps (the same rules as
+    _nfkc, _punctuation and _whitespace, looking at the neighbouring runs' characters).
+    None when the text holds a character only the slow path handles."""
+    # items: (string, source offset); a run of plain characters is one item, a special one char.
+    items: list[tuple[str, int]] = []
+    run_start = 0
+    for m in _CANDIDATE.finditer(text):
+        ch = m[0]
+        kind = _CLASS.get(ch)
+        if kind is None:
+            kind = _char_class(ch)
+        if kind == _PLAIN:
+            continue
+        if kind == _SLOW:
+            return None
+        i = m.start()
+        if run_start < i:
+            items.append((text[run_start:i], run_start))
+        run_start = i + 1
+        normal = _nfkc_one(ch)
+        if normal == ch and ch not in _SPECIAL:
+            items.append((ch, i))
+            continue
+        for out in normal:
+            prev = items[-1][0][-1] if items else ""
+            items.append((out if ch in _KEEP else _unify_char(out, ch, prev), i))
+    if run_start < len(text):
+        items.append((text[run_start:], run_start))
+    items = _drop_spaces(_fold_whitespace(_punctuate(items)))
+    starts = array("i")
+    for piece, at in items:
+        if len(piece) == 1:
+            starts.append(at)
+        else:
+            starts.extend(range(at, at + len(piece)))
+    return NormalizedText(text, "".join(piece for piece, _ in items), starts, _PlusOne(starts))
+
+
+def _punctuate(items: list[tuple[str, int]]) -> list[tuple[str, int]]:
+    out = list(items)
+    for k, (piece, at) in enumerate(items):
+        if piece != "," and piece != ".":
+            continue
+        prev = items[k - 1][0][-1] if k else ""
+        nxt = items[k + 1][0][0] if k + 1 < len(items) else ""
+        if piece == "," and not (prev.isdigit() and nxt.isdigit()) and not (_is_ascii(prev) and _is_ascii(nxt) and prev and nxt):
+            out[k] = ("、", at)
+        elif piece == "." and prev and not _is_ascii(prev) and not (nxt and _is_ascii(nxt) and nxt.isalnum()):
+            out[k] = ("。", at)
+    return out
+
+
+def _fold_whitespace(items: list[tuple[str, int]]) -> list[tuple[str, int]]:
+    out: list[tuple[str, int]] = []
+    for piece, at in items:
+        if piece == "\n":
+            while out and out[-1][0] == " ":
+                out.pop()
+            if out and out[-1][0] != "\n":
+                out.append(("\n", at))
+        elif len(piece) == 1 and (piece in _SPACES or piece.isspace()):
+            if out and out[-1][0] not in (" ", "\n"):
+                out.append((" ", at))
+        else:
+            out.append((piece, at))
+    while out and out[-1][0] in (" ", "\n"):
+        out.pop()
+    return out
+
+
+def _drop_spaces(items: list[tuple[str, int]]) -> list[tuple[str, int]]:
+    out: list[tuple[str, int]] = []
+    last = len(items) - 1
+    for k, item in enumerate(items):
+        if item[0] == " " and 0 < k < last:
+            prev, nxt = items[k - 1][0][-1], items[k + 1][0][0]
+            if not _is_ascii(prev) and not _is_ascii(nxt) and nxt not in BULLETS:
+                continue
+        out.append(item)
+    return out
 
 
 def _remap_crlf(text: str, chars: list[_Char]) -> list[_Char]:

@@ -22,6 +22,7 @@ from functools import lru_cache
 
 from piarules.prose.normalize import NormalizedText, normalize
 from piarules.prose.segment import Segment, segment
+from piarules.textcache import text_cache
 
 
 class Scope(StrEnum):
@@ -167,7 +168,7 @@ def _compile(terms: tuple[str, ...]) -> re.Pattern[str] | None:
     return re.compile("|".join(f"(?:{_term_regex(t)})" for t in usable), re.IGNORECASE)
 
 
-@lru_cache(maxsize=65536)
+@text_cache
 def hits(text: str, synonyms: SynonymSet) -> tuple[Hit, ...]:
     """Every place a term of `synonyms` occurs in the normalised text (non-overlapping, leftmost-longest)."""
     regex = _compile(synonyms.terms)
@@ -197,7 +198,7 @@ def make_match(norm: NormalizedText, found: tuple[Hit, ...]) -> Match:
 # ---------------------------------------------------------------- phrases
 
 
-@lru_cache(maxsize=65536)
+@text_cache
 def phrase_hits(text: str, pattern: SynonymSet | Phrase) -> tuple[tuple[Hit, ...], ...]:
     """The hits of each match of a set or phrase, in text order (normalised offsets)."""
     if isinstance(pattern, SynonymSet):
@@ -237,7 +238,7 @@ def find(text: str, pattern: Pattern) -> tuple[Match, ...]:
 # ---------------------------------------------------------------- co-occurrence
 
 
-@lru_cache(maxsize=65536)
+@text_cache
 def unit_hits(text: str, spec: CoOccurrence) -> tuple[tuple[Segment, tuple[tuple[Hit, ...], ...]], ...]:
     """For each scope unit holding every set: the unit and, per set, all its hits in the unit."""
     seg = segment(text)

@@ -32,7 +32,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from enum import StrEnum
-from functools import lru_cache
 
 from piarules.prose.cues import CUE_RE, KINDS, NEGATIVE_PREFIXES, CueKind, display_start, first_cut, parenthesised
 from piarules.prose.normalize import NormalizedText, normalize
@@ -47,6 +46,7 @@ from piarules.prose.phrases import (
     unit_hits,
 )
 from piarules.prose.segment import Segment, segment
+from piarules.textcache import text_cache
 
 
 class Polarity(StrEnum):
@@ -107,7 +107,7 @@ class _RawCue:
     after_cut: bool = False  # beyond the first scope cut: only a condition still acts (rule 5)
 
 
-@lru_cache(maxsize=65536)
+@text_cache
 def _cues_after(text: str, start: int, end: int) -> tuple[_RawCue, ...]:
     """Cues in normalised text[start:end], outside parenthesised asides, marked if beyond the first cut."""
     norm = normalize(text).text
@@ -196,7 +196,7 @@ def _co_mention(text: str, per_set: tuple[tuple[Hit, ...], ...]) -> Mention:
     return mention
 
 
-@lru_cache(maxsize=65536)
+@text_cache
 def mentions(text: str, pattern: Pattern | CoOccurrence) -> tuple[Mention, ...]:
     """Every mention of a term, synonym set, phrase or co-occurrence in `text`, with its polarity.
 

@@ -26,9 +26,10 @@ import bisect
 import itertools
 import re
 from dataclasses import dataclass
-from functools import cached_property, lru_cache
+from functools import cached_property
 
 from piarules.prose.normalize import BULLETS, CIRCLED, NormalizedText, normalize
+from piarules.textcache import text_cache
 
 _END_MARKS = "。！？!?"
 _MARKER_RE = re.compile(r"\((?:\d{1,2}|[ア-ン]|[a-zａ-ｚ]|[イロハニホヘト])\)|\d{1,2}[.)](?!\d)|[ア-ン][.)]|[a-z]\)")
@@ -152,7 +153,7 @@ def _pieces(text: str, cuts: set[int], start: int, end: int) -> list[Segment]:
     return out
 
 
-@lru_cache(maxsize=65536)
+@text_cache
 def segment(text: str) -> Segmentation:
     """Split a text value (original form) into sentences and clauses of its normalised view."""
     norm = normalize(text)

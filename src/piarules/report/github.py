@@ -5,7 +5,11 @@ escaped as workflow commands require (%, CR, LF; and : , in properties)."""
 
 from __future__ import annotations
 
-from piarules.findings import Finding, RunReport
+from typing import TextIO
+
+from piarules.diagnostics import Diagnostic
+from piarules.findings import DocumentResult, Finding, RunInfo, RunTotals
+from piarules.report import Spill
 from piarules.visible import visible
 
 _COMMAND = {"error": "error", "warning": "warning", "info": "notice"}
@@ -27,11 +31,31 @@ def annotation(f: Finding) -> str:
     return f"::{_COMMAND[f.severity.value]} {props}::{_data(f'{f.message} (確度 {f.confidence_ja}){where}')}"
 
 
-def render(report: RunReport) -> str:
-    lines = [annotation(f) for f in report.open_findings]
-    for doc in report.results:
-        for d in doc.errors:
+def _error(d: Diagnostic) -> str:
+    assert d.span is not None  # INVARIANT: only located diagnostics become annotations
+    return (f"::error file={_property(d.span.path)},line={d.span.line},col={d.span.col},"
+            f"title={_property(d.code)}::{_data(d.message)}")
+
+
+class Reporter:
+    """Findings as each document comes; the documents' errors, which the format lists after
+    every finding, are spilled until the end."""
+
+    def __init__(self, out: TextIO) -> None:
+        self.out = out
+        self.errors = Spill()
+
+    def start(self, info: RunInfo) -> None:
+        pass
+
+    def document(self, result: DocumentResult) -> None:
+        for f in result.open_findings:
+            self.out.write(annotation(f) + "\n")
+        for d in result.errors:
             if d.span:
-                lines.append(f"::error file={_property(d.span.path)},line={d.span.line},col={d.span.col},"
-                             f"title={_property(d.code)}::{_data(d.message)}")
-    return "\n".join(lines) + ("\n" if lines else "")
+                self.errors.write(_error(d) + "\n")
+
+    def finish(self, totals: RunTotals) -> None:
+        for f in totals.waiver_findings:
+            self.out.write(annotation(f) + "\n")
+        self.errors.copy_to(self.out)

@@ -8,8 +8,10 @@ control and bidi characters a CI dashboard would show raw."""
 from __future__ import annotations
 
 import xml.etree.ElementTree as ET
+from typing import TextIO
 
-from piarules.findings import DocumentResult, Finding, RunReport
+from piarules.findings import DocumentResult, Finding, RunInfo, RunTotals
+from piarules.report import Spill
 from piarules.visible import visible
 
 
@@ -18,7 +20,7 @@ def _finding_line(f: Finding) -> str:
     return f"{f.span}: {f.severity.label_ja}[{f.rule_id}] {f.message} ({f.path_text}、確度 {f.confidence_ja}){where}"
 
 
-def _suite(doc: DocumentResult, report: RunReport) -> ET.Element:
+def _suite(doc: DocumentResult, report: RunInfo) -> ET.Element:
     suite = ET.Element("testsuite", name=doc.path)
     failures = errors = skipped = 0
     if not doc.loaded:
@@ -56,21 +58,48 @@ def _make_visible(root: ET.Element) -> None:
             element.set(key, visible(value, keep="\t\n"))
 
 
-def render(report: RunReport) -> str:
-    root = ET.Element("testsuites", name="piarules")
-    for doc in report.results:
-        root.append(_suite(doc, report))
-    if report.waiver_findings:
-        suite = ET.SubElement(root, "testsuite", name=report.waiver_file or "waivers",
-                              tests=str(len(report.waiver_findings)), failures=str(len(report.waiver_findings)),
-                              errors="0", skipped="0")
-        for f in report.waiver_findings:
-            case = ET.SubElement(suite, "testcase", classname="例外", name=f"{f.rule_id} {f.span.line}行目")
-            ET.SubElement(case, "failure", message=f.message, type="error").text = _finding_line(f)
-    tests = sum(int(s.get("tests", "0")) for s in root)
-    root.set("tests", str(tests))
-    root.set("failures", str(sum(int(s.get("failures", "0")) for s in root)))
-    root.set("errors", str(sum(int(s.get("errors", "0")) for s in root)))
-    _make_visible(root)
-    ET.indent(root)
-    return '<?xml version="1.0" encoding="UTF-8"?>\n' + ET.tostring(root, encoding="unicode") + "\n"
+def _waiver_suite(info: RunInfo, totals: RunTotals) -> ET.Element:
+    findings = totals.waiver_findings
+    suite = ET.Element("testsuite", name=info.waiver_file or "waivers", tests=str(len(findings)),
+                       failures=str(len(findings)), errors="0", skipped="0")
+    for f in findings:
+        case = ET.SubElement(suite, "testcase", classname="例外", name=f"{f.rule_id} {f.span.line}行目")
+        ET.SubElement(case, "failure", message=f.message, type="error").text = _finding_line(f)
+    return suite
+
+
+class Reporter:
+    """Each document's suite is spilled as it comes; the root element, whose attributes count
+    every suite, is written at the end around them."""
+
+    def __init__(self, out: TextIO) -> None:
+        self.out = out
+        self.info = RunInfo()
+        self.spill = Spill()
+        self.sums = {"tests": 0, "failures": 0, "errors": 0}
+
+    def start(self, info: RunInfo) -> None:
+        self.info = info
+
+    def _add(self, suite: ET.Element) -> None:
+        for key in self.sums:
+            self.sums[key] += int(suite.get(key, "0"))
+        _make_visible(suite)
+        ET.indent(suite, level=1)
+        text = "  " + ET.tostring(suite, encoding="unicode")
+        self.spill.write(text if not self.spill.count else "\n" + text)
+
+    def document(self, result: DocumentResult) -> None:
+        self._add(_suite(result, self.info))
+
+    def finish(self, totals: RunTotals) -> None:
+        if totals.waiver_findings:
+            self._add(_waiver_suite(self.info, totals))
+        attributes = " ".join(f'{k}="{v}"' for k, v in self.sums.items())
+        self.out.write(f'<?xml version="1.0" encoding="UTF-8"?>\n<testsuites name="piarules" {attributes}')
+        if not self.spill.count:
+            self.out.write(" />\n")
+            return
+        self.out.write(">\n")
+        self.spill.copy_to(self.out)
+        self.out.write("\n</testsuites>\n")

@@ -4,8 +4,8 @@ follow-up (対応状況 / 担当 / 確認)."""
 
 from __future__ import annotations
 
-from piarules.diagnostics import Diagnostic
-from piarules.findings import Finding, RunReport
+from piarules.diagnostics import Diagnostic, Severity
+from piarules.findings import AsOfDates, DocumentResult, Finding, RunInfo, RunTotals, count_by_severity
 from piarules.visible import visible
 
 HEADERS = ("番号", "文書", "元の場所", "シート", "行", "セル", "項目", "ルール", "重大度", "確度", "指摘", "元の記載",
@@ -15,8 +15,10 @@ FOLLOW_UP = ("対応状況", "担当", "確認")
 STATUSES = ("未対応", "対応中", "対応済", "対応不要")
 """What 対応状況 offers (a drop-down in the xlsx)."""
 
+Row = list[str | int]
 
-def _row(number: int, document: str, f: Finding) -> list[str | int]:
+
+def _row(number: int, document: str, f: Finding) -> Row:
     o = f.origin
     place = o.describe() if o else str(f.span)
     original = ""
@@ -32,7 +34,7 @@ def _row(number: int, document: str, f: Finding) -> list[str | int]:
             f.hint or "", waived, "", "", ""]
 
 
-def _diagnostic_row(number: int, document: str, d: Diagnostic) -> list[str | int]:
+def _diagnostic_row(number: int, document: str, d: Diagnostic) -> Row:
     """A problem reading the document (an unreadable date in the table, a broken file): it is
     on the list too, so nothing the officer must fix is only on the screen."""
     line = d.span.line if d.span else ""
@@ -40,30 +42,46 @@ def _diagnostic_row(number: int, document: str, d: Diagnostic) -> list[str | int
             d.message, "", "", d.help or "", "", "", "", ""]
 
 
-def finding_rows(report: RunReport) -> list[list[str | int]]:
-    """Every problem reading a document and every finding (waived ones included, marked), then
-    the waiver file's problems; text made `visible` (no control characters, which neither XML
-    nor a terminal should carry)."""
-    rows: list[list[str | int]] = []
-    for result in report.results:
-        for d in result.errors:
-            rows.append(_diagnostic_row(len(rows) + 1, result.path, d))
-        for f in result.findings:
-            rows.append(_row(len(rows) + 1, result.path, f))
-    for f in report.waiver_findings:
-        rows.append(_row(len(rows) + 1, report.waiver_file or "", f))
+def _visible(rows: list[Row]) -> list[Row]:
+    """Text made `visible`: no control characters, which neither XML nor a terminal should carry."""
     return [[visible(v, keep="\t\n") if isinstance(v, str) else v for v in row] for row in rows]
 
 
-def summary_rows(report: RunReport) -> list[tuple[str, str]]:
+def document_rows(result: DocumentResult, first: int) -> list[Row]:
+    """Every problem reading one document and every finding (waived ones included, marked),
+    numbered from `first`."""
+    rows: list[Row] = []
+    for d in result.errors:
+        rows.append(_diagnostic_row(first + len(rows), result.path, d))
+    for f in result.findings:
+        rows.append(_row(first + len(rows), result.path, f))
+    return _visible(rows)
+
+
+def waiver_rows(findings: list[Finding], waiver_file: str | None, first: int) -> list[Row]:
+    """The waiver file's problems, numbered from `first`."""
+    return _visible([_row(first + n, waiver_file or "", f) for n, f in enumerate(findings)])
+
+
+def summary_rows(info: RunInfo, totals: RunTotals, dates: AsOfDates) -> list[tuple[str, str]]:
     """The run on one sheet: verdict, dates, counts, policies, tool."""
-    from piarules.report.text import as_of_per_document, summary_line
+    from piarules.report.text import summary_line
 
     return [
-        ("判定", report.verdict),
-        ("基準日", report.as_of.isoformat() if report.as_of else as_of_per_document(report)),
-        ("指摘", summary_line(report)),
-        ("検査した文書", "、".join(r.path for r in report.results)),
-        ("ポリシー", f"{len(report.policy_files)} ファイル、{len(report.rules)} ルール (SHA-256 {report.policy_digest})"),
-        ("piarules", report.tool_version),
+        ("判定", totals.verdict),
+        ("基準日", info.as_of.isoformat() if info.as_of else dates.describe()),
+        ("指摘", summary_line(totals)),
+        ("ポリシー", f"{len(info.policy_files)} ファイル、{len(info.rules)} ルール (SHA-256 {info.policy_digest})"),
+        ("piarules", info.tool_version),
     ]
+
+
+DOCUMENT_HEADERS = ("文書", "種類", "基準日", "SHA-256", "エラー", "警告", "情報", "例外", "読めない値", "組")
+
+
+def document_summary(result: DocumentResult) -> Row:
+    """One document on the list of documents checked."""
+    counts = count_by_severity(result.open_findings)
+    state = [counts[Severity.ERROR], counts[Severity.WARNING], counts[Severity.INFO]] if result.loaded else ["読み込めません", "", ""]
+    return _visible([[result.path, result.kind or "", result.as_of.isoformat() if result.as_of else "", result.sha256 or "",
+                      *state, len(result.waived_findings), result.unreadable_values, "、".join(result.companions)]])[0]

@@ -7,12 +7,14 @@ waived findings carry an external suppression with the waiver's reason, approver
 from __future__ import annotations
 
 import hashlib
-from typing import Any
+import json
+from typing import Any, TextIO
 from urllib.parse import quote
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from piarules.findings import Finding, RunReport
+from piarules.findings import DocumentResult, Finding, RunInfo, RunReport, RunTotals
+from piarules.report import Spill
 from piarules.report.json import origin_dict
 from piarules.span import Span
 
@@ -155,8 +157,8 @@ def _result(f: Finding, rule_index: dict[str, int], document: str) -> Result:
                   properties=properties)
 
 
-def build(report: RunReport) -> SarifLog:
-    rules = [
+def _rules(info: RunInfo) -> list[ReportingDescriptor]:
+    return [
         ReportingDescriptor(
             id=r.id, name=r.id, shortDescription=Text(text=r.title),
             fullDescription=Text(text=r.description) if r.description else None,
@@ -165,21 +167,107 @@ def build(report: RunReport) -> SarifLog:
             defaultConfiguration=ReportingConfiguration(level=_LEVELS[r.severity.value]),
             properties={"references": list(r.references), "definedAt": r.where},
         )
-        for r in report.rules
+        for r in info.rules
     ]
-    index = {r.id: i for i, r in enumerate(report.rules)}
+
+
+def _notifications(doc: DocumentResult) -> list[Notification]:
+    return [Notification(level=_LEVELS[d.severity.value], message=Text(text=f"{d.code} {d.message}"),
+                         locations=[_location(d.span)] if d.span else []) for d in doc.errors]
+
+
+def _artifact(doc: DocumentResult) -> Artifact:
+    return Artifact(location=ArtifactLocation(uri=uri(doc.path)), hashes={"sha-256": doc.sha256} if doc.sha256 else {})
+
+
+def _plain(model: BaseModel) -> Any:
+    return model.model_dump(mode="json", by_alias=True, exclude_none=True)
+
+
+_HOLE = "\0piarules-sarif-{}\0"
+
+
+class Reporter:
+    """The log's skeleton (tool and rules) is known at the start; results are written as the
+    documents come, artifacts and notifications are spilled and written after them."""
+
+    def __init__(self, out: TextIO) -> None:
+        self.out = out
+        self.info = RunInfo()
+        self.index: dict[str, int] = {}
+        self.results = Spill()
+        self.artifacts = Spill()
+        self.notifications = Spill()
+        self.tail = ""
+
+    def start(self, info: RunInfo) -> None:
+        self.info = info
+        self.index = {r.id: i for i, r in enumerate(info.rules)}
+        driver = Driver(name="piarules", version=info.tool_version, semanticVersion=info.tool_version,
+                        rules=_rules(info))
+        log = _plain(SarifLog(runs=[Run(tool=Tool(driver=driver), results=[], artifacts=[], invocations=[])]))
+        run = log["runs"][0]
+        run["results"] = [_HOLE.format("results")]
+        run["artifacts"] = [_HOLE.format("artifacts")]
+        run["invocations"] = [{"executionSuccessful": _HOLE.format("ok"),
+                               "toolExecutionNotifications": [_HOLE.format("notifications")]}]
+        self.skeleton = json.dumps(log, ensure_ascii=False, indent=2)
+
+    def document(self, result: DocumentResult) -> None:
+        for f in result.findings:
+            _add(self.results, _result(f, self.index, result.path))
+        _add(self.artifacts, _artifact(result))
+        for n in _notifications(result):
+            _add(self.notifications, n)
+
+    def finish(self, totals: RunTotals) -> None:
+        for f in totals.waiver_findings:
+            _add(self.results, _result(f, self.index, self.info.waiver_file or ""))
+        text = self.skeleton.replace(f'"{_json_hole("ok")}"', "false" if totals.unreadable else "true")
+        for name in ("results", "artifacts", "notifications"):
+            before, after = _split_at_hole(text, name)
+            self.out.write(before)
+            spill: Spill = getattr(self, name)
+            if spill.count:
+                self.out.write("[\n")
+                spill.copy_to(self.out)
+                text = after
+            else:  # an empty array is written `[]`
+                self.out.write("[")
+                text = after[after.index("]"):]
+        self.out.write(text)
+
+
+def _json_hole(name: str) -> str:
+    return json.dumps(_HOLE.format(name))[1:-1]
+
+
+def _split_at_hole(text: str, name: str) -> tuple[str, str]:
+    """The skeleton up to the array holding the hole (without its `[`), and after the hole."""
+    hole = f'"{_json_hole(name)}"'
+    at = text.index(hole)
+    return text[:text.rindex("[", 0, at)], text[at + len(hole):]
+
+
+def _add(spill: Spill, model: BaseModel) -> None:
+    """One array member, indented as it stands in the log (arrays of runs[0] are at depth 4)."""
+    text = json.dumps(_plain(model), ensure_ascii=False, indent=2)
+    text = "\n".join(" " * _DEPTH[type(model)] + line for line in text.split("\n"))
+    spill.write(text if not spill.count else ",\n" + text)
+
+
+_DEPTH: dict[type, int] = {Result: 8, Artifact: 8, Notification: 12}
+
+
+def build(report: RunReport) -> SarifLog:
+    """The log of a run held in memory, as one model."""
+    info = report.info()
+    driver = Driver(name="piarules", version=info.tool_version, semanticVersion=info.tool_version, rules=_rules(info))
+    index = {r.id: i for i, r in enumerate(info.rules)}
     results = [_result(f, index, doc.path) for doc in report.results for f in doc.findings]
     results += [_result(f, index, report.waiver_file or "") for f in report.waiver_findings]
-    notifications = [Notification(level=_LEVELS[d.severity.value], message=Text(text=f"{d.code} {d.message}"),
-                                  locations=[_location(d.span)] if d.span else [])
-                     for doc in report.results for d in doc.errors]
-    artifacts = [Artifact(location=ArtifactLocation(uri=uri(doc.path)), hashes={"sha-256": doc.sha256} if doc.sha256 else {})
-                 for doc in report.results]
-    driver = Driver(name="piarules", version=report.tool_version, semanticVersion=report.tool_version, rules=rules)
-    run = Run(tool=Tool(driver=driver), results=results, artifacts=artifacts,
-              invocations=[Invocation(executionSuccessful=not report.unreadable, toolExecutionNotifications=notifications)])
+    notifications = [n for doc in report.results for n in _notifications(doc)]
+    run = Run(tool=Tool(driver=driver), results=results, artifacts=[_artifact(doc) for doc in report.results],
+              invocations=[Invocation(executionSuccessful=not report.totals().unreadable,
+                                      toolExecutionNotifications=notifications)])
     return SarifLog(runs=[run])
-
-
-def render(report: RunReport) -> str:
-    return build(report).model_dump_json(by_alias=True, exclude_none=True, indent=2)

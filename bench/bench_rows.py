@@ -1,0 +1,61 @@
+"""Rules linear in the change log: the bundled policies over one document whose 変更箇所 is the
+example's own 137 rows cycled to 2,500 / 5,000 / 10,000 / 20,000 rows (bench/generate.py).
+
+Prints the whole library's evaluation time per size (and its growth: linear rules double when
+the rows double), the slowest rules at 20,000 rows, and the load time apart. Evaluation is
+timed on a loaded document (load not included), the second evaluation of the same document
+(per-text memo tables warm: the rows repeat their texts, so what is timed is the rules'
+own work over the rows).
+
+    python bench/bench_rows.py [--rows 20000]
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import time
+
+from common import EXAMPLE
+from generate import with_rows
+
+from piarules.api import bundled_policy_dir, load_policies
+from piarules.document import load_document_text
+from piarules.evaluate import evaluate
+
+AS_OF = dt.date(2026, 4, 1)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--rows", type=int, default=20_000)
+    args = parser.parse_args()
+    policies = load_policies([bundled_policy_dir()])
+    base = (EXAMPLE / "assessment.yaml").read_text(encoding="utf-8")
+    sizes = sorted({max(args.rows // 8, 1), max(args.rows // 4, 1), max(args.rows // 2, 1), args.rows})
+    previous = None
+    for rows in sizes:
+        text = with_rows(base, rows)
+        start = time.perf_counter()
+        doc, problems = load_document_text(text, f"rows{rows}.yaml")
+        load = time.perf_counter() - start
+        assert doc is not None, problems
+        evaluate(policies.rules, doc, AS_OF)  # warm the per-text tables
+        start = time.perf_counter()
+        found = evaluate(policies.rules, doc, AS_OF)
+        seconds = time.perf_counter() - start
+        growth = f"  ×{seconds / previous:.1f} for ×{rows / sizes[sizes.index(rows) - 1]:.0f} rows" if previous else ""
+        print(f"{rows:>6} rows: evaluate {seconds:6.2f} s ({len(found)} findings){growth}; load {load:.2f} s")
+        previous = seconds
+    per_rule = []
+    for rule in policies.rules:
+        start = time.perf_counter()
+        evaluate([rule], doc, AS_OF)
+        per_rule.append((time.perf_counter() - start, rule.checked.id))
+    per_rule.sort(reverse=True)
+    print(f"slowest rules at {args.rows:,} rows: " + ", ".join(f"{rid} {t:.2f} s" for t, rid in per_rule[:6]))
+    print(f"target: {args.rows:,} rows < 2 s → {'met' if previous is not None and previous < 2 else 'missed'}")
+
+
+if __name__ == "__main__":
+    main()

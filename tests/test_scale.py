@@ -1,0 +1,194 @@
+"""Scale without changing a result: indexed look-backs give the findings the plain loops gave,
+streamed reports equal the reports of a run held in memory, one job equals two."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import re
+from pathlib import Path
+
+import pytest
+
+from piarules import compile as compile_module
+from piarules.api import bundled_policy_dir, load_policies, run
+from piarules.document import load_document_text
+from tests.conftest import EXAMPLE, invoke, write
+
+AS_OF = dt.date(2026, 4, 1)
+_SOURCE = re.compile(r"\n    (出典|原文):(\n      .*)*")
+
+
+def cycled_log(rows: int) -> str:
+    """The example with its own change rows cycled to `rows` rows, some of them edited so that
+    every look-back rule has rows to find and rows to miss."""
+    text = EXAMPLE.read_text(encoding="utf-8")
+    head, _, log = text.partition("\n変更箇所:\n")
+    own = [_SOURCE.sub("", "  - " + row if k else row) for k, row in enumerate(log.split("\n  - "))]
+    out = []
+    for k in range(rows):
+        row = own[k % len(own)].rstrip("\n")
+        if k % 11 == 0:
+            row = row.replace("提出時期: 事後", "提出時期: 事前")
+        if k % 13 == 0:
+            row = re.sub(r"令和(\d)年", lambda m: f"令和{int(m[1]) % 5 + 2}年", row, count=1)
+        out.append(row)
+        if k % 97 == 5:  # an accident recorded, then 「発生なし」 too soon (ACC-003); 実施日 moved on (TM-003)
+            out += [f"  - {{変更日: 令和5年{1 + k % 12}月1日, 項目: リスク対策 7. 重大事故 その内容, 変更前の記載: '-', "
+                    f"変更後の記載: 令和5年{1 + k % 9}月10日発覚の漏えい, 提出時期: 事後}}",
+                    f"  - {{変更日: 令和6年{1 + k % 12}月1日, 項目: リスク対策 7. 重大事故, 変更前の記載: 発生あり, "
+                    f"変更後の記載: 発生なし, 提出時期: 事後}}",
+                    f"  - {{変更日: 令和6年{1 + k % 12}月2日, 項目: 評価実施手続 1. 基礎項目評価 実施日, "
+                    f"変更前の記載: 令和5年1月1日, 変更後の記載: 令和6年{1 + k % 12}月2日, 提出時期: 事後}}"]
+    return head + "\n変更箇所:\n" + "\n".join(out) + "\n"
+
+
+def test_indexed_lookbacks_find_what_the_plain_loops_find(monkeypatch: pytest.MonkeyPatch) -> None:
+    doc, problems = load_document_text(cycled_log(700), "log.yaml")
+    assert doc is not None, problems
+    indexed = run(load_policies([bundled_policy_dir()]), doc, AS_OF)
+    monkeypatch.setattr(compile_module, "INDEXED_LOOKBACKS", False)
+    plain = run(load_policies([bundled_policy_dir()]), doc, AS_OF)
+    assert indexed == plain
+    fired = {f.rule_id for f in plain}
+    assert {"ACC-003", "CH-009", "TM-003"} <= fired  # the look-back rules had something to find
+
+
+def test_previous_same_is_the_last_earlier_row_with_the_same_item() -> None:
+    from piarules.builtins import _previous_same
+    from piarules.jpvalues import compact_text
+
+    doc, _ = load_document_text(cycled_log(300), "log.yaml")
+    assert doc is not None
+    rows = doc.tree["変更箇所"]
+    for i, row in enumerate(rows):
+        wanted = compact_text(row["項目"]) if isinstance(row.get("項目"), str) else None
+        expected = next((x for x in reversed(rows[:i]) if wanted is not None and isinstance(x.get("項目"), str)
+                         and compact_text(x["項目"]) == wanted), None)
+        found = _previous_same(rows, row, "項目")
+        assert (found if isinstance(found, dict) else None) is expected
+
+
+# ---------------------------------------------------------------- streaming reports
+
+FORMATS = ("text", "json", "jsonl", "sarif", "junit", "github", "html")
+
+
+@pytest.fixture(scope="module")
+def batch(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A directory of documents that exercise every part of a report: findings, an unreadable
+    file, an empty one, an unknown item, a waiver file with problems."""
+    root = tmp_path_factory.mktemp("batch")
+    text = EXAMPLE.read_text(encoding="utf-8")
+    write(root, "docs/a.yaml", text)
+    write(root, "docs/b.yaml", text.replace("墨田区", "八王子市"))
+    write(root, "docs/broken.yaml", "評価書の種類: 重点項目評価書\n変更箇所: [\n  - a: b\n")
+    write(root, "docs/empty.yaml", "# nothing\n")
+    write(root, "docs/sub/unknown.yaml", "評価書の種類: 重点項目評価書\n評価実施機関名: 墨田区長\nfoo: 1\n")
+    write(root, "docs/sub/log.yaml", cycled_log(40))
+    write(root, "waivers.yaml", "waivers:\n  - rule: LAW-003\n    理由: 次回直す\n    承認者: 管理者\n    期限: 2027-03-31\n"
+                                "  - rule: CH-007\n    理由: x\n    承認者: y\n    期限: 2020-01-01\n")
+    return root
+
+
+def _eval(batch: Path, fmt: str, *extra: object) -> tuple[int, str]:
+    code, out, _ = invoke("eval", batch / "docs", "--format", fmt, "--as-of", "2026-04-01",
+                          "--waivers", batch / "waivers.yaml", *extra)
+    return code, out
+
+
+@pytest.mark.parametrize("fmt", [f for f in FORMATS if f != "jsonl"])
+def test_a_streamed_report_equals_the_report_of_a_run_held_in_memory(batch: Path, fmt: str,
+                                                                     monkeypatch: pytest.MonkeyPatch) -> None:
+    from piarules.batch import Settings, run_batch
+    from piarules.cli.cmd_eval import document_files, policy_digest, rule_infos
+    from piarules.files import display_path, read_lines
+    from piarules.findings import RunReport
+    from piarules.jpvalues import parse_date
+    from piarules.report import OutputFormat, render
+    from piarules.waivers import load_waivers, waiver_problems
+
+    monkeypatch.chdir(batch)
+    code, streamed = _eval(Path("."), fmt, "--jobs", "1")
+    as_of = parse_date("2026-04-01")  # as the command reads --as-of
+    files = document_files([Path("docs")])
+    waivers = load_waivers(Path("waivers.yaml"))
+    policies = load_policies([bundled_policy_dir()])
+    settings = Settings((str(bundled_policy_dir()),), as_of, as_of, tuple(waivers), ".")
+    results = run_batch(files, settings, policies, jobs=1, progress=False)
+    report = RunReport(results, as_of=as_of, rules=rule_infos(policies), policy_files=[f.path for f in policies.files],
+                       policy_digest=policy_digest(policies), waiver_file="waivers.yaml", waivers=waivers,
+                       waiver_findings=waiver_problems(waivers, {i for r in results for i in r.matched_waivers}, as_of),
+                       tool_version=__import__("piarules").__version__)
+    sources = {display_path(p): lines for p in [*files, Path("waivers.yaml")] if (lines := read_lines(p)) is not None}
+    held = render(OutputFormat(fmt), report, sources)
+    assert code == 2  # an unreadable document
+    assert streamed == held.rstrip("\n") + "\n"
+
+
+@pytest.mark.parametrize("fmt", FORMATS)
+def test_one_job_and_two_give_the_same_report(batch: Path, fmt: str) -> None:
+    assert _eval(batch, fmt, "--jobs", "1") == _eval(batch, fmt, "--jobs", "2")
+
+
+def test_json_lines_hold_what_the_json_report_holds(batch: Path) -> None:
+    _, whole = _eval(batch, "json")
+    _, lines = _eval(batch, "jsonl")
+    report = json.loads(whole)
+    objects = [json.loads(line) for line in lines.splitlines()]
+    assert [o["type"] for o in objects] == ["run"] + ["document"] * len(report["documents"]) + ["summary"]
+    assert [{k: v for k, v in o.items() if k != "type"} for o in objects[1:-1]] == report["documents"]
+    assert objects[-1]["verdict"] == report["verdict"] and objects[-1]["summary"] == report["summary"]
+    assert objects[0]["version"] == report["version"] and objects[0]["as_of"] == report["as_of"]
+
+
+def test_stdout_ends_with_one_line_break_and_survives_a_closed_pipe(monkeypatch: pytest.MonkeyPatch,
+                                                                  capsys: pytest.CaptureFixture[str]) -> None:
+    from piarules.cli.common import StdoutStream
+
+    out = StdoutStream()
+    for piece in ("a\n", "", "\n\n", "b", "\n\n"):
+        out.write(piece)
+    out.close()
+    assert capsys.readouterr().out == "a\n\n\nb\n"
+
+
+# ---------------------------------------------------------------- the document cache
+
+
+def test_the_document_cache_changes_no_output(batch: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("PIARULES_CACHE_DIR", str(tmp_path / "cache"))
+    outputs = [_eval(batch, "json", "--no-cache")]
+    outputs += [_eval(batch, "json") for _ in range(2)]  # fills the cache, then reads it
+    monkeypatch.delenv("PIARULES_NO_CACHE", raising=False)  # --no-cache sets it for the process
+    outputs.append(_eval(batch, "json"))
+    assert len(list((tmp_path / "cache" / "documents").iterdir())) == 5  # the documents that load (an unknown key no longer stops one)
+    assert outputs[0] == outputs[1] == outputs[2] == outputs[3]
+
+
+def test_a_corrupt_cache_entry_is_ignored_and_rebuilt(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from piarules.document import cache
+
+    monkeypatch.setenv("PIARULES_CACHE_DIR", str(tmp_path))
+    monkeypatch.delenv("PIARULES_NO_CACHE", raising=False)
+    doc = write(tmp_path, "a.yaml", EXAMPLE.read_text(encoding="utf-8"))
+    first = invoke("eval", doc, "--format", "json")
+    (entry,) = (tmp_path / "documents").iterdir()
+    for garbage in (b"", b"\x80\x05garbage", entry.read_bytes()[:1000]):
+        entry.write_bytes(garbage)
+        assert cache.load("0" * 64, "x") is None
+        assert invoke("eval", doc, "--format", "json") == first
+        assert entry.stat().st_size > 1000  # written again, whole
+
+
+def test_the_cache_directory_is_kept_under_its_size(tmp_path: Path) -> None:
+    import os
+    import time
+
+    from piarules.document.cache import prune
+
+    for i in range(10):
+        (tmp_path / f"entry{i}").write_bytes(b"x" * 1000)
+        os.utime(tmp_path / f"entry{i}", (time.time() - 100 + i, time.time() - 100 + i))
+    prune(tmp_path, limit=5000)
+    assert sorted(p.name for p in tmp_path.iterdir()) == [f"entry{i}" for i in range(6, 10)]  # the newest, ≤ 80 %
