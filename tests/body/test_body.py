@@ -148,11 +148,11 @@ def test_leading_body(text: str, expected: str | None) -> None:
 
 
 def test_usual_self_name_counts_only_sure_words_and_breaks_ties_by_first_use() -> None:
-    usual = usual_self_name(["本区の承諾", "本区が保管", "その他本市が求める", "本町は"])
+    usual = usual_self_name(["本区の承諾", "本区が保管", "その他本市が求める", "本町の区域"])
     assert usual is not None and (usual.word, usual.kind, usual.uses, usual.kinds) == ("本区", "区", 2, 2)
     tie = usual_self_name(["当組合は", "当町の"])
     assert tie is not None and tie.kind == "組合"
-    assert usual_self_name(["本町は", "市役所本庁舎"]) is None
+    assert usual_self_name(["本町の区域", "市役所本庁舎"]) is None
 
 
 # ------------------------------------------------------------------------------------ the data file

@@ -44,7 +44,7 @@ def test_body_of_nothing_or_not_text_is_missing() -> None:
 
 
 def test_self_names_and_usual_self_name_objects() -> None:
-    got = call("self_names", "当広域連合は、本市と同等の措置を求める。本町は")
+    got = call("self_names", "当広域連合は、本市と同等の措置を求める。本町の区域")
     assert got == [{"語": "当広域連合", "種別": "広域連合", "確度": "high"}, {"語": "本市", "種別": "市", "確度": "high"},
                    {"語": "本町", "種別": "町", "確度": "low"}]
     assert all(set(g) == set(SELF_NAME.fields) for g in got)

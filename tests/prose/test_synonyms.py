@@ -16,7 +16,7 @@ def test_bundled_table_is_clean_and_sourced() -> None:
     table = standard_synonyms()
     assert {"許諾", "日本国内", "保管", "再委託", "再々委託", "クラウド", "書面", "重要な変更"} <= set(table)
     assert all(s.source for s in table.values())
-    assert table["許諾"].terms == ("許諾", "承認", "承諾")
+    assert table["許諾"].terms == ("許諾", "承認", "承諾", "許可")
 
 
 def test_再委託_and_再々委託_stay_distinct() -> None:

@@ -248,3 +248,4 @@ def _written_on(value: Any) -> Any:
 
 from piarules.builtins import body as _body  # noqa: E402,F401  (registers the body family)
 from piarules.builtins import legal as _legal  # noqa: E402,F401  (registers the legal family)
+from piarules.builtins import wording as _wording  # noqa: E402,F401  (registers the wording family)

@@ -153,7 +153,25 @@ def _body_of(written: str, table: BodyTable) -> BodyIdentity | None:
         if any(r is None for r in read):
             return _one_body(text, table)
         return next((r for r in read if r is not None and r.form_ok is False), read[0])
-    return _one_body(text, table)
+    return _held_post(text, table) or _one_body(text, table)
+
+
+def _held_post(text: str, table: BodyTable) -> BodyIdentity | None:
+    """A post held by the head of a member body (充て職): 「…組合管理者 朝日町長 山本健一」 names the
+    組合's 管理者, who is 朝日町長. The body is the first one written; what follows is its holder,
+    which the name of the assessing organ does not include."""
+    words = text.split(" ")
+    for k in range(1, len(words)):
+        first = _one_body(" ".join(words[:k]), table)
+        if first is None or first.head is None or first.form_ok is not True:
+            continue
+        holder = " ".join(words[k:])
+        other = _one_body(holder, table)
+        if other is None or other.head is None or other.name == first.name:
+            return None
+        return replace(first, written=text, person=holder, form_ok=False, expected=first.expected or " ".join(words[:k]),
+                       problem=f"職にある人 (「{holder}」) が付いています")
+    return None
 
 
 def _one_body(text: str, table: BodyTable) -> BodyIdentity | None:
@@ -527,8 +545,22 @@ def _self_names(text: str, table: BodyTable) -> tuple[SelfName, ...]:
             continue
         if word.not_before and s.startswith(word.not_before, m.end()):
             continue
-        out.append(SelfName(word.word, word.self_name, norm.original_span(m.start(), m.end()), word.confidence))
+        confidence = word.confidence
+        if confidence == "low" and _acts_as_subject(s, m.start(), m.end()):
+            confidence = "high"
+        out.append(SelfName(word.word, word.self_name, norm.original_span(m.start(), m.end()), confidence))
     return tuple(out)
+
+
+_SUBJECT_AFTER = ("は、", "は", "が", "では", "において", "として")
+_CLAUSE_BEFORE = frozenset("、。「（(・ \n")
+
+
+def _acts_as_subject(s: str, start: int, end: int) -> bool:
+    """A word that is often something else (本町 a place, 本村 a surname) is a 自称 when it opens
+    a clause as its subject: 「…、本町は」「本町が行う」 (a place name takes 一丁目, 地区, 通 …)."""
+    opens = start == 0 or s[start - 1] in _CLAUSE_BEFORE
+    return opens and any(s.startswith(p, end) for p in _SUBJECT_AFTER)
 
 
 def usual_self_name(texts: Iterable[str], table: BodyTable | None = None) -> UsualSelfName | None:

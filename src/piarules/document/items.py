@@ -237,6 +237,14 @@ def _models(model: type[BaseModel]) -> list[type[BaseModel]]:
     return out
 
 
+def starts_with_label(text: str, longer_than: int = 0) -> bool:
+    """Whether `text` begins with a label of the form longer than `longer_than` characters (事務の
+    内容, ファイル名, …): where headings run together in a 項目 cell, a word seems written twice
+    (「…事務事務の内容」)."""
+    found = _vocabulary().pattern.match(_canon(text[:60]))
+    return found is not None and found.end() > longer_than
+
+
 @cache
 def _vocabulary() -> _Vocabulary:
     entries = {k: k for k in _all_keys()} | _questions() | form_labels().labels

@@ -19,7 +19,7 @@ class CueKind(StrEnum):
     NEUTRAL = "neutral"  # looks negative, is not (必ず, 遅滞なく, にかかわらず): skipped
     ADDITIVE = "additive"  # 〜だけでなく, 〜のみならず: X is affirmed, scope ends
     DOUBLE = "double"  # 〜ないわけではない, 〜ないとはいえない: two negations, scope ends
-    OBLIGATION = "obligation"  # 〜なければならない, 〜ざるを得ない: required = affirmed, scope ends
+    OBLIGATION = "obligation"  # 〜なければならない, 〜ざるを得ない, 〜場合に限り: required = affirmed, scope ends
     CONTRAST = "contrast"  # 〜ではなく(て): X denied, what follows is the affirmed alternative; scope ends
     NEG_CONDITION = "neg-condition"  # 〜なければ, 〜ない限り: hypothetical unless a later negation cancels it
     NEGATION = "negation"  # 〜ない, 〜ません, 〜ず, 〜なし, 不要, 禁止 …: one negation, scope goes on
@@ -43,6 +43,9 @@ _DOUBLE = [
 ]
 _OBLIGATION = [
     r"(?:なけれ|なくて|ね)(?:ば|は)(?:なら|いけ|なり)(?:ない|ません|ず)",
+    # 〜した場合に限り / 〜したときに限って / 〜した場合のみ: the only case allowed, i.e. a requirement
+    # (番号法第10条「委託者の許諾を得た場合に限り、再委託をすることができる」)
+    r"(?:場合|とき|時)(?:に|で)?(?:限り|限って|かぎり|のみ)",
     r"ないと(?:いけ|なら|なり)(?:ない|ません)",
     r"ざるを(?:得|え)(?:ない|ません|ず)",
     r"ずには(?:いられ|おか)(?:ない|ません)",

@@ -148,7 +148,7 @@ def _term_regex(term: str) -> str:
     out = []
     for i, ch in enumerate(chars):
         if i and (ch.isascii() or chars[i - 1].isascii()):
-            out.append(" ?")  # PDF/Excel spacing around ASCII: ISO/IEC 27017 == ISO/IEC27017
+            out.append("[ \n]?")  # PDF/Excel spacing or a wrapped line around ASCII: ISO/IEC 27017, ISO/IEC\n27018
         elif i:
             out.append("\n?")  # a line break inside a word, as text copied from a PDF has it: 更に\n再委託
         out.append(re.escape(ch))
