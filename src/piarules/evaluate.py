@@ -100,9 +100,15 @@ def build_runner(rule: CompiledRule) -> Runner:
 def _dated(rule: CompiledRule, inner: Runner) -> Runner:
     """Set the judging date (the rule's `as of`, else the run's) and skip what is out of its period."""
     start, end = rule.checked.period
+    as_of_of = rule.as_of
 
     def dated(env: RunEnv, doc: Document, as_of: AsOf, out: Out) -> None:
-        date = _judging_date(rule, env, as_of)
+        if as_of_of is None:
+            date: dt.date | Unreadable = as_of
+        else:
+            env.as_of = as_of
+            value = as_of_of(env)
+            date = value if value.__class__ is dt.date or isinstance(value, (dt.date, Unreadable)) else as_of
         if isinstance(date, Unreadable):
             _judge_on_unknown_date(rule, inner, env, doc, as_of, date, out)
             return
@@ -182,10 +188,14 @@ def _check_runner(rule: CompiledRule) -> Runner:
         return check_plain
 
     def check(env: RunEnv, doc: Document, as_of: AsOf, out: Out) -> None:
-        if when is not None and not _truth(rule, doc, when(env), out):
-            return
-        if require is not None and _truth(rule, doc, require(env), out) is False:
-            out.append(_finding(rule, env, doc, [], _first_failing(rule, env)))
+        if when is not None:
+            applies = when(env)  # True / False without a call in the common case
+            if applies is not True and (applies is False or not _truth(rule, doc, applies, out)):
+                return
+        if require is not None:
+            holds = require(env)
+            if holds is not True and (holds is False or _truth(rule, doc, holds, out) is False):
+                out.append(_finding(rule, env, doc, [], _first_failing(rule, env)))
         if requires is not None:
             _check_requires(rule, env, doc, out)
 
@@ -199,15 +209,6 @@ def _truth(rule: CompiledRule, doc: Document, verdict: Any, out: Out) -> bool | 
         out.append(_undecided(rule, doc, verdict))
         return None
     return bool(verdict)
-
-
-def _judging_date(rule: CompiledRule, env: RunEnv, as_of: AsOf) -> dt.date | Unreadable:
-    """The rule's `as of` for the item (unreadable when the date it reads is), else the run's."""
-    if rule.as_of is None:
-        return as_of
-    env.as_of = as_of
-    value = rule.as_of(env)
-    return value if isinstance(value, dt.date) or value.__class__ is Unreadable else as_of
 
 
 def _check_requires(rule: CompiledRule, env: RunEnv, doc: Document, out: Out) -> None:
