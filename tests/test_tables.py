@@ -222,3 +222,48 @@ def test_origin_of_a_row_with_unreadable_values() -> None:
            "出典": {"ファイル": "t.xlsx", "シート": Unreadable("x", "r", ()), "行": "7"}}
     origin = origin_of({"変更箇所": [row]}, ("変更箇所", 0, "変更日"))
     assert origin is not None and origin.cell == "A7" and origin.cells[:2] == ("令和5年度", "対象人数")
+
+
+def _plain_log(path: Path) -> Path:
+    """A sheet as in the README: the column names on row 1, no title (so no 評価書の種類)."""
+    from openpyxl import Workbook
+
+    book = Workbook()
+    sheet = book.active
+    sheet.title = "変更箇所"
+    sheet.append(HEADER)
+    sheet.append(["令和6年1月31日", "Ⅱ 特定個人情報ファイルの概要 (1) 5. 委託 ⑧再委託の有無", "再委託しない", "再委託する", None, "x"])
+    sheet.append(["R7.2.30", "委託の有無", "4件", "5件", "事後（軽微）", "x"])
+    sheet.append(["令6.1.31", "Ⅱ 特定個人情報ファイルの概要 (1) 住民基本台帳ファイル 5. 委託 ⑧再委託の有無", "再委託しない",
+                  "再委託する", "事後", "委託先の体制変更"])
+    book.save(path)
+    return path
+
+
+def test_reading_problems_of_an_excel_table_name_their_cells(tmp_path: Path) -> None:
+    log = _plain_log(tmp_path / "mini.xlsx")
+    out = tmp_path / "list.xlsx"
+    code, text, err = invoke("eval", log, "--as-of", "2026-04-01", "--output", f"xlsx={out}", "--format", "text")
+    assert code == 1, err
+    for cell in ("変更箇所!E2", "変更箇所!A3", "変更箇所!E3"):
+        assert f"= セル: {cell}" in text
+    from openpyxl import load_workbook
+
+    listing = load_workbook(out)["指摘一覧"]
+    header = [c.value for c in listing[1]]
+    rows = [dict(zip(header, (c.value for c in r), strict=True)) for r in listing.iter_rows(min_row=2)]
+    reading = {(r["ルール"], r["セル"]) for r in rows if str(r["ルール"]).startswith("PIA")}
+    assert reading >= {("PIA402", "変更箇所!E2"), ("PIA402", "変更箇所!A3"), ("PIA304", "変更箇所!A3"),
+                       ("PIA303", "変更箇所!E3")}
+    assert all(r["シート"] == "変更箇所" for r in rows if str(r["ルール"]).startswith("PIA"))
+
+
+def test_kind_of_a_table_without_a_title(tmp_path: Path) -> None:
+    log = _plain_log(tmp_path / "mini.xlsx")
+    _, unknown, _ = invoke("eval", log, "--as-of", "2026-04-01")
+    assert "評価書の種類が分からない" in unknown and "CH-003]" not in unknown
+    _, known, _ = invoke("eval", log, "--as-of", "2026-04-01", "--kind", "重点")
+    assert "(重点項目評価書)" in known and "評価書の種類が分からない" not in known
+    assert "情報[CH-003]" in known  # a rule limited to 重点/全項目 judges the row once the kind is known
+    code, _, err = invoke("eval", log, "--kind", "基本")
+    assert code == 2 and "評価書の種類「基本」はありません" in err

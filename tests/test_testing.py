@@ -112,3 +112,20 @@ def test_bad_test_file_is_a_clear_error(tmp_path: Path) -> None:
     tests = write(tmp_path, "t.yaml", "cases: 3\n")
     code, _, err = invoke("test", tests)
     assert code == 2 and "cases:" in err
+
+
+def test_a_quiet_case_that_fires_is_a_failure_not_an_unreached_requirement(tmp_path: Path) -> None:
+    policy = write(tmp_path, "p.pia", POLICY)
+    tests = write(tmp_path, "t.yaml", """
+        - rule: R-1
+          at: 変更箇所[0].提出時期
+          fires: |
+            変更箇所:
+              - {変更日: 令和5年1月1日, 項目: a, 変更後の記載: b, 提出時期: ""}
+          quiet: |
+            変更箇所:
+              - {変更日: 令和5年1月1日, 項目: a, 変更後の記載: b, 提出時期: ""}
+    """)
+    code, out, _ = invoke("test", tests, "--policy", policy, "--no-standard")
+    assert code == 1 and "発火してはいけない指摘があります: R-1" in out
+    assert "require まで届いていないルール: R-1" not in out

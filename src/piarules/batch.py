@@ -54,6 +54,8 @@ class Settings:
     """Which rules run, at which severity (the project configuration)."""
     body: str | None = None
     """評価実施機関名 for tables imported in memory (the configuration's `body`)."""
+    kind: str | None = None
+    """評価書の種類 for tables imported in memory (else read from the table's title, if any)."""
     excerpts: bool = False
     """Keep the lines each document's findings point at (for reporters that show code frames)."""
     cache: bool = False
@@ -150,7 +152,7 @@ def _load(path: Path, settings: Settings) -> tuple[DocumentResult, Document | No
     imported = is_table(path)
     try:
         if imported:  # an Excel / CSV / TSV change log: imported in memory
-            doc, diagnostics, raw = load_table(path, name, body=settings.body)
+            doc, diagnostics, raw = load_table(path, name, kind=settings.kind, body=settings.body)
         else:
             raw = read_input(path)
     except PiarulesError as exc:

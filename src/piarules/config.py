@@ -57,6 +57,8 @@ KEYS: dict[str, Key] = {k.name: k for k in (
     Key("format", "choice", "標準出力の形式", ("text", "json", "sarif", "junit", "github", "html", "csv"),
         default="text"),
     Key("body", "text", "評価実施機関名 (表を取り込むときに使う。例: 墨田区長)"),
+    Key("kind", "choice", "評価書の種類 (表を取り込むときに使う。既定: 表の見出しから推定)",
+        ("基礎項目評価書", "重点項目評価書", "全項目評価書")),
     Key("sets", "choice", "基礎項目評価書と重点/全項目評価書を組にする方法", ("auto", "manifest", "off"), default="auto"),
     Key("jobs", "int", "並列に検査するプロセス数 (既定: コア数)"),
 )}

@@ -165,6 +165,8 @@ class Diagnostic:
     severity: Severity = Severity.ERROR
     help: str | None = None
     notes: tuple[str, ...] = field(default=())
+    cell: str | None = None
+    """The table cell it is about, as Excel names it (`変更箇所!E12`, `E12` in a CSV/TSV)."""
 
     def one_line(self) -> str:
         """`file:line:col: エラー[PIA201] message (help)` on one line."""

@@ -159,7 +159,8 @@ def _xlsx_cells(values: tuple[Any, ...], formulas: tuple[Any, ...], path: str, n
         if formula is not None:
             warnings.append(Diagnostic("PIA402", f"セル {sheet}!{column_letter(i + 1)}{number} は計算結果が保存されていない式です。"
                                        f"式「{formula}」のまま取り込みました", Span.point(path, number, i + 1),
-                                       Severity.WARNING, help="Excel で開いて保存し直すと計算結果が入ります"))
+                                       Severity.WARNING, help="Excel で開いて保存し直すと計算結果が入ります",
+                                       cell=f"{sheet}!{column_letter(i + 1)}{number}"))
         cells.append(formula if formula is not None else "" if value is None else _cell_text(value))
     # A sheet stores no empty cells: a row whose last cells are blank is shorter, not wrong.
     return cells + [""] * (len(COLUMNS) - len(cells))
@@ -269,7 +270,7 @@ def row_to_entry(row: ImportedRow, source: str, warnings: list[Diagnostic], prev
         parsed = parse_date(date_clean)
     except ValueError as exc:
         warnings.append(Diagnostic("PIA402", f"変更日 (1列目) を解釈できません: {exc}", cell_place(source, row, 0),
-                                   Severity.WARNING, help=_KEPT))
+                                   Severity.WARNING, help=_KEPT, cell=cell_ref(sheet, row.line, 0)))
     if parsed and previous and parsed < previous:
         warnings.append(Diagnostic("PIA402", f"変更日 {date_clean} が前の行 ({previous.text}) より前です", where,
                                    Severity.WARNING))
@@ -281,7 +282,7 @@ def row_to_entry(row: ImportedRow, source: str, warnings: list[Diagnostic], prev
         if _looks_cut(cell):
             warnings.append(Diagnostic("PIA402", f"{key}のセルが途中で切れているようです (HTML が閉じていません)",
                                        where, Severity.WARNING))
-    entry["提出時期"] = _timing(timing, cell_place(source, row, 4), warnings)
+    entry["提出時期"] = _timing(timing, cell_place(source, row, 4), warnings, cell_ref(sheet, row.line, 4))
     if timing != (entry["提出時期"] or ""):
         raw["提出時期"] = timing
     entry["提出時期に係る説明"] = _clean(reason)
@@ -305,7 +306,15 @@ def cell_place(source: str, row: ImportedRow, index: int) -> Span:
     return Span.point(source, row.line, 1 + sum(len(c) + 1 for c in row.cells[:index]))
 
 
-def _timing(cell: str, where: Span, warnings: list[Diagnostic]) -> str | None:
+def cell_ref(sheet: str | None, line: int, index: int) -> str:
+    """The cell of column `index` (0-based) on table row `line`: `変更箇所!E12`, or `E12` in a text table."""
+    from piarules.findings import column_letter
+
+    ref = f"{column_letter(index + 1)}{line}"
+    return f"{sheet}!{ref}" if sheet else ref
+
+
+def _timing(cell: str, where: Span, warnings: list[Diagnostic], ref: str | None = None) -> str | None:
     """事前 / 事後 as written or as printed (「【事後】」「[ 事前 ]」); a blank is None; anything
     else is kept as written (the loader reports it) with a warning."""
     text = _clean(cell).strip()
@@ -315,10 +324,10 @@ def _timing(cell: str, where: Span, warnings: list[Diagnostic]) -> str | None:
     if is_empty_text(text):
         shown = f" (「{text}」)" if text else ""
         warnings.append(Diagnostic("PIA402", f"提出時期 (5列目) が空欄です{shown}。事前 / 事後 のいずれかを書いてください",
-                                   where, Severity.WARNING))
+                                   where, Severity.WARNING, cell=ref))
         return None
     warnings.append(Diagnostic("PIA402", f"提出時期 (5列目) が「{text}」です (事前 / 事後 のいずれか)", where,
-                               Severity.WARNING, help=_KEPT))
+                               Severity.WARNING, help=_KEPT, cell=ref))
     return text
 
 

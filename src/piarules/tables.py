@@ -52,7 +52,7 @@ def origin_of(tree: Mapping[str, Any], path: DocPath, missing_key: str | None = 
     if number is None:
         return None
     column = _column(path[2:], missing_key)
-    return Origin(file=str(source.get("ファイル") or ""), row=number, sheet=_text(source.get("シート")),
+    return Origin(file=_text(source.get("ファイル")) or "", row=number, sheet=_text(source.get("シート")),
                   column=COLUMNS.index(column) + 1 if column else None, header=column, cells=entry_cells(row))
 
 
@@ -87,11 +87,12 @@ def _column(rest: DocPath, missing_key: str | None) -> str | None:
 
 
 def _number(value: Any) -> int | None:
-    text = str(value).strip() if value is not None else ""
-    return int(text) if text.isdigit() else None
+    text = value.strip() if isinstance(value, str) else str(value) if isinstance(value, int) and not isinstance(value, bool) else ""
+    return int(text) if text.isascii() and text.isdigit() else None
 
 
 def _text(value: Any) -> str | None:
+    """A text of 出典 (ファイル, シート); None for anything else, an unreadable value included."""
     return (value.strip() or None) if isinstance(value, str) else None
 
 
@@ -130,17 +131,28 @@ def load_table(path: Path, name: str, kind: str | None = None, body: str | None 
         return None, exc.diagnostics, raw
     text = dump_yaml(data, "")
     doc, diagnostics = load_document_text(text, name)
-    starts = [n for n, line in enumerate(text.splitlines(), start=1) if line.startswith("  - ")]
+    lines = text.splitlines()
+    starts = [n for n, line in enumerate(lines, start=1) if line.startswith("  - ")]
     rows = [entry["出典"]["行"] for entry in data.get(ROWS, [])]
-    return doc, [*result.warnings, *(_at_row(d, name, starts, rows) for d in diagnostics)], raw
+    moved = [_at_row(d, name, starts, rows, lines, result.sheet) for d in diagnostics]
+    return doc, [*result.warnings, *moved], raw
 
 
-def _at_row(d: Diagnostic, name: str, starts: list[int], rows: list[int]) -> Diagnostic:
-    """A diagnostic of the generated YAML, moved to the table row whose entry holds its line."""
+def _at_row(d: Diagnostic, name: str, starts: list[int], rows: list[int], lines: list[str],
+            sheet: str | None) -> Diagnostic:
+    """A diagnostic of the generated YAML, moved to the table row whose entry holds its line
+    (and to the cell, when the line is one of the row's columns)."""
     import bisect
+
+    from piarules.importer import cell_ref
 
     if d.span is None or d.span.path != name:
         return d
     index = bisect.bisect_right(starts, d.span.line) - 1
-    row = rows[index] if 0 <= index < len(rows) and len(starts) == len(rows) else 1
-    return dataclasses.replace(d, span=Span.point(name, row, 1))
+    if not (0 <= index < len(rows) and len(starts) == len(rows)):
+        return dataclasses.replace(d, span=Span.point(name, 1, 1))
+    row = rows[index]
+    line = lines[d.span.line - 1] if 0 < d.span.line <= len(lines) else ""
+    key = line.strip().removeprefix("- ").split(":", 1)[0].strip()
+    cell = cell_ref(sheet, row, COLUMNS.index(key)) if key in COLUMNS else None
+    return dataclasses.replace(d, span=Span.point(name, row, 1), cell=cell)

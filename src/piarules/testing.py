@@ -80,6 +80,8 @@ class CaseResult:
     problems: list[str]
     reached: set[str] = field(default_factory=set)
     """Quiet rules of the case whose requirement was evaluated (the `when` held) and passed."""
+    fired_quiet: set[str] = field(default_factory=set)
+    """Quiet rules of the case that fired (the case fails: their requirement was reached)."""
 
     @property
     def passed(self) -> bool:
@@ -275,7 +277,7 @@ def run_case(policies: PolicySet, case: Case) -> CaseResult:
         problems.append(f"実際の指摘 (このケースのルール): {found or 'なし'}")
     fired = {f.rule_id for f in findings}
     reached = {r for r in case.quiet if r not in fired and _reaches_requirement(policies, r, doc, as_of, others)}
-    return CaseResult(case, problems, reached)
+    return CaseResult(case, problems, reached, {r for r in case.quiet if r in fired})
 
 
 def _reports_each(rule: Any) -> bool:
@@ -336,7 +338,7 @@ def run_tests(policies: PolicySet, cases: list[Case], tested: Collection[str] | 
     quiet = {q for c in cases for q in c.quiet} | {e.rule for c in cases for e in c.quiet_lines}
     report.never_fired = [r for r in rule_ids if r not in fired]
     report.never_quiet = [r for r in rule_ids if r not in quiet]
-    reached = set().union(*(r.reached for r in report.results)) if report.results else set()
+    reached = set().union(*(r.reached | r.fired_quiet for r in report.results)) if report.results else set()
     reports_each = {r.id for r in policies.check.rules if _reports_each(r)}
     report.never_reached = [r for r in rule_ids if r in quiet and r not in reached and r not in reports_each]
     report.unknown_rules = sorted((fired | quiet) - set(every))

@@ -140,8 +140,11 @@ def resolve_uses(policy: ast.PolicyFile, decls: dict[str, FileDecls], diags: Dia
             continue
         sources = by_policy.get(use.policy)
         if not sources:
+            standard = use.policy in _standard_policy_ids()
+            hint = (f"「{use.policy}」は標準ポリシーです。--no-standard (または設定の standard = false) では読み込まれません"
+                    if standard else suggestion(use.policy, by_policy) or "use の後には policy の ID (例: ENT) を書きます")
             diags.add(Diagnostic("PIA202", f"ポリシー「{use.policy}」は読み込んだポリシーにありません", use.policy_span,
-                                 help=suggestion(use.policy, by_policy) or "use の後には policy の ID (例: ENT) を書きます"))
+                                 help=hint))
             continue
         offered: dict[str, tuple[str, object, FileDecls]] = {}
         for source in sources:
@@ -362,3 +365,18 @@ def check_policies(files: Iterable[ast.PolicyFile], vocabulary: Vocabulary | Non
             result.rules.append(check_rule(rule, decls[policy.path], policy.header, diags))
     result.diagnostics = diags.finish()
     return result
+
+
+def _standard_policy_ids() -> frozenset[str]:
+    """The ids of the bundled policies (`policy ENT "…"` heads), for the hint of a `use` that
+    names one while the standard library is switched off."""
+    import re
+
+    from piarules.api import bundled_policy_dir
+
+    ids = set()
+    for path in bundled_policy_dir().glob("*.pia"):
+        m = re.search(r"^policy\s+(\S+)", path.read_text(encoding="utf-8"), re.MULTILINE)
+        if m:
+            ids.add(m[1])
+    return frozenset(ids)

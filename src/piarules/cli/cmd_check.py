@@ -38,10 +38,15 @@ def check_command(
     config = project_config()
     own = own_policies(policies, config)
     result = load_policies(policy_set_paths(own, no_standard, config))
-    print_diagnostics(result.diagnostics)
+    problems = [*result.diagnostics]
+    if result.ok:  # the configuration's select / ignore / severity name rules of this set
+        from piarules.config import selector_problems
+
+        problems += selector_problems(config, [r.id for r in result.check.rules])
+    print_diagnostics(problems)
     rules = len(result.check.rules)
-    if not result.ok:
-        sys.stderr.write(f"{len(result.diagnostics)} 件の問題があります\n")
+    if not result.ok or len(problems) > len(result.diagnostics):
+        sys.stderr.write(f"{len(problems)} 件の問題があります\n")
         raise typer.Exit(ExitCode.INVALID_INPUT)
     sys.stdout.write(f"{len(result.files)} ファイル、{rules} ルール: 問題ありません\n")
     if gate:

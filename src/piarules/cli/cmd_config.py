@@ -3,6 +3,10 @@
 from __future__ import annotations
 
 import sys
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from piarules.config import Config
 
 
 def config_command() -> None:
@@ -26,3 +30,22 @@ def config_command() -> None:
         line = f"{key:<{width}} = {toml_value(value, key)}" if value is not None else f"# {key:<{width - 2}} (なし)"
         out.append(f"{line}  # {config.where(key)}: {spec.help}")
     sys.stdout.write("\n".join(out) + "\n")
+    _check_selectors(config)
+
+
+def _check_selectors(config: Config) -> None:
+    """select / ignore / severity that name no rule of the policy set are errors here too."""
+    import typer
+
+    from piarules.api import load_policies
+    from piarules.cli.common import policy_set_paths, print_diagnostics
+    from piarules.cli.exit_codes import ExitCode
+    from piarules.config import selector_problems
+
+    if not any(config.given(key) for key in ("select", "ignore", "severity")):
+        return
+    policies = load_policies(policy_set_paths(None, False, config))
+    problems = list(policies.diagnostics) if not policies.ok else selector_problems(config, [r.id for r in policies.check.rules])
+    if problems:
+        print_diagnostics(problems)
+        raise typer.Exit(ExitCode.INVALID_INPUT)

@@ -17,6 +17,7 @@ from piarules.cli.common import (
     fail,
     load_policy_set,
     parse_as_of,
+    parse_kind,
     policy_set_paths,
     print_diagnostics,
     project_config,
@@ -76,6 +77,7 @@ def eval_command(
     baseline: Annotated[Path | None, typer.Option("--baseline", help="以前の --format json の結果。そこにない指摘だけを報告する")] = None,
     jobs: Annotated[int | None, typer.Option("--jobs", "-j", help="並列に検査するプロセス数 (既定: コア数)")] = None,
     body: Annotated[str | None, typer.Option("--body", help="表を取り込むときの評価実施機関名 (例: 墨田区長)")] = None,
+    kind: Annotated[str | None, typer.Option("--kind", help="表を取り込むときの評価書の種類 (基礎 / 重点 / 全項目。既定: 表の見出しから推定)")] = None,
     allow_empty: Annotated[bool, typer.Option("--allow-empty", help="内容のない (空の) 文書をエラーにしない")] = False,
     allow_no_rules: Annotated[bool, typer.Option("--allow-no-rules", help="ルールが1つもないポリシーをエラーにしない")] = False,
     fail_on_undecided: Annotated[FailOn | None, typer.Option(
@@ -130,6 +132,7 @@ def eval_command(
     settings = Settings(tuple(str(p) for p in policy_paths), date, today, tuple(waiver_list),
                         str(waivers.parent) if waivers else ".", frozenset(keys), allow_empty,
                         sets or SetMode(config.get("sets")), selection, body or config.get("body"),
+                        parse_kind(kind) or config.get("kind"),
                         excerpts=bool(formats & SHOWS_SOURCE), cache=not no_cache)
     try:
         plan = plan_batch(files, settings)

@@ -1,4 +1,5 @@
-"""`piarules explain RULE DOC [--policy P]… [--as-of DATE] [--all]`: why a rule fires or not."""
+"""`piarules explain RULE DOC [--policy P]… [--as-of DATE] [--body NAME] [--kind KIND] [--all]`: why a
+rule fires or not."""
 
 from __future__ import annotations
 
@@ -7,7 +8,7 @@ from typing import Annotated
 
 import typer
 
-from piarules.cli.common import fail, parse_as_of, print_diagnostics, write_stdout
+from piarules.cli.common import fail, parse_as_of, parse_kind, print_diagnostics, write_stdout
 from piarules.cli.exit_codes import ExitCode
 
 
@@ -19,6 +20,8 @@ def explain_command(
     as_of: Annotated[str | None, typer.Option("--as-of", help="基準日。既定: 文書の公表日、なければ今日")] = None,
     show_all: Annotated[bool, typer.Option("--all", help="発火しなかった対象もすべて表示する")] = False,
     limit: Annotated[int, typer.Option("--limit", help="表示する非発火の対象の数")] = 5,
+    body: Annotated[str | None, typer.Option("--body", help="表を取り込むときの評価実施機関名 (eval と同じ)")] = None,
+    kind: Annotated[str | None, typer.Option("--kind", help="表を取り込むときの評価書の種類 (eval と同じ)")] = None,
 ) -> None:
     """ルールが文書のどこで、なぜ発火した (しなかった) かを、式の値とともに示す。"""
     from piarules.api import resolve_as_of
@@ -39,7 +42,8 @@ def explain_command(
         fail(f"ルール「{rule_id}」はありません" + (f" ({hint})" if hint else ""))
         return
     if is_table(document):  # an Excel / CSV / TSV change log, imported in memory as eval does
-        doc, diagnostics, _ = load_table(document, display_path(document), body=config.get("body"))
+        doc, diagnostics, _ = load_table(document, display_path(document), kind=parse_kind(kind) or config.get("kind"),
+                                         body=body or config.get("body"))
     else:
         doc, diagnostics = load_document(document)
     if doc is None:

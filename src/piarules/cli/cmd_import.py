@@ -26,9 +26,11 @@ def import_command(
 
     if output is not None and output.is_dir():  # before the work, not after
         fail(f"{display_path(output)} はディレクトリです。出力する YAML ファイルの名前を指定してください")
-    from piarules.cli.common import project_config
+    from piarules.cli.common import parse_kind, project_config
 
-    body = body or project_config().get("body")
+    config = project_config()
+    body = body or config.get("body")
+    kind = parse_kind(kind) or config.get("kind")
     try:
         data, result = import_table(table, kind, body)
     except PiarulesError as exc:

@@ -33,6 +33,20 @@ def parse_as_of(value: str | None) -> dt.date | None:
     return None
 
 
+FORM_KINDS = ("基礎項目評価書", "重点項目評価書", "全項目評価書")
+
+
+def parse_kind(value: str | None, option: str = "--kind") -> str | None:
+    """評価書の種類 for a table: the full name, or its start (基礎 / 重点 / 全項目)."""
+    if value is None:
+        return None
+    text = value.strip()
+    found = [k for k in FORM_KINDS if text and k.startswith(text)]
+    if len(found) != 1:
+        fail(f"{option}: 評価書の種類「{value}」はありません (選べるもの: {' / '.join(FORM_KINDS)})")
+    return found[0]
+
+
 def write_stdout(text: str) -> None:
     """Write a report to stdout; a reader that left early (`… | head`) is not an error: the
     command still writes its --output files and exits with its verdict."""

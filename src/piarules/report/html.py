@@ -20,7 +20,8 @@ from piarules.tables import COLUMNS
 from piarules.visible import visible
 
 _CSS = """
-body{font-family:"Hiragino Sans","Noto Sans CJK JP","Yu Gothic",sans-serif;margin:2rem auto;max-width:1100px;
+body{font-family:"Hiragino Sans","Noto Sans CJK JP","Noto Sans JP","Yu Gothic","Meiryo","IPAexGothic","IPAGothic",
+"TakaoGothic","VL Gothic",sans-serif;margin:2rem auto;max-width:1100px;
 color:#1b1b1b;line-height:1.6;padding:0 1rem}
 h1{font-size:1.6rem;margin-bottom:.5rem}h2{border-bottom:2px solid #ccc;padding-bottom:.2rem;margin-top:2rem}
 .verdict{font-size:2rem;font-weight:bold;padding:.6rem 1.2rem;border-radius:.4rem;display:inline-block}
@@ -35,12 +36,13 @@ article{border:1px solid #ddd;border-radius:.4rem;padding:.5rem 1rem;margin:1rem
 pre{background:#f7f7f7;padding:.4rem;font-size:.85rem;white-space:pre-wrap;overflow-wrap:anywhere}
 pre .hit{background:#fff3bf}
 .hash{font-family:monospace;font-size:.8rem;word-break:break-all}.muted{color:#666}
-td,th,p,h3{overflow-wrap:anywhere}table.row{table-layout:fixed;font-size:.85rem}table.row td.hit{background:#fff3bf}
+td,th,p,h3{overflow-wrap:anywhere}table.row{table-layout:fixed;font-size:.85rem}table.row th{width:9rem}
+table.row tr.hit td,table.row tr.hit th{background:#fff3bf}
 .conf{display:inline-block;padding:0 .4rem;border-radius:.2rem;font-size:.85rem;border:1px solid #999}
 .conf.medium{border-color:#b54708;color:#b54708}.conf.low{border-color:#9b1c1c;color:#9b1c1c;font-weight:bold}
 #signoff table{table-layout:fixed}#signoff td{height:3.2rem}
 @page{size:A4;margin:14mm 12mm}
-@media print{body{margin:0;max-width:none;padding:0;font-size:10pt}.finding,#signoff,tr{break-inside:avoid}
+@media print{body{margin:0;max-width:none;padding:0;font-size:10pt}.finding .where,.finding .msg,#signoff,tr{break-inside:avoid}
 h2{break-after:avoid}h3{break-after:avoid}.verdict{font-size:1.4rem}pre{font-size:8pt}}
 """
 _ORDER = (Severity.ERROR, Severity.WARNING, Severity.INFO)
@@ -72,17 +74,18 @@ def _confidence(f: Finding) -> str:
 
 
 def _original_row(f: Finding) -> str:
-    """The table row the finding is on, as the officer wrote it, the cell highlighted."""
+    """The table row the finding is on, as the officer wrote it, one column per line (a long cell
+    wraps across the page, not in a sixth of it), the cell highlighted."""
     o = f.origin
     if o is None:
         return ""
     head = f'<p class="where">元の表: {escape(o.describe())}</p>'
     if not o.cells:
         return head
-    names = "".join(f"<th>{escape(n)}</th>" for n in COLUMNS)
     hit = ' class="hit"'
-    cells = "".join(f"<td{hit if i + 1 == o.column else ''}>{escape(c[:400])}</td>" for i, c in enumerate(o.cells))
-    return f'{head}<table class="row"><tr>{names}</tr><tr>{cells}</tr></table>'
+    rows = "".join(f"<tr{hit if i + 1 == o.column else ''}><th>{escape(name)}</th><td>{escape(cell[:400])}</td></tr>"
+                   for i, (name, cell) in enumerate(zip(COLUMNS, o.cells, strict=False)))
+    return f'{head}<table class="row">{rows}</table>'
 
 
 def _finding(f: Finding, lines: Mapping[int, str]) -> str:

@@ -48,7 +48,7 @@ def origin_dict(o: Origin | None) -> dict[str, Any] | None:
 
 def _diagnostic(d: Diagnostic) -> dict[str, Any]:
     return {"code": d.code, "severity": d.severity.value, "message": d.message, "help": d.help,
-            "location": _location(d.span)}
+            "location": _location(d.span), "cell": d.cell}
 
 
 def document_dict(r: DocumentResult) -> dict[str, Any]:

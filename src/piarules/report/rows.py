@@ -38,7 +38,9 @@ def _diagnostic_row(number: int, document: str, d: Diagnostic) -> Row:
     """A problem reading the document (an unreadable date in the table, a broken file): it is
     on the list too, so nothing the officer must fix is only on the screen."""
     line = d.span.line if d.span else ""
-    return [number, document, str(d.span) if d.span else document, "", line, "", "", d.code, d.severity.label_ja, "高",
+    sheet = d.cell.split("!", 1)[0] if d.cell and "!" in d.cell else ""
+    place = f"{d.span.path if d.span else document} {d.cell}" if d.cell else str(d.span) if d.span else document
+    return [number, document, place, sheet, line, d.cell or "", "", d.code, d.severity.label_ja, "高",
             d.message, "", "", d.help or "", "", "", "", ""]
 
 

@@ -51,6 +51,8 @@ def render_diagnostic(d: Diagnostic, sources: dict[str, list[str]] | None = None
     """A diagnostic and its code frame: from `lines` (the excerpt of the file it is in), else
     from `sources` (whole files by name)."""
     out = [visible(d.one_line(), keep="\t")]
+    if d.cell:
+        out.append(visible(f"  = セル: {d.cell}", keep="\t"))
     if d.span and d.code not in _NO_FRAME:
         if lines is None and sources is not None:
             lines = numbered(sources.get(d.span.path))
@@ -172,6 +174,9 @@ def render_document(result: DocumentResult, show_as_of: bool = False) -> list[st
             out += render_undecided(entry, result.excerpt)
         else:
             out += render_finding(entry, result.excerpt)
+    if result.imported and result.loaded and not result.kind:
+        out.append("  注意: 表から評価書の種類が分からないため、種類を限るルール (提出時期の判断など) は検査していません。"
+                   "--kind 重点 (または 基礎 / 全項目) を指定するか、設定に kind を書いてください")
     if result.absent_sections:
         out.append("  注意: 次の節が文書にないため、その節を見るルールは何も検査していません: "
                    + "、".join(result.absent_sections))
