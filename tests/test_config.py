@@ -62,6 +62,7 @@ def test_found_from_the_working_directory_upward(tmp_path: Path, monkeypatch: py
         ('jobs = 0\n', 1, "1 以上の整数"),
         ('[tool.piarules]\nfail-on = "info"\n', 1, "[tool.piarules] を書かずに"),
         ('fail-on = "info\n', 1, "TOML として読めません"),
+        ('fail-on = "info"\nfail-on = "error"\n', 2, "キー「fail-on」が2回書かれています"),
     ],
 )
 def test_wrong_settings_are_located_errors(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, text: str, line: int,
@@ -106,6 +107,9 @@ def test_a_selector_that_matches_no_rule_is_an_error(tmp_path: Path, monkeypatch
     code, _, err = invoke("eval", EXAMPLE)
     assert code == 2 and "piarules.toml:3:1: エラー[PIA503] 設定「ignore」の「CHH-001」に当たるルールがありません" in err
     assert "もしかして「CH-001」" in err
+    for command in (("check",), ("config",)):  # the commands that do not evaluate say so too
+        code, _, err = invoke(*command)
+        assert code == 2 and "「CHH-001」に当たるルールがありません" in err, command
 
 
 def test_policies_standard_fail_on_as_of_waivers_body_and_outputs(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:

@@ -267,3 +267,17 @@ def test_kind_of_a_table_without_a_title(tmp_path: Path) -> None:
     assert "情報[CH-003]" in known  # a rule limited to 重点/全項目 judges the row once the kind is known
     code, _, err = invoke("eval", log, "--kind", "基本")
     assert code == 2 and "評価書の種類「基本」はありません" in err
+
+
+def test_the_change_log_as_pasted_from_the_pdf_is_checked_as_a_table() -> None:
+    """The seed as the user gave it (tab-separated .txt with page headers): eval reads it as
+    import does, with the same findings as the YAML imported from it."""
+    seed = EXAMPLE.parent / "seed-changelog.txt"
+    code, text, err = invoke("eval", seed, "--body", "墨田区長", "--as-of", "2026-04-01", "--format", "json")
+    assert code == 1, err
+    data = json.loads(text)
+    [document] = data["documents"]
+    assert document["imported"] and document["kind"] == "重点項目評価書"
+    _, imported, _ = invoke("eval", EXAMPLE.parent / "changelog.yaml", "--as-of", "2026-04-01", "--format", "json")
+    assert data["summary"]["error"] == json.loads(imported)["summary"]["error"]
+    assert all(f["location"]["file"].endswith("seed-changelog.txt") for f in document["findings"])

@@ -152,6 +152,15 @@ def discover(start: Path | None = None) -> Config:
 # ---------------------------------------------------------------- reading and checking
 
 
+def _duplicate_key(text: str, line: int) -> str | None:
+    """The key written on `line` (1-based) of a TOML text, for the message of a repeated key."""
+    lines = text.splitlines()
+    if not 0 < line <= len(lines):
+        return None
+    m = re.match(r"\s*\[*\s*([^=\]]+?)\s*(?:=|\])", lines[line - 1])
+    return m[1].strip().strip('"') if m else None
+
+
 def _error(path: str, line: int, message: str, help: str | None = None) -> Diagnostic:
     return Diagnostic("PIA503", message, Span.point(path, line, 1), help=help)
 
@@ -178,6 +187,10 @@ def load_config(path: Path) -> Config:
         m = re.search(r"line (\d+), column (\d+)", str(exc))
         line, col = (int(m[1]), int(m[2])) if m else (1, 1)
         message = re.sub(r"\s*\(at line.*\)$", "", str(exc))
+        if message.startswith("Cannot overwrite a value") or message.startswith("Cannot declare"):
+            key = _duplicate_key(text, line)
+            message = f"キー{f'「{key}」' if key else ''}が2回書かれています (1つにしてください)"
+            col = 1
         raise PiarulesError([Diagnostic("PIA503", f"TOML として読めません: {message}", Span.point(name, line, col))]) from None
     lines = text.splitlines()
     if path.name == PYPROJECT:

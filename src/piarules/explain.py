@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 from piarules import ast, pretty
@@ -20,7 +21,7 @@ from piarules.evaluate import build_runner
 from piarules.findings import Finding
 from piarules.runtime import RunEnv
 from piarules.span import Span
-from piarules.values import MISSING, Unreadable, display
+from piarules.values import MISSING, Unreadable, display, is_empty
 from piarules.walk import children
 
 
@@ -49,6 +50,8 @@ class Binding:
     fired: bool
     undecided: bool = False
     """The rule could not check this binding: its verdict reads an unreadable value."""
+    premise: Trace | None = None
+    """`COND requires FIELD with …`: the COND (the requirement is then `require`)."""
 
 
 def trace(node: ast.Expr, env: RunEnv, matchers: Context) -> Trace:
@@ -131,10 +134,11 @@ def _binding(rule: CompiledRule, env: RunEnv, doc: Document, date: dt.date | Unr
     env.as_of = date
     items = [(s.var, env.place(i)) for i, s in enumerate(checked.scopes)]
     when = trace(checked.when, env, context) if checked.when is not None else None
-    requirement = checked.require
+    premise = None
+    require = trace(checked.require, env, context) if checked.require is not None else None
     if checked.requires is not None:
-        requirement = checked.requires.condition
-    require = trace(requirement, env, context) if requirement is not None else None
+        premise = trace(checked.requires.condition, env, context)
+        require = _requires_trace(rule, env)
     found: list[Finding] = []
     if in_period:
         saved = rule.runner
@@ -144,7 +148,25 @@ def _binding(rule: CompiledRule, env: RunEnv, doc: Document, date: dt.date | Unr
     undecided = any(f.undecided is not None for f in found) and not fired
     if fired and isinstance(date, Unreadable) and checked.period != (None, None):
         fired, undecided = False, True  # whether the rule applies on an unknown date is unknown
-    return Binding(items, date, in_period, when, require, fired, undecided)
+    return Binding(items, date, in_period, when, require, fired, undecided, premise)
+
+
+def _requires_trace(rule: CompiledRule, env: RunEnv) -> Trace:
+    """`requires FIELD with M1 and M2` as eval judges it: the field written, then each matcher."""
+    assert rule.requires is not None and rule.checked.requires is not None  # INVARIANT: compiled together
+    _, target, matchers = rule.requires
+    node = rule.checked.requires
+    value = target(env)
+    field_trace = Trace(pretty.expr(node.target), value, node.target.span, locate_ref(node.target)(env))
+    if isinstance(value, Unreadable):
+        return Trace("requires", value, node.target.span, children=[field_trace])
+    written = not is_empty(value)
+    kids = [Trace(f"{node.target.label} が書かれている", written, node.target.span, children=[field_trace])]
+    for name, desc, test in matchers:
+        kids.append(Trace(f"with {name} ({desc})", written and isinstance(value, str) and test(value), node.target.span))
+    holds = all(k.value is True for k in kids)
+    return Trace(f"{node.target.label} requires … with {' and '.join(n for n, _, _ in matchers)}" if matchers
+                 else f"{node.target.label} requires", holds, node.target.span, children=kids)
 
 
 def _single(rule: CompiledRule) -> CompiledRule:
@@ -173,31 +195,61 @@ def _value(value: Any) -> str:
     return display(value)
 
 
-def _unknown(value: Unreadable, doc: Document) -> str:
-    span = doc.span_of(value.path)
-    return f"不明 (読めない値「{display(value.text)}」、文書 {span.line}:{span.col} {format_path(value.path)})"
+class Places:
+    """How the explanation names a place of the document: its YAML line:col, or for a table
+    checked in memory (whose YAML exists nowhere) the table's cell or row."""
+
+    def __init__(self, doc: Document, table: bool = False) -> None:
+        self.doc, self.table = doc, table
+
+    def at(self, path: DocPath) -> str:
+        if self.table:
+            from piarules.tables import origin_of
+
+            origin = origin_of(self.doc.tree, path)
+            if origin is None:
+                return f"表の外 {format_path(path)}"
+            return f"表 {origin.cell or f'{origin.row}行目'} {format_path(path)}"
+        span = self.doc.span_of(path)
+        return f"文書 {span.line}:{span.col} {format_path(path)}"
+
+    def row(self, path: DocPath) -> str:
+        if self.table:
+            from piarules.tables import origin_of
+
+            origin = origin_of(self.doc.tree, path)
+            return f"表の {origin.row}行目" if origin is not None else "表の外"
+        return f"{self.doc.span_of(path).line}行目"
 
 
-def _lines(t: Trace, doc: Document, depth: int) -> list[str]:
+def _unknown(value: Unreadable, places: Places) -> str:
+    return f"不明 (読めない値「{display(value.text)}」、{places.at(value.path)})"
+
+
+def _lines(t: Trace, places: Places, depth: int, rule_file: str = "") -> list[str]:
     where = []
     if t.place is not None:
-        span = doc.span_of(t.place)
-        where.append(f"文書 {span.line}:{span.col} {format_path(t.place)}")
-    if t.policy is not None:
-        where.append(f"ポリシー {t.policy.line}:{t.policy.col}")
+        where.append(places.at(t.place))
+    if t.policy is not None:  # a term or matcher of another file (a `use`d one) names its file
+        other = f"{Path(t.policy.path).name}:" if t.policy.path != rule_file else ""
+        where.append(f"ポリシー {other}{t.policy.line}:{t.policy.col}")
     suffix = f"   [{'、'.join(where)}]" if where else ""
     text = t.text if len(t.text) <= 80 else t.text[:77] + "…"
-    shown = _unknown(t.value, doc) if isinstance(t.value, Unreadable) else _value(t.value)
+    shown = _unknown(t.value, places) if isinstance(t.value, Unreadable) else _value(t.value)
     lines = [f"{'  ' * depth}{text} → {shown}{suffix}"]
     for note in (t.note or "").splitlines():
         lines.append(f"{'  ' * depth}  ↳ {note}")
     for child in t.children:
-        lines += _lines(child, doc, depth + 1)
+        lines += _lines(child, places, depth + 1, rule_file)
     return lines
 
 
-def render(rule: CompiledRule, bindings: list[Binding], doc: Document, show_all: bool, limit: int) -> str:
+def render(rule: CompiledRule, bindings: list[Binding], doc: Document, show_all: bool, limit: int,
+           table: bool = False) -> str:
+    """The explanation; `table`: the document was imported in memory from a table (places are
+    its cells)."""
     checked = rule.checked
+    places = Places(doc, table)
     out = [f"ルール {checked.id}「{checked.rule.title}」 ({checked.rule.id_span})", f"文書: {doc.path}"]
     if checked.kinds and doc.kind not in checked.kinds:
         out.append(f"この文書 ({doc.kind or '種類の指定なし'}) は対象外です (applies to {'、'.join(checked.kinds)})")
@@ -208,14 +260,14 @@ def render(rule: CompiledRule, bindings: list[Binding], doc: Document, show_all:
                + (f" ({undecided} 件は読めない値のため判定できません)" if undecided else ""))
     shown = bindings if show_all else fired + [b for b in bindings if not b.fired][:limit]
     for b in shown:
-        out += ["", _heading(b, doc)]
+        out += ["", _heading(b, places)]
         if not b.in_period:
             out.append(f"  基準日 {b.date} は有効期間外のため検査しません")
             continue
-        for label, t in (("条件 (when)", b.when), ("要件 (require)", b.require)):
+        for label, t in (("条件 (when)", b.when), ("前提 (requires の前の条件)", b.premise), ("要件 (require)", b.require)):
             if t is not None:
                 out.append(f"  {label}:")
-                out += _lines(t, doc, 2)
+                out += _lines(t, places, 2, checked.file)
         if b.undecided:
             out.append("  ⇒ 判定できません (読めない値を読むため、発火も合格もしません)")
         else:
@@ -226,14 +278,13 @@ def render(rule: CompiledRule, bindings: list[Binding], doc: Document, show_all:
     return "\n".join(out) + "\n"
 
 
-def _heading(b: Binding, doc: Document) -> str:
+def _heading(b: Binding, places: Places) -> str:
     parts = []
     for name, place in b.items:
         if place is None:
             parts.append(name)
             continue
-        span = doc.span_of(place)
-        parts.append(f"{name} = {format_path(place)} ({span.line}行目)")
+        parts.append(f"{name} = {format_path(place)} ({places.row(place)})")
     head = "、".join(parts) if parts else "文書全体"
     state = "発火" if b.fired else "判定不能" if b.undecided else "非発火"
     date = f"不明 (「{display(b.date.text)}」を読めない)" if isinstance(b.date, Unreadable) else b.date

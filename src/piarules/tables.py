@@ -22,8 +22,8 @@ from piarules.span import Span
 COLUMNS = ("変更日", "項目", "変更前の記載", "変更後の記載", "提出時期", "提出時期に係る説明")
 """The columns of a 変更箇所 table, in order."""
 
-TABLE_SUFFIXES = (".xlsx", ".xlsm", ".csv", ".tsv")
-"""Files `eval` reads as 変更箇所 tables rather than YAML."""
+TABLE_SUFFIXES = (".xlsx", ".xlsm", ".csv", ".tsv", ".txt")
+"""Files `eval` reads as 変更箇所 tables rather than YAML (.txt: a table pasted from the PDF, as `import` reads it)."""
 
 ROWS = "変更箇所"
 
