@@ -37,4 +37,8 @@ def init_command(
     if source is None and found_source is None:
         sys.stderr.write("注意: piarules のインストール元が分からないため、.pre-commit-config.yaml と "
                          ".github/workflows/piarules.yml の URL は仮のものです。--source で指定してください\n")
+    chosen = source or found_source or ""
+    if chosen.startswith("file://") or (chosen and not chosen.startswith(("http", "git@", "ssh://", "git+"))):
+        sys.stderr.write(f"注意: piarules の取得元 {chosen} はこの計算機の中の場所です。pre-commit はここで動きますが、"
+                         "GitHub Actions のランナーからは読めません。共有の git リポジトリの URL を --source で指定してください\n")
     sys.stdout.write("次に: piarules check --gate (独自ルールの検査とテスト)、piarules eval 評価書/\n")
