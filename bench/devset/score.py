@@ -261,7 +261,7 @@ def pct(r: dict[str, Any]) -> str:
 
 def print_text(result: dict[str, Any]) -> None:
     rec = result["recall"]
-    title = {"heldout": "保留評価セット"}.get(result.get("set", ""), "開発用評価セット")
+    title = {"heldout": "保留評価セット", "heldout2": "第二保留評価セット"}.get(result.get("set", ""), "開発用評価セット")
     print(f"{title}: {result['bodies']} 団体, {result['documents']} 文書 (clean と defects の組), "
           f"注入した欠陥 {rec['all']['total']}, 罠 {result['traps']}")
     print()
