@@ -163,8 +163,8 @@ def _held_post(text: str, table: BodyTable) -> BodyIdentity | None:
     words = text.split(" ")
     for k in range(1, len(words)):
         first = _one_body(" ".join(words[:k]), table)
-        if first is None or first.head is None or first.form_ok is not True:
-            continue
+        if first is None or first.head is None or first.organ is None or first.form_ok is not True:
+            continue  # the post is written (…組合管理者): a bare 「独立行政法人」 holds nothing
         holder = " ".join(words[k:])
         other = _one_body(holder, table)
         if other is None or other.head is None or other.name == first.name:
@@ -421,7 +421,7 @@ def _named_entity(text: str, compact: str, spaces: frozenset[int], table: BodyTa
         boundary = min((s for s in spaces if s > 0), default=len(compact))
         end = head_at if head_at > 0 else boundary
     name, rest = compact[:end], compact[end:]
-    if name in suffixes or not name:  # 「機構」 alone is an abbreviation, not a name
+    if name in suffixes or not name or name in table.corporation_prefixes:  # 「機構」「独立行政法人」 alone name no body
         return None
     head = next((h for h in heads if rest.startswith(h)), None)
     base = BodyIdentity(text, name, kind, organ=head, head=heads[0] if heads else None, self_name=self_name)

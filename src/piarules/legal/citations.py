@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_left, bisect_right, insort
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import cached_property, lru_cache
 
 from piarules.jpvalues import fold_width
@@ -538,4 +538,48 @@ def parse_citations(text: str, table: StatuteTable | None = None) -> tuple[Citat
 def _parse_cached(text: str, table: StatuteTable) -> tuple[Citation, ...]:
     if not text or not _TRIGGER.search(text):
         return ()
-    return _Parser(text, table).run()
+    joined, where = _unwrapped(text)
+    if where is None:
+        return _Parser(text, table).run()
+    return tuple(_moved(c, where, text) for c in _Parser(joined, table).run())
+
+
+_LINE_BREAK = re.compile(r"[ \t\u3000]*\n[ \t\u3000]*")
+
+
+def _unwrapped(text: str) -> tuple[str, list[int] | None]:
+    """The text with the line breaks that only wrap a sentence removed (a statute's name or a
+    citation broken over two lines: 「…の提供に⏎関する規則第2条」), and for each of its characters
+    the offset in `text`; None when nothing was joined."""
+    from piarules.prose.wrap import wraps_at
+
+    if "\n" not in text:
+        return text, None
+    pieces: list[str] = []
+    where: list[int] = []
+    pos = 0
+    for m in _LINE_BREAK.finditer(text):
+        if not wraps_at(text, m.start() + m[0].index("\n")):
+            continue
+        pieces.append(text[pos : m.start()])
+        where += range(pos, m.start())
+        pos = m.end()
+    if not pieces:
+        return text, None
+    pieces.append(text[pos:])
+    where += range(pos, len(text))
+    return "".join(pieces), where
+
+
+def _moved(c: Citation, where: list[int], text: str) -> Citation:
+    """A citation found in the unwrapped text, with its spans in the original one."""
+    def back(span: tuple[int, int]) -> tuple[int, int]:
+        start, end = span
+        if start >= end:
+            at = where[start] if start < len(where) else len(text)
+            return at, at
+        return where[start], where[end - 1] + 1
+
+    span, sentence = back(c.span), back(c.sentence)
+    return replace(c, span=span, sentence=sentence, text=text[span[0] : span[1]],
+                   sentence_text=text[sentence[0] : sentence[1]])

@@ -1,6 +1,6 @@
 """Sentences in free text: where a citation's context begins and ends.
 
-A sentence ends at 「。」, a line break or an HTML block tag, and a new one begins at a bullet or a
+A sentence ends at 「。」, a line break that is not a mere wrap (prose/wrap.py) or an HTML block tag, and a new one begins at a bullet or a
 【heading】 that starts an item; marks inside parentheses and quotes do not count, so
 「（平成25年法律第27号。以下…）」 stays inside its sentence. Offsets are those of the text given.
 """
@@ -11,6 +11,7 @@ import re
 from bisect import bisect_left, bisect_right
 
 from piarules.jpvalues import fold_width
+from piarules.prose.wrap import wraps_at
 
 _SENTENCE_MARKS = re.compile(r"[()「」『』\n。・●■◆※【<]")
 
@@ -33,6 +34,8 @@ def sentence_bounds(s: str) -> list[int]:
         elif ch in ")」』":
             depth = max(depth - 1, 0)
         elif ch == "\n":
+            if wraps_at(s, i):  # a line wrapped inside a sentence (prose/wrap.py): not a boundary
+                continue
             bounds += [i, i + 1]
             depth = 0
         elif depth == 0:

@@ -342,11 +342,27 @@ def _purpose_tiers(c: Citation, context: str, field: str | None) -> list[tuple[s
     """Where the purpose is read, nearest first. A sentence that cites several provisions of the same
     article or table (「第19条第8号及び第9号により」) says nothing about which is which: skipped."""
     tiers = [("gloss", c.gloss)]
+    clause = _clause_of(c)
+    if clause and len({x.key for x in parse_citations(clause) if _family(x) == _family(c)}) <= 1:
+        tiers.append(("clause", clause))  # 「第27条に基づき…指針に従い、」: what it is cited for, before the rest of the sentence
     siblings = {x.key for x in parse_citations(c.sentence_text) if _family(x) == _family(c)}
     if len(siblings) <= 1:
         tiers.append(("sentence", c.sentence_text))
     tiers += [("context", context), ("field", field or "")]
     return [(name, text) for name, text in tiers if text]
+
+
+_CLAUSE_END = re.compile(r"[、，,。]")
+
+
+def _clause_of(c: Citation) -> str:
+    """The citation and what follows it up to the next comma or 。 in its sentence."""
+    start, end = c.span[0] - c.sentence[0], c.span[1] - c.sentence[0]
+    if not 0 <= start < end <= len(c.sentence_text):
+        return ""
+    m = _CLAUSE_END.search(c.sentence_text, end)
+    clause = c.sentence_text[start : m.start() if m else len(c.sentence_text)]
+    return clause if len(clause) < len(c.sentence_text) else ""
 
 
 def _read_purpose(c: Citation, prov: Provision, context: str, field: str | None) -> tuple[str, dict[str, int]]:

@@ -34,6 +34,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from piarules.jpvalues import HTML_STEPS, has_html
+from piarules.prose.wrap import wraps_at
 from piarules.textcache import text_cache
 
 # A character of the normalised text and the original [start, end) it stands for.
@@ -167,13 +168,17 @@ def _punctuation(chars: list[_Char]) -> list[_Char]:
     return out
 
 
-def _whitespace(chars: list[_Char]) -> list[_Char]:
+def _whitespace(chars: list[_Char], source: str) -> list[_Char]:
+    """Spaces folded, line breaks kept unless they only wrap a sentence (judged on `source`, the
+    text the offsets of `chars` point into)."""
     out: list[_Char] = []
     for ch, s, e in chars:
         if ch in "\r\n":
             while out and out[-1][0] == " ":
                 out.pop()
-            if out and out[-1][0] != "\n":
+            if out and out[-1][0] != "\n" and source[s : s + 1] == "\n" and wraps_at(source, s):
+                out.append((" ", s, e))  # a wrapped sentence: the break reads as a space (none between CJK)
+            elif out and out[-1][0] != "\n":
                 out.append(("\n", s, e))
         elif ch in _SPACES or ch.isspace():
             if out and out[-1][0] not in " \n":
@@ -219,7 +224,8 @@ def _has_markup(text: str) -> bool:
 
 def normalize_slowly(text: str) -> NormalizedText:
     """normalize() character by character, every step in turn (any text; the reference the fast path is tested against)."""
-    chars = _whitespace(_punctuation(_nfkc(_html(text.replace("\r\n", "\n")))))
+    lf = text.replace("\r\n", "\n")
+    chars = _whitespace(_punctuation(_nfkc(_html(lf))), lf)
     if "\r\n" in text:  # offsets above are of the LF text: shift them back onto the original
         chars = _remap_crlf(text, chars)
     return NormalizedText(text, "".join(c for c, _, _ in chars),
@@ -303,7 +309,7 @@ def _normalize_plain(text: str) -> NormalizedText | None:
             items.append((out if ch in _KEEP else _unify_char(out, ch, prev), i))
     if run_start < len(text):
         items.append((text[run_start:], run_start))
-    items = _drop_spaces(_fold_whitespace(_punctuate(items)))
+    items = _drop_spaces(_fold_whitespace(_punctuate(items), text))
     starts = array("i")
     for piece, at in items:
         if len(piece) == 1:
@@ -327,13 +333,15 @@ def _punctuate(items: list[tuple[str, int]]) -> list[tuple[str, int]]:
     return out
 
 
-def _fold_whitespace(items: list[tuple[str, int]]) -> list[tuple[str, int]]:
+def _fold_whitespace(items: list[tuple[str, int]], source: str) -> list[tuple[str, int]]:
     out: list[tuple[str, int]] = []
     for piece, at in items:
         if piece == "\n":
             while out and out[-1][0] == " ":
                 out.pop()
-            if out and out[-1][0] != "\n":
+            if out and out[-1][0] != "\n" and wraps_at(source, at):
+                out.append((" ", at))  # a wrapped sentence (as _whitespace)
+            elif out and out[-1][0] != "\n":
                 out.append(("\n", at))
         elif len(piece) == 1 and (piece in _SPACES or piece.isspace()):
             if out and out[-1][0] not in (" ", "\n"):
