@@ -147,3 +147,14 @@ def test_broken_policy_is_not_touched(tmp_path: Path) -> None:
     result = CliRunner().invoke(app, ["fmt", str(path)])
     assert result.exit_code == 2 and "severity" in result.stderr
     assert path.read_text(encoding="utf-8") == 'rule A "x" {\n  severty error\n}\n'
+
+
+def test_a_comment_inside_a_synonyms_list_stays_after_its_term() -> None:
+    """Found by the comment property test once the corpus changed: a comment after a term of a
+    wrapped synonyms list used to move to the statement's end (fmt then refused its own output)."""
+    text = ('synonyms 健康保険証 = ["被保険者証", "保険証", "短期被保険者証",  # c\n'
+            '      "高齢受給者証"] except ["介護保険被保険者証", "介護保険の被保険者証", "介護保険証",\n'
+            '      "受給者証", "マイナ保険証", "健康保険証利用", "保険証利用"]\n')
+    formatted, _ = format_policy(text, "x.pia")
+    assert formatted is not None and check_sound(text, formatted, "x.pia") is None
+    assert '"短期被保険者証",  # c' in formatted

@@ -349,6 +349,8 @@ class SynonymsDef:
     terms: tuple[str, ...]
     exclude: tuple[str, ...] = ()
     span: Span = _span()
+    nodes: tuple[Literal, ...] = field(default=(), compare=False)
+    """The string literals of both lists as written (their places anchor `fmt`'s comments)."""
 
 
 # ---------------------------------------------------------------- statements of a block

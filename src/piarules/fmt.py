@@ -274,8 +274,15 @@ def declaration_lines(item: ast.Declaration, index: int, out: _Out) -> list[str]
             desc = f" {pretty.string(item.description)}" if item.description else ""
             return _expression_statement(f"matcher {item.name}{desc} = ", None, "", "", within, item.body)
         case ast.SynonymsDef():
-            terms = "[" + f",{pretty.deeper(pretty.BREAK)} ".join(pretty.string(t) for t in item.terms) + "]"
-            excluded = (" except [" + f",{pretty.deeper(pretty.BREAK)} ".join(pretty.string(t) for t in item.exclude) + "]"
+            printer = pretty.Printer(_anchors(list(item.nodes), within))
+            shown = {id(n): printer.expr(n) for n in item.nodes}  # a comment after a term stays after it
+            words = [shown.get(id(n), pretty.string(t)) for n, t in zip(item.nodes, item.terms, strict=False)]
+            words += [pretty.string(t) for t in item.terms[len(words):]]
+            others = [shown.get(id(n), pretty.string(t))
+                      for n, t in zip(item.nodes[len(item.terms):], item.exclude, strict=False)]
+            others += [pretty.string(t) for t in item.exclude[len(others):]]
+            terms = "[" + f",{pretty.deeper(pretty.BREAK)} ".join(words) + "]"
+            excluded = (" except [" + f",{pretty.deeper(pretty.BREAK)} ".join(others) + "]"
                         if item.exclude else "")
             return render_statement(f"synonyms {item.name} =", f"{pretty.SOFT} {terms}{excluded}", CONTINUATION,
                                     [c.text for c in within])

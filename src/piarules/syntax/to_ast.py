@@ -286,10 +286,12 @@ class _ToAst(Transformer[Token, Any]):
         words = self._strings(terms)
         if not words:
             self.error("PIA103", f"同義語「{name}」の一覧が空です", meta)
-        return ast.SynonymsDef(str(name), words, exclude or (), self.stmt_span(meta, children))
+        excluded, excluded_nodes = exclude or ((), ())
+        nodes = tuple(i for i in (*terms.items, *excluded_nodes) if isinstance(i, ast.Literal))
+        return ast.SynonymsDef(str(name), words, excluded, self.stmt_span(meta, children), nodes)
 
-    def except_clause(self, children: list[Any]) -> tuple[str, ...]:
-        return self._strings(children[0])
+    def except_clause(self, children: list[Any]) -> tuple[tuple[str, ...], tuple[ast.Expr, ...]]:
+        return self._strings(children[0]), children[0].items
 
     # -- matchers
     def _strings(self, node: ast.ListExpr) -> tuple[str, ...]:
