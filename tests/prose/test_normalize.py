@@ -119,3 +119,18 @@ def test_every_known_plain_character_is_plain() -> None:
         ch = chr(code)
         if not 0xD800 <= code <= 0xDFFF and not _CANDIDATE.match(ch):
             assert _char_class(ch) == _PLAIN, hex(code)
+
+
+_WRAPPED = st.lists(st.text(alphabet=st.sampled_from(list("のをて及び並に1(（)）.．。、 　a委託先保管①・【】<")), max_size=40),
+                    max_size=5).map("\n".join)
+
+
+@settings(max_examples=800, deadline=None)
+@given(_WRAPPED)
+def test_both_paths_agree_on_which_line_breaks_wrap(text: str) -> None:
+    """Line breaks judged by prose/wrap.py: the fast path and the step-by-step one join the same ones."""
+    from piarules.prose.normalize import _normalize_plain, normalize_slowly
+
+    fast, slow = _normalize_plain(text), normalize_slowly(text)
+    assume(fast is not None)
+    assert (fast.text, list(fast.starts), list(fast.ends)) == (slow.text, list(slow.starts), list(slow.ends))
