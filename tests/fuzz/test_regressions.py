@@ -6,12 +6,14 @@ and an entry in pipeline.KNOWN_BUGS; both go when its fix lands.)
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import replace
 
 import pytest
 
 from piarules.api import parse_policy_texts
 from piarules.diagnostics import Severity
 from piarules.evaluate import evaluate
+from piarules.findings import Finding
 from piarules.fmt import check_sound, format_policy
 from tests.conftest import dedent, load_doc
 from tests.fuzz.pipeline import CaseTimeout, deadline
@@ -129,3 +131,45 @@ def test_a_broken_source_of_a_row_with_a_finding_is_a_value_error(source: str) -
                   ("変更箇所", 0, "提出時期"))
     [found] = with_origins([row], doc.tree)
     assert found.origin is None or isinstance(found.origin.file, str)
+
+
+# Found by bench/fuzz.py (seed 11): a base and a combining mark NFKC leaves apart (「て〫」) were one
+# entry of the step-by-step path's offset map, so the map was shorter than the text (IndexError in
+# sentences()); a U+2028 in a value split a JSON Lines object for line readers; a 出典.行 of 20
+# digits overflowed the xlsx writer.
+@pytest.mark.parametrize("text", ["・支お🗦て〫O払", "て〫", "e\u0301x", "ｶﾞ〫"])
+def test_the_offset_map_has_one_entry_per_character(text: str) -> None:
+    from piarules.prose.normalize import normalize, normalize_slowly
+
+    for n in (normalize_slowly(text), normalize.__wrapped__(text)):  # type: ignore[attr-defined]
+        assert len(n.starts) == len(n.ends) == len(n.text)
+
+
+def test_json_lines_stay_one_object_per_line_for_any_reader() -> None:
+    import json
+
+    from piarules.findings import DocumentResult, RunReport
+    from piarules.report import OutputFormat, render
+
+    report = RunReport([DocumentResult("a\u2028b\u2029c\x85d.yaml")])
+    text = str(render(OutputFormat.JSONL, report, {}))
+    lines = text.splitlines()
+    assert len(lines) == 3 and json.loads(lines[1])["path"] == "a\u2028b\u2029c\x85d.yaml"
+
+
+def test_a_huge_row_number_goes_to_the_findings_list_as_text() -> None:
+    from piarules.findings import Origin
+    from piarules.report.rows import _row
+
+    finding = _one_finding()
+    huge = 10**20
+    row = _row(1, "x.yaml", replace(finding, origin=Origin("t.xlsx", huge, "変更箇所", 5, "提出時期", ("", "", "", "", "", ""))))
+    from piarules.report.rows import _visible
+
+    assert str(huge) in _visible([row])[0]
+
+
+def _one_finding() -> Finding:
+    from piarules.span import Span
+
+    return Finding("CH-001b", Severity.ERROR, "t", "m", (), None, Span.point("x.yaml", 1, 1), ("変更箇所", 0))

@@ -137,7 +137,7 @@ def _nfkc(chars: list[_Char]) -> list[_Char]:
         start, end = group[0][1], group[-1][2]
         normal = _nfkc_one(raw)
         if normal == raw and raw not in _SPECIAL:
-            out.append((raw, start, end))
+            out += [(ch, start, end) for ch in raw]  # one entry per character (a mark NFKC leaves apart stays apart)
             continue
         for ch in normal:
             prev = out[-1][0] if out else ""

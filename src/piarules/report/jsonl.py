@@ -16,6 +16,14 @@ from typing import TextIO
 from piarules.findings import DocumentResult, RunInfo, RunTotals
 from piarules.report.json import document_dict, dumps, head_dict, tail_dict
 
+_LINE_BREAKING = str.maketrans({"\u2028": "\\u2028", "\u2029": "\\u2029", "\x85": "\\u0085"})
+"""Characters valid inside a JSON string that many line readers (Python's splitlines, editors)
+take for line ends: escaped, so each object stays on its own line for every reader."""
+
+
+def _line(value: dict[str, object]) -> str:
+    return dumps(value, indent=None).translate(_LINE_BREAKING) + "\n"
+
 
 class Reporter:
     def __init__(self, out: TextIO) -> None:
@@ -26,11 +34,10 @@ class Reporter:
         self.info = info
         head = head_dict(info, "")
         del head["verdict"]
-        self.out.write(dumps({"type": "run", **head}, indent=None) + "\n")
+        self.out.write(_line({"type": "run", **head}))
 
     def document(self, result: DocumentResult) -> None:
-        self.out.write(dumps({"type": "document", **document_dict(result)}, indent=None) + "\n")
+        self.out.write(_line({"type": "document", **document_dict(result)}))
 
     def finish(self, totals: RunTotals) -> None:
-        self.out.write(dumps({"type": "summary", "verdict": totals.verdict, **tail_dict(self.info, totals)},
-                             indent=None) + "\n")
+        self.out.write(_line({"type": "summary", "verdict": totals.verdict, **tail_dict(self.info, totals)}))

@@ -44,9 +44,15 @@ def _diagnostic_row(number: int, document: str, d: Diagnostic) -> Row:
             d.message, "", "", d.help or "", "", "", "", ""]
 
 
+_EXACT = 2**53
+"""Integers beyond this lose digits as Excel numbers (and overflow past a float): written as text."""
+
+
 def _visible(rows: list[Row]) -> list[Row]:
-    """Text made `visible`: no control characters, which neither XML nor a terminal should carry."""
-    return [[visible(v, keep="\t\n") if isinstance(v, str) else v for v in row] for row in rows]
+    """Text made `visible`: no control characters, which neither XML nor a terminal should carry;
+    integers too large for a spreadsheet number kept whole as text."""
+    return [[visible(v, keep="\t\n") if isinstance(v, str) else str(v) if abs(v) >= _EXACT else v for v in row]
+            for row in rows]
 
 
 def document_rows(result: DocumentResult, first: int) -> list[Row]:
