@@ -178,3 +178,24 @@ def test_own_tests_are_strict_about_own_rules_only(tmp_path: Path) -> None:
     assert code == 0 and out.endswith("2 passed, 0 failed\n"), out
     code, out, _ = invoke("check", pol)
     assert code == 0 and "ルール: 問題ありません" in out
+
+
+def test_a_use_of_the_standard_under_no_standard_is_one_error_not_one_per_use(tmp_path: Path) -> None:
+    own = write(tmp_path, "my.pia", dedent("""
+        policy MY "x" {
+        }
+        use 再委託する, 許諾方法, クラウド from ENT
+        rule MY-1 "x" {
+          severity info
+          for each ファイル in 特定個人情報ファイル
+          for each 委託 in ファイル.委託.委託事項
+          when 再委託する and 許諾方法 matches クラウド
+          require 許諾方法 is present
+          at 委託.再委託の有無
+        }
+    """))
+    code, _, err = invoke("check", own, "--no-standard")
+    assert code == 2 and err.count("エラー[") == 1
+    assert "「ENT」は標準ポリシーです" in err
+    code, out, _ = invoke("check", own)  # with the standard library the same file is fine
+    assert code == 0, out

@@ -145,6 +145,7 @@ def resolve_uses(policy: ast.PolicyFile, decls: dict[str, FileDecls], diags: Dia
                     if standard else suggestion(use.policy, by_policy) or "use の後には policy の ID (例: ENT) を書きます")
             diags.add(Diagnostic("PIA202", f"ポリシー「{use.policy}」は読み込んだポリシーにありません", use.policy_span,
                                  help=hint))
+            d.unresolved.update(use.names)
             continue
         offered: dict[str, tuple[str, object, FileDecls]] = {}
         for source in sources:

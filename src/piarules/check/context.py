@@ -34,6 +34,9 @@ class FileDecls:
     or matcher is resolved among its own file's names, wherever it is used)."""
     policy_id: str | None = None
     """The id of the file's `policy` header (what `use` names)."""
+    unresolved: set[str] = field(default_factory=set)
+    """Names a `use … from P` promised but P was not loaded: already reported there (PIA202),
+    not again at every place they are used."""
 
     def origin(self, name: str) -> FileDecls:
         """The declarations a name's definition is resolved in: its own file's."""

@@ -223,6 +223,8 @@ class Elaborator:
         return start
 
     def unknown_name(self, name: str, node: ast.Path) -> None:
+        if name in self.env.decls.unresolved:
+            return  # its `use` failed, and said so
         pool: list[str] = [v.name for v in self.env.variables]
         pool += list(self.env.decls.terms) + list(self.env.decls.consts) + list(self.env.root.fields)
         for var in self.env.variables:
@@ -389,7 +391,7 @@ class Elaborator:
         return phrase
 
     def matcher_name(self, name: str, node: Any) -> None:
-        if name not in self.env.decls.matchers:
+        if name not in self.env.decls.matchers and name not in self.env.decls.unresolved:
             self.error("PIA202", f"マッチャー「{name}」は定義されていません", node,
                        help=suggestion(name, self.env.decls.matchers) or "matcher 名前 = contains … で定義してください")
 
