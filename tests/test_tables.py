@@ -60,7 +60,8 @@ def test_eval_on_excel_finds_each_findings_cell_in_the_xlsx_output(tmp_path: Pat
     for r in on_cells:  # the cell the list names holds the text the list quotes
         sheet_name, ref = r["セル"].split("!")
         assert sheet_name == "変更箇所" and int(ref.lstrip("ABCDEF")) == r["行"] >= 5
-        assert (source[ref].value or "") == (r["元の記載"] or ""), r
+        shown = r["元の記載"] or ""
+        assert (source[ref].value or "") == ("" if shown == "(空欄)" else shown), r
     blank = next(r for r in on_cells if r["ルール"] == "CH-001b")
     assert blank["セル"] == "変更箇所!E6" and blank["項目"] == "変更箇所[1].提出時期" and blank["確度"] == "高"
     assert "変更箇所.xlsx 変更箇所!E6 (6行目 提出時期)" in text  # the terminal says the same
@@ -255,6 +256,9 @@ def test_reading_problems_of_an_excel_table_name_their_cells(tmp_path: Path) -> 
     reading = {(r["ルール"], r["セル"]) for r in rows if str(r["ルール"]).startswith("PIA")}
     assert reading >= {("PIA402", "変更箇所!E2"), ("PIA402", "変更箇所!A3"), ("PIA304", "変更箇所!A3"),
                        ("PIA303", "変更箇所!E3")}
+    written = {(r["ルール"], r["セル"]): r["元の記載"] for r in rows if str(r["ルール"]).startswith("PIA")}
+    assert written[("PIA304", "変更箇所!A3")] == "R7.2.30" and written[("PIA303", "変更箇所!E3")] == "事後（軽微）"
+    assert written[("PIA402", "変更箇所!E2")] == "(空欄)"
     assert all(r["シート"] == "変更箇所" for r in rows if str(r["ルール"]).startswith("PIA"))
 
 

@@ -167,6 +167,8 @@ class Diagnostic:
     notes: tuple[str, ...] = field(default=())
     cell: str | None = None
     """The table cell it is about, as Excel names it (`変更箇所!E12`, `E12` in a CSV/TSV)."""
+    cell_text: str | None = None
+    """That cell's text as written (for the findings lists officials work through)."""
 
     def one_line(self) -> str:
         """`file:line:col: エラー[PIA201] message (help)` on one line."""

@@ -270,18 +270,19 @@ def row_to_entry(row: ImportedRow, source: str, warnings: list[Diagnostic], prev
         parsed = parse_date(date_clean)
     except ValueError as exc:
         warnings.append(Diagnostic("PIA402", f"変更日 (1列目) を解釈できません: {exc}", cell_place(source, row, 0),
-                                   Severity.WARNING, help=_KEPT, cell=cell_ref(sheet, row.line, 0)))
+                                   Severity.WARNING, help=_KEPT, cell=cell_ref(sheet, row.line, 0), cell_text=date_text))
     if parsed and previous and parsed < previous:
         warnings.append(Diagnostic("PIA402", f"変更日 {date_clean} が前の行 ({previous.text}) より前です", where,
                                    Severity.WARNING))
-    for key, cell in (("項目", item), ("変更前の記載", before), ("変更後の記載", after)):
+    for index, key, cell in ((1, "項目", item), (2, "変更前の記載", before), (3, "変更後の記載", after)):
         cleaned = _clean(cell)
         entry[key] = cleaned
         if cleaned != cell:
             raw[key] = cell
         if _looks_cut(cell):
             warnings.append(Diagnostic("PIA402", f"{key}のセルが途中で切れているようです (HTML が閉じていません)",
-                                       where, Severity.WARNING))
+                                       cell_place(source, row, index), Severity.WARNING,
+                                       cell=cell_ref(sheet, row.line, index), cell_text=cell))
     entry["提出時期"] = _timing(timing, cell_place(source, row, 4), warnings, cell_ref(sheet, row.line, 4))
     if timing != (entry["提出時期"] or ""):
         raw["提出時期"] = timing
@@ -324,10 +325,10 @@ def _timing(cell: str, where: Span, warnings: list[Diagnostic], ref: str | None 
     if is_empty_text(text):
         shown = f" (「{text}」)" if text else ""
         warnings.append(Diagnostic("PIA402", f"提出時期 (5列目) が空欄です{shown}。事前 / 事後 のいずれかを書いてください",
-                                   where, Severity.WARNING, cell=ref))
+                                   where, Severity.WARNING, cell=ref, cell_text=cell))
         return None
     warnings.append(Diagnostic("PIA402", f"提出時期 (5列目) が「{text}」です (事前 / 事後 のいずれか)", where,
-                               Severity.WARNING, help=_KEPT, cell=ref))
+                               Severity.WARNING, help=_KEPT, cell=ref, cell_text=cell))
     return text
 
 

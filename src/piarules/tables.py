@@ -134,12 +134,13 @@ def load_table(path: Path, name: str, kind: str | None = None, body: str | None 
     lines = text.splitlines()
     starts = [n for n, line in enumerate(lines, start=1) if line.startswith("  - ")]
     rows = [entry["出典"]["行"] for entry in data.get(ROWS, [])]
-    moved = [_at_row(d, name, starts, rows, lines, result.sheet) for d in diagnostics]
+    cells = [entry_cells(entry) for entry in data.get(ROWS, [])]
+    moved = [_at_row(d, name, starts, rows, lines, result.sheet, cells) for d in diagnostics]
     return doc, [*result.warnings, *moved], raw
 
 
 def _at_row(d: Diagnostic, name: str, starts: list[int], rows: list[int], lines: list[str],
-            sheet: str | None) -> Diagnostic:
+            sheet: str | None, cells: list[tuple[str, ...]]) -> Diagnostic:
     """A diagnostic of the generated YAML, moved to the table row whose entry holds its line
     (and to the cell, when the line is one of the row's columns)."""
     import bisect
@@ -154,5 +155,8 @@ def _at_row(d: Diagnostic, name: str, starts: list[int], rows: list[int], lines:
     row = rows[index]
     line = lines[d.span.line - 1] if 0 < d.span.line <= len(lines) else ""
     key = line.strip().removeprefix("- ").split(":", 1)[0].strip()
-    cell = cell_ref(sheet, row, COLUMNS.index(key)) if key in COLUMNS else None
-    return dataclasses.replace(d, span=Span.point(name, row, 1), cell=cell)
+    if key not in COLUMNS:
+        return dataclasses.replace(d, span=Span.point(name, row, 1))
+    column = COLUMNS.index(key)
+    text = cells[index][column] if index < len(cells) else None
+    return dataclasses.replace(d, span=Span.point(name, row, 1), cell=cell_ref(sheet, row, column), cell_text=text)

@@ -66,12 +66,14 @@ def _vacuity(report: object, strict: bool) -> None:
 
     assert isinstance(report, SuiteReport)
     out = sys.stdout
-    for title, rules in (("発火させるケースのないルール", report.never_fired),
-                         ("発火しないことを確かめるケースのないルール", report.never_quiet),
-                         ("発火しないケースが when で止まり、require まで届いていないルール", report.never_reached),
-                         ("ポリシーにないルールID (テストの書き誤り?)", report.unknown_rules)):
+    for title, rules, todo in (
+            ("発火させるケースのないルール", report.never_fired, "fires のケースを足してください"),
+            ("発火しないことを確かめるケースのないルール", report.never_quiet, "quiet のケースを足してください"),
+            ("発火しないケースが when で止まり、require まで届いていないルール", report.never_reached,
+             "when を満たし require に合格する quiet のケースを足してください"),
+            ("ポリシーにないルールID (テストの書き誤り?)", report.unknown_rules, "")):
         if rules:
-            out.write(f"{title}: {', '.join(rules)}\n")
+            out.write(f"{title}: {', '.join(rules)}" + (f" ({todo})" if todo else "") + "\n")
     if strict and (report.never_fired or report.never_quiet or report.never_reached or report.unknown_rules):
         out.write("--strict: 上のルールがあるため失敗とします\n")
 

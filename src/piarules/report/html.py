@@ -198,7 +198,8 @@ class Reporter:
         self.dates.add(result)
         self.rows.write(_document_row(result))
         for d in result.errors:  # a checked document's errors are its values; else it is unreadable
-            (self.value_errors if result.loaded else self.errors).write(f"<p>{escape(d.one_line())}</p>")
+            cell = f" [{escape(d.cell)}]" if d.cell else ""
+            (self.value_errors if result.loaded else self.errors).write(f"<p>{escape(d.one_line())}{cell}</p>")
         for f in result.findings:
             self.groups.add(f, _finding(f, result.excerpt))
 

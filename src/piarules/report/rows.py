@@ -23,7 +23,7 @@ def _row(number: int, document: str, f: Finding) -> Row:
     place = o.describe() if o else str(f.span)
     original = ""
     if o and o.column and 0 < o.column <= len(o.cells):
-        original = o.cells[o.column - 1]
+        original = o.cells[o.column - 1] if o.cells[o.column - 1].strip() else "(空欄)"
     item = f.path_text + (f" (「{f.missing_key}」がない)" if f.missing_key else "")
     waived = ""
     if f.waived_by is not None:
@@ -40,8 +40,9 @@ def _diagnostic_row(number: int, document: str, d: Diagnostic) -> Row:
     line = d.span.line if d.span else ""
     sheet = d.cell.split("!", 1)[0] if d.cell and "!" in d.cell else ""
     place = f"{d.span.path if d.span else document} {d.cell}" if d.cell else str(d.span) if d.span else document
+    written = ("(空欄)" if not d.cell_text.strip() else d.cell_text) if d.cell_text is not None else ""
     return [number, document, place, sheet, line, d.cell or "", "", d.code, d.severity.label_ja, "高",
-            d.message, "", "", d.help or "", "", "", "", ""]
+            d.message, written, "", d.help or "", "", "", "", ""]
 
 
 _EXACT = 2**53
