@@ -34,7 +34,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from piarules.jpvalues import HTML_STEPS, has_html
-from piarules.prose.wrap import wraps_at
+from piarules.prose.wrap import BULLET_MARKS, wraps_at
 from piarules.textcache import text_cache
 
 # A character of the normalised text and the original [start, end) it stands for.
@@ -55,7 +55,7 @@ _SPECIAL = _DASHES | _WAVES | frozenset(_QUOTES)
 # Text that normalize() may change at all; other text maps to itself (the fast path).
 _CHANGING_RE = re.compile(r"[\s<&,.\u2010-\u2015\u2212\u2500\uff0d\u30fc\u301c\uff5e\u223c~『』“”]")
 # Characters that open a list item when a space stands before them (see segment.py).
-BULLETS = frozenset("・•●○◦▪■□◆◇※") | CIRCLED
+BULLETS = BULLET_MARKS | CIRCLED
 
 
 @dataclass(frozen=True, slots=True)

@@ -19,8 +19,9 @@ shorter)."""
 
 _ENDS = frozenset("。．.!！?？:：;；」』)）】］]〕＞>")
 """A line that ends with one of these closed a sentence, a quotation, an item or a heading."""
-_BULLETS = frozenset("・•●○◦▪■□◆◇※") | frozenset(map(chr, range(0x2460, 0x2474)))
-"""Bullets and circled numbers ①–⑳ (as normalize.BULLETS, which imports this module)."""
+BULLET_MARKS = frozenset("・•●○◦▪■□◆◇※")
+"""Characters that open a list item (normalize.BULLETS adds its circled numbers)."""
+_BULLETS = BULLET_MARKS | frozenset(map(chr, range(0x2460, 0x2474)))  # and ①–⑳
 _CONTINUES_AFTER = frozenset("のをにへでとがはもやて、，,（(「『【［[〔")
 """A line that ends with a particle, a comma or an opening bracket goes on."""
 _CONTINUES_WITH = re.compile(
