@@ -7,7 +7,7 @@ first, then each DocumentResult as its document is done, then RunTotals (counter
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 
 from piarules.diagnostics import Diagnostic, Severity
 from piarules.document.source_map import DocPath, format_path
@@ -313,9 +313,8 @@ class RunReport:
     fail_on_undecided: Severity | None = Severity.ERROR
 
     def info(self) -> RunInfo:
-        return RunInfo(self.as_of, self.rules, self.policy_files, self.policy_digest, self.policy_diagnostics,
-                       self.waiver_file, self.waivers, self.baseline_file, self.tool_version, self.fail_on,
-                       self.fail_on_undecided)
+        """The run's settings as the streaming reporters take them (RunInfo's fields, by name)."""
+        return RunInfo(**{f.name: getattr(self, f.name) for f in fields(RunInfo)})
 
     def totals(self, waiver_excerpt: dict[int, str] | None = None) -> RunTotals:
         totals = RunTotals(self.fail_on, self.fail_on_undecided)

@@ -118,6 +118,11 @@ def check_document_case(case: Case, policies: PolicySet) -> Outcome:
             outcome.problems += output_problems(report, {result.path: lines} if lines else {})
         except Exception as exc:  # check_document must never raise
             outcome.problems.append(crash(exc))
+    return _timed(outcome, start)
+
+
+def _timed(outcome: Outcome, start: float) -> Outcome:
+    """The outcome with its time, and a problem when the case took longer than a case may."""
     outcome.seconds = time.perf_counter() - start
     if outcome.seconds > SECONDS_PER_CASE:
         outcome.problems.append(f"slow: {outcome.seconds:.1f} s")
@@ -149,10 +154,7 @@ def check_table_case(case: Case) -> Outcome:
             outcome.problems += diagnostic_problems(exc.diagnostics)
         except Exception as exc:
             outcome.problems.append(crash(exc))
-    outcome.seconds = time.perf_counter() - start
-    if outcome.seconds > SECONDS_PER_CASE:
-        outcome.problems.append(f"slow: {outcome.seconds:.1f} s")
-    return outcome
+    return _timed(outcome, start)
 
 
 def check_cli_case(case: Case) -> Outcome:

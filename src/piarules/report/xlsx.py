@@ -10,7 +10,7 @@ stream's binary buffer. openpyxl is imported here only (it takes time to load)."
 from __future__ import annotations
 
 import io
-from typing import TextIO
+from typing import Any, TextIO
 
 from piarules.findings import AsOfDates, DocumentResult, RunInfo, RunTotals
 from piarules.report.rows import (
@@ -53,6 +53,14 @@ class Reporter:
         self.out.buffer.write(data)
 
 
+def _text_stays_text(sheet: Any) -> None:
+    """Every text cell below the header typed as text: one starting with "=" is never a formula."""
+    for cells in sheet.iter_rows(min_row=2):
+        for cell in cells:
+            if isinstance(cell.value, str):
+                cell.data_type = "s"
+
+
 def workbook(rows: list[Row], summary: list[tuple[str, str]], documents: list[Row]) -> bytes:
     from openpyxl import Workbook
     from openpyxl.styles import Alignment, Font, PatternFill
@@ -65,10 +73,9 @@ def workbook(rows: list[Row], summary: list[tuple[str, str]], documents: list[Ro
     sheet.append(list(HEADERS))
     for row in rows:
         sheet.append(row)
+    _text_stays_text(sheet)
     for cells in sheet.iter_rows(min_row=2):
         for cell in cells:
-            if isinstance(cell.value, str):
-                cell.data_type = "s"  # text that starts with "=" stays text, never a formula
             cell.alignment = Alignment(wrap_text=True, vertical="top")
     for index, name in enumerate(HEADERS, start=1):
         letter = get_column_letter(index)
@@ -105,10 +112,7 @@ def workbook(rows: list[Row], summary: list[tuple[str, str]], documents: list[Ro
     listing.append(list(DOCUMENT_HEADERS))
     for row in documents:
         listing.append(row)
-    for cells in listing.iter_rows(min_row=2):
-        for cell in cells:
-            if isinstance(cell.value, str):
-                cell.data_type = "s"
+    _text_stays_text(listing)
     for index in range(1, len(DOCUMENT_HEADERS) + 1):
         listing.cell(row=1, column=index).font = Font(bold=True)
     listing.column_dimensions["A"].width = 40
