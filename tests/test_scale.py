@@ -9,10 +9,13 @@ import re
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from piarules import compile as compile_module
 from piarules.api import bundled_policy_dir, load_policies, run
 from piarules.document import load_document_text
+from piarules.regex import compile_pattern, searcher
 from tests.conftest import EXAMPLE, invoke, write
 
 AS_OF = dt.date(2026, 4, 1)
@@ -192,3 +195,20 @@ def test_the_cache_directory_is_kept_under_its_size(tmp_path: Path) -> None:
         os.utime(tmp_path / f"entry{i}", (time.time() - 100 + i, time.time() - 100 + i))
     prune(tmp_path, limit=5000)
     assert sorted(p.name for p in tmp_path.iterdir()) == [f"entry{i}" for i in range(6, 10)]  # the newest, ≤ 80 %
+
+
+# ---------------------------------------------------------------- fast paths answer as the plain ones
+
+
+_PATTERNS = ["情報情報|ファイルファイル", "^当市", "市$", "(当|本)市(?:$|[^場区町])", "第 ?19 ?条", "x?", "^$", "[ア-ン]{2,}",
+             "ISMAP|ＩＳＭＡＰ", "(?i)ismap", "\\d{3,}"]
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.sampled_from(_PATTERNS), st.text(alphabet="当本市区情報ファイルISMAPismap0123 第19条\n。", max_size=40))
+def test_the_regex_yes_no_test_answers_as_a_search(pattern: str, text: str) -> None:
+    """`searcher` calls RE2 on UTF-8 bytes directly; it must say what a search says, and what
+    Python's re says for these patterns (non-ASCII text: byte offsets are not character offsets)."""
+    found = searcher(pattern)(text)
+    assert found == (compile_pattern(pattern).search(text) is not None)
+    assert found == (re.search(pattern, text) is not None)

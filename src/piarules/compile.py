@@ -25,7 +25,7 @@ from piarules.builtins import REGISTRY
 from piarules.check import MISSING_PLACEHOLDER, CheckedRule, CheckResult, first_ref
 from piarules.document.source_map import DocPath
 from piarules.jpvalues import compact_text, normalize_text
-from piarules.regex import compile_pattern
+from piarules.regex import searcher
 from piarules.runtime import Fn, RunEnv, TextFn, follow, nz
 from piarules.values import MISSING, Unreadable, display, is_empty, is_missing, shift_date
 from piarules.vocabulary import Vocabulary, standard_vocabulary
@@ -207,8 +207,8 @@ def text_predicate(op: ast.TextOp, needles: list[str]) -> TextFn:
 
 
 def regex_predicate(pattern: str) -> TextFn:
-    compiled = compile_pattern(pattern)  # RE2: linear time; the checker already rejected what it cannot run
-    return lambda text: compiled.search(normalize_text(text)) is not None
+    found = searcher(pattern)  # RE2: linear time; the checker already rejected what it cannot run
+    return lambda text: found(normalize_text(text))
 
 
 def phrase_pattern(spec: ast.PhraseSpec, vocabulary: Vocabulary, local: dict[str, ast.SynonymsDef]) -> Any:

@@ -10,6 +10,7 @@ Such patterns are a check-time diagnostic, never a run-time surprise.
 from __future__ import annotations
 
 import re as _python_re
+from collections.abc import Callable
 from functools import lru_cache
 from typing import Protocol
 
@@ -68,6 +69,24 @@ def compile_pattern(pattern: str) -> Pattern:
         return re2.compile(pattern, _options())
     except re2.error as exc:
         raise RegexError(_reason(exc)) from None
+
+
+def searcher(pattern: str) -> Callable[[str], bool]:
+    """Whether the (compiled, checked) pattern occurs in a text: RE2's match called directly on
+    the UTF-8 bytes. The wrapper's `search` builds a match object and maps byte offsets back to
+    characters, which a yes/no test never reads (≈ 40 % of the time of a rule over 本文)."""
+    compiled = compile_pattern(pattern)
+    raw = getattr(compiled, "_regexp", None)
+    if raw is None or not hasattr(raw, "Match"):  # another google-re2 layout: the public API
+        return lambda text: compiled.search(text) is not None
+    unanchored = re2._Anchor.UNANCHORED
+    match = raw.Match
+
+    def found(text: str) -> bool:
+        data = text.encode("utf-8")
+        return match(unanchored, data, 0, len(data))[0][0] >= 0
+
+    return found
 
 
 _REASONS = (

@@ -52,16 +52,31 @@ def _field_of(doc_path: DocPath) -> str:
 def text_leaves(value: Any, path: DocPath = (), parent: dict[str, Any] | None = None) -> list[TextLeaf]:
     """本文: the document's text in force — every string outside 変更箇所, plus each change
     row's 変更後の記載 dated by its 変更日 (変更前の記載 is history and never included)."""
-    if isinstance(value, dict):
-        if not path and isinstance(rows := value.get("変更箇所"), list):
-            return [leaf for k, v in value.items() if k != "変更箇所"
-                    for leaf in text_leaves(v, (*path, k), value)] + _row_leaves(rows)
-        return [leaf for k, v in value.items() for leaf in text_leaves(v, (*path, k), value)]
-    if isinstance(value, list):
-        return [leaf for i, v in enumerate(value) for leaf in text_leaves(v, (*path, i))]
+    out: list[TextLeaf] = []
+    if not path and isinstance(value, dict) and isinstance(rows := value.get("変更箇所"), list):
+        for k, v in value.items():
+            if k != "変更箇所":
+                _collect(v, (k,), k, value, out)
+        out.extend(_row_leaves(rows))
+        return out
+    _collect(value, path, _field_of(path), parent, out)
+    return out
+
+
+def _collect(value: Any, path: DocPath, field: str, parent: dict[str, Any] | None, out: list[TextLeaf]) -> None:
+    """The strings below `value`, each with its place and its form item (`field`, the dotted
+    names of `path`, built on the way down rather than joined again for every text)."""
     if type(value) is str:
-        return [TextLeaf(value, path, parent=parent)]
-    return []
+        out.append(TextLeaf(value, path, None, field, parent))
+    elif isinstance(value, dict):
+        for k, v in value.items():
+            if type(v) is str or isinstance(v, (dict, list)):
+                below = field if not isinstance(k, str) else f"{field}.{k}" if field else k
+                _collect(v, (*path, k), below, value, out)
+    elif isinstance(value, list):
+        for i, v in enumerate(value):
+            if type(v) is str or isinstance(v, (dict, list)):
+                _collect(v, (*path, i), field, None, out)
 
 
 def _row_leaves(rows: list[Any]) -> list[TextLeaf]:

@@ -22,6 +22,9 @@ _WORD = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaffァ-ヺー]{4,}")
 """Runs of kanji and katakana (not 々, which writes a repetition on purpose) long enough to hold a
 doubled word of two characters or more."""
 _LONGEST = 8
+_DOUBLED = re.compile(r"([\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaffァ-ヺー]{2,8})\1")
+"""Some word of 2–8 such characters written twice in a row: the quick test before the careful scan
+(most texts have none)."""
 
 
 @builtin("repeated_words", (TEXT,), ListType(TEXT),
@@ -38,14 +41,19 @@ def _repeated(text: str) -> tuple[str, ...]:
     from piarules.document.items import starts_with_label
 
     s = normalize_text(text)
+    if not _DOUBLED.search(s):
+        return ()
     out = []
     for run in _WORD.finditer(s):
         word, i = run[0], 0
         while i < len(word) - 3:
             found = next((n for n in range(min(_LONGEST, (len(word) - i) // 2), 1, -1)
                           if word[i:i + n] == word[i + n:i + 2 * n]), 0)
+            if not found:
+                i += 1
+                continue
             rest = s[run.start() + i + found:]
-            if found and not _heading_follows(rest, found) and not starts_with_label(rest, longer_than=found):
+            if not _heading_follows(rest, found) and not starts_with_label(rest, longer_than=found):
                 out.append(word[i:i + found])
                 i += 2 * found
             else:

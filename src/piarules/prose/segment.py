@@ -96,13 +96,20 @@ def _is_marker_position(text: str, i: int) -> bool:
 
 
 _OPEN, _CLOSE = "(「『[", ")」』]"
+_MARKER_STARTS = "(0123456789アイウエオカキクケコabcdefgh"
+_SENTENCE_CHARS = re.compile("[" + re.escape("".join(sorted({*_OPEN, *_CLOSE, *_END_MARKS, "\n", *CIRCLED, *BULLETS,
+                                                               *_MARKER_STARTS}))) + "]")
+"""Every character `_sentence_cuts` acts on; the others are skipped by the regex engine."""
+_CLAUSE_MARKS = re.compile("[、;]")
 
 
 def _sentence_cuts(text: str) -> set[int]:
-    """Sentence ends; a 。 inside parentheses or quotes (「…を含む。)」) does not end the sentence."""
+    """Sentence ends; a 。 inside parentheses or quotes (「…を含む。)」) does not end the sentence.
+    Only the characters that can open, close, end or mark something are visited."""
     cuts: set[int] = set()
     depth = 0
-    for i, ch in enumerate(text):
+    for m in _SENTENCE_CHARS.finditer(text):
+        i, ch = m.start(), m[0]
         if ch in _OPEN:
             depth += 1
         elif ch in _CLOSE:
@@ -116,16 +123,13 @@ def _sentence_cuts(text: str) -> set[int]:
         elif ch in CIRCLED:
             if not text.startswith(_REFERENCE_AFTER, i + 1):
                 cuts.add(i)
-        elif (ch in BULLETS and _is_marker_position(text, i)) or (ch in "(0123456789アイウエオカキクケコabcdefgh" and _is_marker_position(text, i) and _MARKER_RE.match(text, i)):
+        elif (ch in BULLETS and _is_marker_position(text, i)) or (ch in _MARKER_STARTS and _is_marker_position(text, i) and _MARKER_RE.match(text, i)):
             cuts.add(i)
     return cuts
 
 
 def _clause_cuts(text: str) -> set[int]:
-    cuts: set[int] = set()
-    for i, ch in enumerate(text):
-        if (ch == "、" and _ends_conjunctive(text, i)) or ch == ";":
-            cuts.add(i + 1)
+    cuts: set[int] = {m.end() for m in _CLAUSE_MARKS.finditer(text) if m[0] == ";" or _ends_conjunctive(text, m.start())}
     cuts.update(m.end() for m in _BARE_CONJ.finditer(text))
     return cuts
 
