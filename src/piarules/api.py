@@ -37,6 +37,10 @@ class PolicySet:
     check: CheckResult = field(default_factory=CheckResult)
     rules: list[CompiledRule] = field(default_factory=list)
     diagnostics: list[Diagnostic] = field(default_factory=list)
+    source_digest: str | None = None
+    """SHA-256 over what the set was built from (each policy file's name and text, each vocabulary
+    file's bytes): results judged by it can be reused while it is unchanged (result_cache.py).
+    None for a set built from texts in memory."""
 
     @property
     def ok(self) -> bool:
@@ -129,11 +133,29 @@ def load_policies(paths: Iterable[str | Path], standard: bool = False) -> Policy
             sources.append((name, read_source_text(file, "ポリシー")))
         except PiarulesError as exc:
             errors.extend(exc.diagnostics)
-    result = parse_policy_texts(sources, vocabulary_for(paths))
+    vocabulary = vocabulary_for(paths)
+    result = parse_policy_texts(sources, vocabulary)
     result.diagnostics[:0] = errors
+    result.source_digest = None if errors else _source_digest(sources, vocabulary)
     if not files:
         result.diagnostics.append(Diagnostic("PIA501", "ポリシーファイル (*.pia) が見つかりません", None))
     return result
+
+
+def _source_digest(sources: list[tuple[str, str]], vocabulary: Vocabulary) -> str | None:
+    """What a policy set is built from, as one digest; None if a vocabulary file cannot be read."""
+    import hashlib
+
+    digest = hashlib.sha256()
+    for name, text in sources:
+        digest.update(f"{name}\0{text}\0".encode("utf-8", "surrogatepass"))
+    for path in (*vocabulary.synonym_files, *vocabulary.statute_files, *vocabulary.timeline_files,
+                 *vocabulary.body_files):
+        try:
+            digest.update(f"{path}\0".encode("utf-8", "surrogatepass") + path.read_bytes() + b"\0")
+        except OSError:
+            return None
+    return digest.hexdigest()
 
 
 def _distinct(files: list[Path]) -> list[Path]:

@@ -21,6 +21,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from piarules import result_cache
 from piarules.api import PolicySet, load_policies, resolve_as_of, run
 from piarules.baseline import Key, apply_baseline
 from piarules.diagnostics import Diagnostic, PiarulesError, Severity
@@ -70,8 +71,34 @@ def check_document(path: Path, settings: Settings, policies: PolicySet) -> Docum
 def check_unit(paths: list[Path], settings: Settings, policies: PolicySet) -> list[DocumentResult]:
     """Check the documents of one set together: each is evaluated with the others of the set as
     its companions (rules reading 基礎項目評価書.… see them). Never raises: a bug is an
-    internal-error diagnostic of the document it happened on."""
-    loaded = [_guarded_load(path, settings) for path in paths]
+    internal-error diagnostic of the document it happened on. Results of a unit checked before
+    with the same bytes, policies, settings and code come from the result cache."""
+    key, raws = _result_key(paths, settings, policies)
+    if key is not None and (hit := result_cache.load(key)) is not None and len(hit) == len(paths):
+        return hit
+    results = _check_unit(paths, settings, policies, raws)
+    if key is not None:
+        result_cache.store(key, results)
+    return results
+
+
+def _result_key(paths: list[Path], settings: Settings, policies: PolicySet) -> tuple[str | None, dict[Path, bytes]]:
+    """The unit's key in the result cache (None: not cached) and the bytes read to make it."""
+    if not settings.cache or policies.source_digest is None:
+        return None, {}
+    raws: dict[Path, bytes] = {}
+    for path in paths:
+        try:
+            raws[path] = read_input(path)
+        except PiarulesError:  # reported when the unit is checked
+            return None, {}
+    named = [(display_path(path), raws[path]) for path in paths]
+    return result_cache.unit_key(named, settings, policies.source_digest), raws
+
+
+def _check_unit(paths: list[Path], settings: Settings, policies: PolicySet,
+                raws: dict[Path, bytes]) -> list[DocumentResult]:
+    loaded = [_guarded_load(path, settings, raws.get(path)) for path in paths]
     members = [(result.path, doc) for result, doc in loaded if doc is not None]
     for result, doc in loaded:
         if doc is None:
@@ -123,10 +150,10 @@ def _companions_of(result: DocumentResult, doc: Document,
     return (others or None), tuple(names)
 
 
-def _guarded_load(path: Path, settings: Settings) -> tuple[DocumentResult, Document | None]:
+def _guarded_load(path: Path, settings: Settings, raw: bytes | None = None) -> tuple[DocumentResult, Document | None]:
     name = display_path(path)
     try:
-        return _load(path, settings)
+        return _load(path, settings, raw)
     except Exception as exc:  # a bug in piarules: reported on this document, the others go on
         return DocumentResult(name, errors=[internal_error(name, exc)]), None
 
@@ -146,14 +173,15 @@ def has_content(value: object) -> bool:
     return not is_empty(value)
 
 
-def _load(path: Path, settings: Settings) -> tuple[DocumentResult, Document | None]:
-    """Read and validate one document; None when it cannot be checked (errors say why)."""
+def _load(path: Path, settings: Settings, raw: bytes | None = None) -> tuple[DocumentResult, Document | None]:
+    """Read (unless its bytes are given) and validate one document; None when it cannot be
+    checked (errors say why)."""
     name = display_path(path)
     imported = is_table(path)
     try:
         if imported:  # an Excel / CSV / TSV change log: imported in memory
             doc, diagnostics, raw = load_table(path, name, kind=settings.kind, body=settings.body)
-        else:
+        elif raw is None:
             raw = read_input(path)
     except PiarulesError as exc:
         return DocumentResult(name, errors=exc.diagnostics), None

@@ -1,0 +1,117 @@
+"""Entries on disk, each a pickled value under a content key, in one folder of the cache
+directory: the storage of the document cache (document/cache.py) and the result cache
+(result_cache.py).
+
+Safe: an entry is written to a temporary file and renamed (a reader never sees half an entry,
+parallel workers never collide); an entry that cannot be read back — truncated, corrupt, from
+another version — is ignored and removed; the folder is kept under PIARULES_CACHE_MB megabytes
+(default 1,024) by removing the least recently used entries. Any I/O problem just means no cache.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import pickle
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+DEFAULT_MB = 1024
+_PRUNE_EVERY = 64
+"""Stores between two checks of a folder's size (a check lists the folder)."""
+
+
+class EntryStore:
+    """The entries of one folder (`documents`, `results`) of the cache directory."""
+
+    def __init__(self, folder: str, valid: Callable[[Any], bool]):
+        self.folder = folder
+        self.valid = valid
+        """Whether a value read back has the expected shape (else it is removed)."""
+        self._stores = 0
+
+    def directory(self) -> Path | None:
+        from piarules.cache import cache_dir
+
+        base = cache_dir()
+        if base is None:
+            return None
+        path = base / self.folder
+        try:
+            path.mkdir(exist_ok=True)
+        except OSError:
+            return None
+        return path
+
+    def load(self, key: str) -> Any | None:
+        """The value stored under `key`, or None (no entry, no cache, or an entry not readable)."""
+        folder = self.directory()
+        if folder is None:
+            return None
+        path = folder / key
+        try:
+            with path.open("rb") as f:
+                value = pickle.load(f)
+        except FileNotFoundError:
+            return None
+        except Exception:  # truncated, corrupt or foreign: ignore it, remove it, rebuild
+            path.unlink(missing_ok=True)
+            return None
+        if not self.valid(value):
+            path.unlink(missing_ok=True)
+            return None
+        with contextlib.suppress(OSError):
+            os.utime(path)  # recently used: pruned last
+        return value
+
+    def store(self, key: str, value: Any) -> None:
+        folder = self.directory()
+        if folder is None:
+            return
+        target = folder / key
+        tmp = folder / f".{target.name}.{os.getpid()}.tmp"
+        try:
+            with tmp.open("wb") as f:
+                pickle.dump(value, f, protocol=pickle.HIGHEST_PROTOCOL)
+            tmp.replace(target)
+        except Exception:  # a full disk, an unpicklable value: no cache for this one
+            tmp.unlink(missing_ok=True)
+            return
+        self._stores += 1
+        if self._stores % _PRUNE_EVERY == 1:
+            prune(folder)
+
+
+def limit_bytes() -> int:
+    raw = os.environ.get("PIARULES_CACHE_MB", "")
+    try:
+        mb = int(raw) if raw.strip() else DEFAULT_MB
+    except ValueError:
+        mb = DEFAULT_MB
+    return max(mb, 0) * 1024 * 1024
+
+
+def prune(folder: Path, limit: int | None = None) -> None:
+    """Remove the least recently used entries until the folder holds at most 80 % of the limit."""
+    limit = limit_bytes() if limit is None else limit
+    entries = []
+    try:
+        for entry in os.scandir(folder):
+            if entry.is_file() and not entry.name.startswith("."):
+                st = entry.stat()
+                entries.append((st.st_mtime, st.st_size, entry.path))
+    except OSError:
+        return
+    total = sum(size for _, size, _ in entries)
+    if total <= limit:
+        return
+    entries.sort()
+    for _, size, path in entries:
+        if total <= limit * 0.8:
+            break
+        try:
+            os.unlink(path)
+        except OSError:
+            continue
+        total -= size
