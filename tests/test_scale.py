@@ -301,3 +301,13 @@ def test_a_policy_sets_digest_covers_its_vocabulary_files(tmp_path: Path) -> Non
     write(tmp_path, "synonyms.yaml", "synonyms:\n  テスト語:\n    - テスト\n")
     second = load_policies([tmp_path]).source_digest
     assert first is not None and second is not None and first != second
+
+
+def test_no_cache_does_not_outlive_its_command(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import os
+
+    monkeypatch.delenv("PIARULES_NO_CACHE", raising=False)
+    doc = write(tmp_path, "a.yaml", EXAMPLE.read_text(encoding="utf-8"))
+    code, _, _ = invoke("eval", doc, "--no-cache", "--format", "json")
+    assert code == 1
+    assert "PIARULES_NO_CACHE" not in os.environ

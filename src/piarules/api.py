@@ -18,12 +18,11 @@ from piarules.document.loader import decode
 from piarules.evaluate import evaluate
 from piarules.files import display_path, read_input
 from piarules.findings import Finding
+from piarules.policy_sources import SourceDigest, bundled_policy_dir, distinct, policy_files, with_standard
 from piarules.span import Span
 from piarules.syntax import parse_policy
 from piarules.values import Unreadable
 from piarules.vocabulary import Vocabulary, vocabulary_for
-
-POLICY_SUFFIX = ".pia"
 
 __all__ = ["PolicySet", "bundled_policy_dir", "check_policies", "evaluate", "load_document", "load_policies", "run",
            "with_standard"]
@@ -45,24 +44,6 @@ class PolicySet:
     @property
     def ok(self) -> bool:
         return not any(d.severity == "error" for d in self.diagnostics)
-
-
-def bundled_policy_dir() -> Path:
-    """The standard library shipped with piarules (policies/ at the repository top)."""
-    from importlib import resources
-
-    packaged = resources.files("piarules").joinpath("_data/policies")
-    if packaged.is_dir():
-        return Path(str(packaged))
-    return Path(__file__).resolve().parents[2] / "policies"
-
-
-def policy_files(paths: Iterable[str | Path]) -> list[Path]:
-    """Expand directories into their *.pia files (sorted, for a stable order)."""
-    out: list[Path] = []
-    for p in map(Path, paths):
-        out.extend(sorted(p.rglob(f"*{POLICY_SUFFIX}")) if p.is_dir() else [p])
-    return out
 
 
 def parse_policy_texts(sources: Iterable[tuple[str, str]], vocabulary: Vocabulary | None = None) -> PolicySet:
@@ -94,25 +75,20 @@ def read_source_text(path: Path, what: str = "ファイル") -> str:
     Raises:
         PiarulesError: the file cannot be read as UTF-8 (or CP932) text.
     """
-    name = display_path(path)
-    raw = read_input(path, what)
+    return decode_source(read_input(path, what), display_path(path), what)
+
+
+def decode_source(raw: bytes, name: str, what: str = "ファイル") -> str:
+    """The text of a policy or test file's bytes (see read_source_text).
+
+    Raises:
+        PiarulesError: the bytes are not UTF-8 (or CP932) text.
+    """
     for bom, encoding in _WIDE_BOMS.items():
         if raw.startswith(bom):
             raise PiarulesError([Diagnostic("PIA308", f"{what}が {encoding} で保存されています", Span.point(name, 1, 1),
                                             help="UTF-8 で保存し直してください")])
     return decode(raw, name)
-
-
-def with_standard(paths: Iterable[str | Path], standard: bool = True) -> list[Path]:
-    """The policy set of a run: the standard library first (unless `standard` is false), then
-    the body's own policies, each path once."""
-    out = [bundled_policy_dir()] if standard else []
-    seen = {p.resolve() for p in out}
-    for path in map(Path, paths):
-        if path.resolve() not in seen:
-            seen.add(path.resolve())
-            out.append(path)
-    return out
 
 
 def load_policies(paths: Iterable[str | Path], standard: bool = False) -> PolicySet:
@@ -126,57 +102,25 @@ def load_policies(paths: Iterable[str | Path], standard: bool = False) -> Policy
     paths = with_standard(paths, standard)
     sources: list[tuple[str, str]] = []
     errors: list[Diagnostic] = []
-    files = _distinct(policy_files(paths))
+    digest = SourceDigest()
+    files = distinct(policy_files(paths))
     for file in files:
         name = display_path(file)
         try:
-            sources.append((name, read_source_text(file, "ポリシー")))
+            raw = read_input(file, "ポリシー")
+            sources.append((name, decode_source(raw, name, "ポリシー")))
         except PiarulesError as exc:
             errors.extend(exc.diagnostics)
+            continue
+        digest.add(name, raw)  # the bytes parsed: the digest never names other content
     vocabulary = vocabulary_for(paths)
     result = parse_policy_texts(sources, vocabulary)
     result.diagnostics[:0] = errors
-    result.source_digest = None if errors else _source_digest(sources, vocabulary)
     if not files:
         result.diagnostics.append(Diagnostic("PIA501", "ポリシーファイル (*.pia) が見つかりません", None))
+    if not errors and digest.add_vocabulary(vocabulary.files):
+        result.source_digest = digest.hexdigest()
     return result
-
-
-def _source_digest(sources: list[tuple[str, str]], vocabulary: Vocabulary) -> str | None:
-    """What a policy set is built from, as one digest; None if a vocabulary file cannot be read."""
-    import hashlib
-
-    digest = hashlib.sha256()
-    for name, text in sources:
-        digest.update(f"{name}\0{text}\0".encode("utf-8", "surrogatepass"))
-    for path in (*vocabulary.synonym_files, *vocabulary.statute_files, *vocabulary.timeline_files,
-                 *vocabulary.body_files):
-        try:
-            digest.update(f"{path}\0".encode("utf-8", "surrogatepass") + path.read_bytes() + b"\0")
-        except OSError:
-            return None
-    return digest.hexdigest()
-
-
-def _distinct(files: list[Path]) -> list[Path]:
-    """Files in order, a later file with the same name and bytes as an earlier one replacing it."""
-    names: dict[str, list[int]] = {}
-    for index, file in enumerate(files):
-        names.setdefault(file.name, []).append(index)
-    dropped: set[int] = set()
-    for indices in names.values():
-        if len(indices) < 2:
-            continue
-        seen: dict[bytes, int] = {}
-        for index in indices:
-            try:
-                content = read_input(files[index], "ポリシー")
-            except PiarulesError:
-                continue  # reported when the file is read
-            if content in seen:
-                dropped.add(seen[content])
-            seen[content] = index
-    return [f for i, f in enumerate(files) if i not in dropped]
 
 
 def resolve_as_of(as_of: dt.date | None, document: Document) -> dt.date | Unreadable:

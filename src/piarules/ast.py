@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import TypeVar
 
-from piarules.diagnostics import Severity
+from piarules.diagnostics import Confidence, Severity
 from piarules.jpvalues import Band
 from piarules.span import NO_SPAN, Span
 
@@ -52,25 +52,6 @@ class PhraseOp(StrEnum):
     """Appears affirmed (not inside a negation or a condition)."""
     DENIES = "denies"
     """Appears denied (〜ではない, 〜に当たらない, 〜しない …)."""
-
-
-class Confidence(StrEnum):
-    """How sure a rule is that a finding is a real defect (as in Semgrep's rule metadata)."""
-
-    HIGH = "high"
-    """Certain from the document's structure or an unambiguous reading."""
-    MEDIUM = "medium"
-    """A reading of free text that is right in most wordings."""
-    LOW = "low"
-    """A heuristic; a person should look."""
-
-    @property
-    def rank(self) -> int:
-        return {"high": 3, "medium": 2, "low": 1}[self.value]
-
-    @property
-    def label_ja(self) -> str:
-        return {"high": "高", "medium": "中", "low": "低"}[self.value]
 
 
 class Unit(StrEnum):

@@ -14,27 +14,26 @@ import hashlib
 import os
 import sys
 from collections import deque
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from piarules import result_cache
-from piarules.api import PolicySet, load_policies, resolve_as_of, run
-from piarules.baseline import Key, apply_baseline
 from piarules.diagnostics import Diagnostic, PiarulesError, Severity
-from piarules.document import Document, load_document_bytes
-from piarules.document.loader import decode
 from piarules.document.sets import SetMode, plan_units
 from piarules.files import display_path, read_input, split_lines
 from piarules.findings import DocumentResult, Waiver
-from piarules.selection import Selection, apply_selection
+from piarules.selection import Selection
 from piarules.span import Span, excerpt
 from piarules.tables import is_spreadsheet, is_table, load_table, with_origins
-from piarules.values import is_empty
-from piarules.waivers import apply_waivers
+
+if TYPE_CHECKING:  # loading and evaluating are imported where a document is checked (none on a cached result)
+    from piarules.api import PolicySet
+    from piarules.baseline import Key
+    from piarules.document import Document
 
 
 @dataclass(frozen=True)
@@ -63,12 +62,33 @@ class Settings:
     """Read and write loaded documents in the document cache (document/cache.py)."""
 
 
-def check_document(path: Path, settings: Settings, policies: PolicySet) -> DocumentResult:
+class LazyPolicies:
+    """The policy set of a run, parsed, checked and compiled on first use: a run whose every
+    result comes from the result cache never builds it. `source_digest` (what the set is built
+    from, PolicySet.source_digest) is known without building it."""
+
+    def __init__(self, source_digest: str | None, build: Callable[[], PolicySet]):
+        self.source_digest = source_digest
+        self._build: Callable[[], PolicySet] | None = build
+        self._built: PolicySet | None = None
+
+    def get(self) -> PolicySet:
+        if self._built is None:
+            assert self._build is not None  # INVARIANT: dropped only once built
+            self._built, self._build = self._build(), None
+        return self._built
+
+
+def _built(policies: PolicySet | LazyPolicies) -> PolicySet:
+    return policies.get() if isinstance(policies, LazyPolicies) else policies
+
+
+def check_document(path: Path, settings: Settings, policies: PolicySet | LazyPolicies) -> DocumentResult:
     """Load, evaluate, waive and baseline one document alone; never raises."""
     return check_unit([path], settings, policies)[0]
 
 
-def check_unit(paths: list[Path], settings: Settings, policies: PolicySet) -> list[DocumentResult]:
+def check_unit(paths: list[Path], settings: Settings, policies: PolicySet | LazyPolicies) -> list[DocumentResult]:
     """Check the documents of one set together: each is evaluated with the others of the set as
     its companions (rules reading 基礎項目評価書.… see them). Never raises: a bug is an
     internal-error diagnostic of the document it happened on. Results of a unit checked before
@@ -76,13 +96,15 @@ def check_unit(paths: list[Path], settings: Settings, policies: PolicySet) -> li
     key, raws = _result_key(paths, settings, policies)
     if key is not None and (hit := result_cache.load(key)) is not None and len(hit) == len(paths):
         return hit
-    results = _check_unit(paths, settings, policies, raws)
-    if key is not None:
+    built = _built(policies)
+    results = _check_unit(paths, settings, built, raws)
+    if key is not None and built.source_digest == policies.source_digest:  # not changed since the key was made
         result_cache.store(key, results)
     return results
 
 
-def _result_key(paths: list[Path], settings: Settings, policies: PolicySet) -> tuple[str | None, dict[Path, bytes]]:
+def _result_key(paths: list[Path], settings: Settings,
+                policies: PolicySet | LazyPolicies) -> tuple[str | None, dict[Path, bytes]]:
     """The unit's key in the result cache (None: not cached) and the bytes read to make it."""
     if not settings.cache or policies.source_digest is None:
         return None, {}
@@ -166,6 +188,8 @@ def internal_error(name: str, exc: BaseException | str) -> Diagnostic:
 
 def has_content(value: object) -> bool:
     """Whether anything is written: a value that is not empty (空欄, なし, blank) somewhere."""
+    from piarules.values import is_empty
+
     if isinstance(value, dict):
         return any(has_content(v) for v in value.values())
     if isinstance(value, list):
@@ -176,6 +200,9 @@ def has_content(value: object) -> bool:
 def _load(path: Path, settings: Settings, raw: bytes | None = None) -> tuple[DocumentResult, Document | None]:
     """Read (unless its bytes are given) and validate one document; None when it cannot be
     checked (errors say why)."""
+    from piarules.document import load_document_bytes
+    from piarules.document.loader import decode
+
     name = display_path(path)
     imported = is_table(path)
     try:
@@ -211,7 +238,7 @@ def _load(path: Path, settings: Settings, raw: bytes | None = None) -> tuple[Doc
 def _load_cached(raw: bytes, sha256: str, name: str) -> tuple[Document | None, list[Diagnostic]]:
     """load_document_bytes through the document cache (document/cache.py): documents that load
     are cached, with their warnings; those that do not are cheap to refuse again."""
-    from piarules.document import cache
+    from piarules.document import Document, cache, load_document_bytes
 
     hit = cache.load(sha256, name)
     if hit is not None and isinstance(hit[0], Document):
@@ -224,6 +251,10 @@ def _load_cached(raw: bytes, sha256: str, name: str) -> tuple[Document | None, l
 
 def _finish(result: DocumentResult, doc: Document, settings: Settings, policies: PolicySet,
             others: dict[str, Any] | None) -> None:
+    from piarules.api import resolve_as_of, run
+    from piarules.baseline import apply_baseline
+    from piarules.waivers import apply_waivers
+
     judged = resolve_as_of(settings.as_of, doc)
     result.as_of = judged if isinstance(judged, dt.date) else None  # an unreadable 公表日: no date to show
     result.findings = with_origins(run(policies, doc, settings.as_of, others), doc.tree,
@@ -238,9 +269,18 @@ _WORKER: dict[str, object] = {}
 
 
 def _start_worker(settings: Settings) -> None:
-    _WORKER["policies"] = apply_selection(load_policies(settings.policy_paths), settings.selection)
+    from piarules.policy_sources import sources_digest
+
+    def build() -> PolicySet:
+        from piarules.api import load_policies
+        from piarules.selection import apply_selection
+
+        built = apply_selection(load_policies(settings.policy_paths), settings.selection)
+        settle_heap()
+        return built
+
+    _WORKER["policies"] = LazyPolicies(sources_digest(settings.policy_paths) if settings.cache else None, build)
     _WORKER["settings"] = settings
-    settle_heap()
 
 
 def settle_heap() -> None:
@@ -254,7 +294,7 @@ def settle_heap() -> None:
 
 def _work(units: list[list[Path]]) -> list[list[DocumentResult]]:
     policies, settings = _WORKER["policies"], _WORKER["settings"]
-    assert isinstance(policies, PolicySet) and isinstance(settings, Settings)  # INVARIANT: set by _start_worker
+    assert isinstance(policies, LazyPolicies) and isinstance(settings, Settings)  # INVARIANT: set by _start_worker
     return [check_unit(unit, settings, policies) for unit in units]
 
 
@@ -267,8 +307,8 @@ def plan_batch(files: list[Path], settings: Settings) -> list[list[int]]:
     return plan_units(files, settings.sets)
 
 
-def stream_batch(files: list[Path], plan: list[list[int]], settings: Settings, policies: PolicySet, jobs: int,
-                 progress: bool | None = None) -> Iterator[DocumentResult]:
+def stream_batch(files: list[Path], plan: list[list[int]], settings: Settings, policies: PolicySet | LazyPolicies,
+                 jobs: int, progress: bool | None = None) -> Iterator[DocumentResult]:
     """Check every unit of `plan` and yield each document's result as soon as its unit is done,
     in plan order (the order of each unit's first file). `jobs` > 1 uses that many worker
     processes, with only a few units in flight: memory does not grow with the batch."""
@@ -282,7 +322,7 @@ def stream_batch(files: list[Path], plan: list[list[int]], settings: Settings, p
         yield from results
 
 
-def run_batch(files: list[Path], settings: Settings, policies: PolicySet, jobs: int,
+def run_batch(files: list[Path], settings: Settings, policies: PolicySet | LazyPolicies, jobs: int,
               progress: bool | None = None) -> list[DocumentResult]:
     """Check every file, the documents of a set together; all results, in the order of `files`
     (a library convenience: `eval` streams with stream_batch).

@@ -31,6 +31,25 @@ class Severity(StrEnum):
         return {"error": "エラー", "warning": "警告", "info": "情報"}[self.value]
 
 
+class Confidence(StrEnum):
+    """How sure a rule is that a finding is a real defect (as in Semgrep's rule metadata)."""
+
+    HIGH = "high"
+    """Certain from the document's structure or an unambiguous reading."""
+    MEDIUM = "medium"
+    """A reading of free text that is right in most wordings."""
+    LOW = "low"
+    """A heuristic; a person should look."""
+
+    @property
+    def rank(self) -> int:
+        return {"high": 3, "medium": 2, "low": 1}[self.value]
+
+    @property
+    def label_ja(self) -> str:
+        return {"high": "高", "medium": "中", "low": "低"}[self.value]
+
+
 @dataclass(frozen=True)
 class CodeDoc:
     """What a diagnostic code means, why it matters, and an example (for `check --explain`)."""

@@ -13,8 +13,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from piarules.ast import Confidence
-from piarules.diagnostics import Severity
+from piarules.diagnostics import Confidence, Severity
 
 if TYPE_CHECKING:
     from piarules.api import PolicySet

@@ -78,6 +78,11 @@ class Vocabulary:
         self.problems.extend(problems)
         return table
 
+    @property
+    def files(self) -> list[Path]:
+        """Every extension file read (the policy set's digest covers them)."""
+        return [*self.synonym_files, *self.statute_files, *self.timeline_files, *self.body_files]
+
     def load_all(self) -> list[Diagnostic]:
         """Load every extended table now (so its problems can be reported before a run)."""
         if self.synonym_files:

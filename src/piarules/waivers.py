@@ -25,7 +25,6 @@ from pathlib import Path
 from typing import Any
 
 from piarules.diagnostics import Diagnostic, PiarulesError, Severity
-from piarules.document.loader import decode, load_yaml
 from piarules.files import display_path, read_input
 from piarules.findings import DocumentResult, Finding, Waiver
 from piarules.jpvalues import compact_text, is_empty_text, parse_date
@@ -46,6 +45,8 @@ def _date(value: Any, where: Span, key: str) -> dt.date:
 def load_waivers(path: Path) -> list[Waiver]:
     """Read a waiver file; malformed entries are errors with their location."""
     name = display_path(path)
+    from piarules.document.loader import decode, load_yaml  # YAML only when there is a waiver file
+
     loaded = load_yaml(decode(read_input(path, "例外ファイル"), name), name)
     data = loaded.data
     items = data.get("waivers") if isinstance(data, dict) else None

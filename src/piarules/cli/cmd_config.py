@@ -11,10 +11,10 @@ if TYPE_CHECKING:
 
 def config_command() -> None:
     """有効な設定 (piarules.toml / pyproject.toml の [tool.piarules]) と、各値の出どころを表示する。"""
-    from piarules.api import bundled_policy_dir
     from piarules.cli.common import project_config
     from piarules.config import KEYS, toml_value
     from piarules.files import display_path
+    from piarules.policy_sources import bundled_policy_dir
 
     config = project_config()
     out = []

@@ -5,14 +5,14 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
 from enum import StrEnum
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from piarules.ast import Confidence
 from piarules.cli.common import (
     fail,
     load_policy_set,
@@ -24,12 +24,16 @@ from piarules.cli.common import (
     selection_of,
 )
 from piarules.cli.exit_codes import ExitCode
+from piarules.diagnostics import Confidence
 from piarules.document.sets import SetMode
 from piarules.report import OutputFormat
 
 if TYPE_CHECKING:
     from piarules.api import PolicySet
+    from piarules.batch import LazyPolicies
+    from piarules.diagnostics import Diagnostic
     from piarules.findings import DocumentResult, RuleInfo, RunInfo, RunTotals
+    from piarules.selection import Selection
 
 
 class FailOn(StrEnum):
@@ -91,7 +95,7 @@ def eval_command(
     """評価書をポリシーで検査し、指摘を表示する。設定は piarules.toml / pyproject.toml の [tool.piarules] (piarules config)。"""
     from piarules import __version__
     from piarules.baseline import load_baseline
-    from piarules.batch import Settings, default_jobs, plan_batch, settle_heap, stream_batch
+    from piarules.batch import Settings, default_jobs, plan_batch, stream_batch
     from piarules.diagnostics import PiarulesError, Severity
     from piarules.files import display_path
     from piarules.findings import RunInfo
@@ -99,9 +103,7 @@ def eval_command(
     from piarules.waivers import load_waivers
 
     if no_cache:
-        import os
-
-        os.environ["PIARULES_NO_CACHE"] = "1"  # this process and its workers
+        _no_cache_for_this_command()
     config = project_config()
     date = parse_as_of(as_of) if as_of is not None else config.get("as-of")
     targets = parse_outputs(outputs if outputs else list(config.get("output")))
@@ -114,8 +116,9 @@ def eval_command(
     baseline = baseline or config.get("baseline")
     selection = selection_of(config, min_confidence.value if min_confidence else None)
     policy_paths = policy_set_paths(policy, no_standard, config)
-    policies = load_policy_set(policy, no_standard, config, selection)
-    if not policies.rules and not allow_no_rules:
+    view, policies = policies_of_run(policy_paths, lambda: load_policy_set(policy, no_standard, config, selection),
+                                     selection, cache=not no_cache)
+    if not view.has_rules and not allow_no_rules:
         fail("ポリシーにルールが1つもありません (何も検査しないまま合格になります)。"
              "意図したものなら --allow-no-rules を指定してください")
     files = document_files(documents)
@@ -140,19 +143,39 @@ def eval_command(
         print_diagnostics(exc.diagnostics)
         raise typer.Exit(ExitCode.INVALID_INPUT) from None
     info = RunInfo(
-        as_of=date, rules=rule_infos(policies), policy_files=[f.path for f in policies.files],
-        policy_digest=policy_digest(policies), policy_diagnostics=policies.diagnostics,
+        as_of=date, rules=view.rules, policy_files=view.files, policy_digest=view.digest,
+        policy_diagnostics=view.diagnostics,
         waiver_file=display_path(waivers) if waivers else None, waivers=waiver_list,
         baseline_file=display_path(baseline) if baseline else None, tool_version=__version__,
         fail_on=None if gate is FailOn.NEVER else Severity(gate.value),
         fail_on_undecided=None if undecided_gate is FailOn.NEVER else Severity(undecided_gate.value),
     )
-    settle_heap()
     results = stream_batch(files, plan, settings, policies, jobs or config.get("jobs") or default_jobs())
     totals = report_run(info, results, output_format, targets, waivers, today)
     if totals.unreadable:
         raise typer.Exit(ExitCode.INVALID_INPUT)
     raise typer.Exit(ExitCode.FINDINGS if totals.failed else ExitCode.OK)
+
+
+def _no_cache_for_this_command() -> None:
+    """PIARULES_NO_CACHE=1 for this process and the workers it starts, until the command ends
+    (a library or test process that runs more commands gets its environment back)."""
+    import os
+
+    import click
+
+    previous = os.environ.get("PIARULES_NO_CACHE")
+    os.environ["PIARULES_NO_CACHE"] = "1"
+
+    def restore() -> None:
+        if previous is None:
+            os.environ.pop("PIARULES_NO_CACHE", None)
+        else:
+            os.environ["PIARULES_NO_CACHE"] = previous
+
+    context = click.get_current_context(silent=True)
+    if context is not None:
+        context.call_on_close(restore)
 
 
 def report_run(info: RunInfo, results: Iterable[DocumentResult], output_format: OutputFormat,
@@ -204,6 +227,46 @@ def report_run(info: RunInfo, results: Iterable[DocumentResult], output_format: 
             print_diagnostics(exc.diagnostics)
             raise typer.Exit(ExitCode.INVALID_INPUT) from None
     return totals
+
+
+@dataclass
+class PolicyView:
+    """What a run reports about its policy set (RunInfo), kept in the policy cache so that a run
+    answered from the result cache never parses, checks or compiles a policy."""
+
+    rules: list[RuleInfo]
+    files: list[str]
+    digest: str
+    diagnostics: list[Diagnostic]
+    has_rules: bool
+
+
+def policies_of_run(paths: list[Path], load: Callable[[], PolicySet], selection: Selection,
+                    cache: bool) -> tuple[PolicyView, PolicySet | LazyPolicies]:
+    """The run's view of its policies and the policies themselves: both loaded now, or — when
+    the same files were loaded with the same selection by this piarules before — the view from
+    the cache and the policies built only if a document has to be evaluated."""
+    from piarules import cache as disk
+    from piarules.batch import LazyPolicies, settle_heap
+    from piarules.policy_sources import sources_digest
+    from piarules.result_cache import code_fingerprint
+
+    digest = sources_digest(paths) if cache else None
+    key = None if digest is None else "run-" + disk.key(code_fingerprint(), digest, repr(selection))
+    def settled() -> PolicySet:
+        policies = load()  # prints the policy set's errors and exits 2 if it has any
+        settle_heap()  # the compiled rules live as long as the run: out of the collector's sight
+        return policies
+
+    view = disk.load(key) if key else None
+    if isinstance(view, PolicyView):
+        return view, LazyPolicies(digest, settled)
+    policies = settled()
+    view = PolicyView(rule_infos(policies), [f.path for f in policies.files], policy_digest(policies),
+                      policies.diagnostics, bool(policies.rules))
+    if key and policies.source_digest == digest:  # the files did not change while they were read
+        disk.store(key, view)
+    return view, policies
 
 
 def rule_infos(policies: PolicySet) -> list[RuleInfo]:

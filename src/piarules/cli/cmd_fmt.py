@@ -19,10 +19,11 @@ def fmt_command(
     diff: Annotated[bool, typer.Option("--diff", help="書き換えず、差分を表示する")] = False,
 ) -> None:
     """ポリシーを正準の形に整形する (コメントは残す。意味が変わる整形は書き込まない)。"""
-    from piarules.api import policy_files, read_source_text
+    from piarules.api import read_source_text
     from piarules.diagnostics import PiarulesError
     from piarules.files import write_atomic
     from piarules.fmt import check_sound, format_policy
+    from piarules.policy_sources import policy_files
 
     changed, broken = [], False
     files = policy_files(paths)

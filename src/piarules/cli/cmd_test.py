@@ -25,9 +25,9 @@ def test_command(
     coverage: Annotated[bool, typer.Option("--coverage", help="どのルールも見ていない様式の項目を一覧する")] = False,
 ) -> None:
     """ポリシーのテストケースを実行する。最後の行は「N passed, M failed」。"""
-    from piarules.api import bundled_policy_dir, policy_files
     from piarules.diagnostics import PiarulesError
     from piarules.files import display_path
+    from piarules.policy_sources import bundled_policy_dir, policy_files
     from piarules.testing import find_test_files, load_test_file, run_tests
 
     config = project_config()

@@ -154,7 +154,7 @@ def own_policies(given: list[Path] | None, config: Config) -> list[Path]:
 def policy_set_paths(given: list[Path] | None, no_standard: bool, config: Config) -> list[Path]:
     """The policies a command runs: the standard library (unless --no-standard or `standard =
     false`) and the body's own policies."""
-    from piarules.api import with_standard
+    from piarules.policy_sources import with_standard
 
     return with_standard(own_policies(given, config), standard=not no_standard and bool(config.get("standard")))
 
@@ -177,7 +177,7 @@ def load_policy_set(given: list[Path] | None, no_standard: bool, config: Config,
 
 def selection_of(config: Config, min_confidence: str | None = None) -> Selection:
     """The rule selection of the configuration (min-confidence overridden by the option)."""
-    from piarules.ast import Confidence
+    from piarules.diagnostics import Confidence
     from piarules.selection import Selection
 
     confidence = min_confidence or config.get("min-confidence")

@@ -60,7 +60,7 @@ def policy_paths(settings: Settings, root: Path | None) -> list[Path]:
     The single place that decides the set: diagnostics of policies and findings on assessment
     YAML both use it. Duplicates (the bundled directory opened as the workspace) are removed.
     """
-    from piarules.api import bundled_policy_dir
+    from piarules.policy_sources import bundled_policy_dir
 
     project = _project_config(root) if settings.policies is None else None
     bundled = settings.bundled and (project is None or bool(project.get("standard")))

@@ -15,7 +15,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from piarules import ast
-from piarules.api import POLICY_SUFFIX, policy_files
 from piarules.check import CheckResult, check_policies
 from piarules.compile import CompiledRule, compile_rules
 from piarules.diagnostics import Diagnostic, PiarulesError, Severity
@@ -25,6 +24,7 @@ from piarules.findings import Finding
 from piarules.lsp.config import Settings, policy_paths
 from piarules.lsp.form import all_top_keys
 from piarules.lsp.incremental import BlockParser
+from piarules.policy_sources import POLICY_SUFFIX, policy_files
 from piarules.span import Span
 from piarules.syntax import parse_policy
 

@@ -24,12 +24,12 @@ from pygls.lsp.server import LanguageServer
 from pygls.uris import from_fs_path, to_fs_path
 
 from piarules import __version__
-from piarules.api import POLICY_SUFFIX
 from piarules.lsp import actions, assessment, complete_policy, convert, describe, navigation
 from piarules.lsp.config import Settings, settings_from
 from piarules.lsp.engine import YAML_SUFFIXES, Engine, looks_like_assessment
 from piarules.lsp.positions import Lines
 from piarules.lsp.symbols import RULE, PolicyIndex
+from piarules.policy_sources import POLICY_SUFFIX
 
 log = logging.getLogger("piarules.lsp")
 T = TypeVar("T")
