@@ -69,6 +69,7 @@ def parse_outputs(values: list[str]) -> list[tuple[OutputFormat, Path]]:
 
 
 def eval_command(
+    context: typer.Context,
     documents: Annotated[list[Path], typer.Argument(help="評価書の YAML、または変更箇所の表 (.xlsx / .csv / .tsv)。ディレクトリ可 (中の YAML)")],
     policy: Annotated[list[Path] | None, typer.Option("--policy", "-p", help="独自のポリシー (*.pia) またはそのディレクトリ。標準ポリシーに加えて使う")] = None,
     no_standard: Annotated[bool, typer.Option("--no-standard", help="同梱の標準ポリシーを使わない (--policy のものだけ)")] = False,
@@ -103,7 +104,7 @@ def eval_command(
     from piarules.waivers import load_waivers
 
     if no_cache:
-        _no_cache_for_this_command()
+        _no_cache_for_this_command(context)
     config = project_config()
     date = parse_as_of(as_of) if as_of is not None else config.get("as-of")
     targets = parse_outputs(outputs if outputs else list(config.get("output")))
@@ -157,12 +158,10 @@ def eval_command(
     raise typer.Exit(ExitCode.FINDINGS if totals.failed else ExitCode.OK)
 
 
-def _no_cache_for_this_command() -> None:
+def _no_cache_for_this_command(context: typer.Context) -> None:
     """PIARULES_NO_CACHE=1 for this process and the workers it starts, until the command ends
     (a library or test process that runs more commands gets its environment back)."""
     import os
-
-    import click
 
     previous = os.environ.get("PIARULES_NO_CACHE")
     os.environ["PIARULES_NO_CACHE"] = "1"
@@ -173,9 +172,7 @@ def _no_cache_for_this_command() -> None:
         else:
             os.environ["PIARULES_NO_CACHE"] = previous
 
-    context = click.get_current_context(silent=True)
-    if context is not None:
-        context.call_on_close(restore)
+    context.call_on_close(restore)
 
 
 def report_run(info: RunInfo, results: Iterable[DocumentResult], output_format: OutputFormat,
