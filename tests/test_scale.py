@@ -311,3 +311,25 @@ def test_no_cache_does_not_outlive_its_command(tmp_path: Path, monkeypatch: pyte
     code, _, _ = invoke("eval", doc, "--no-cache", "--format", "json")
     assert code == 1
     assert "PIARULES_NO_CACHE" not in os.environ
+
+
+def test_stored_results_and_fresh_ones_come_in_order(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Some units stored (read in the parent), the others checked by workers: one report, in the
+    order of the files, equal to a run without any cache."""
+    monkeypatch.delenv("PIARULES_NO_CACHE", raising=False)
+    monkeypatch.setenv("PIARULES_CACHE_DIR", str(tmp_path / "cache"))
+    text = EXAMPLE.read_text(encoding="utf-8")
+    for i, body in enumerate(["墨田区", "八王子市", "高山市", "南伊豆町", "檜原村", "足立区", "浜松市", "東川町"]):
+        write(tmp_path, f"docs/{i}.yaml", text.replace("墨田区", body))
+
+    def report(*paths: object, jobs: str = "2") -> str:
+        code, out, err = invoke("eval", *paths, "--format", "jsonl", "--jobs", jobs, "--as-of", "2026-04-01")
+        assert code == 1, err
+        return "\n".join(line for line in out.splitlines() if '"run"' not in line)
+
+    for i in (1, 2, 5):  # three stored, five not
+        report(tmp_path / "docs" / f"{i}.yaml", jobs="1")
+    mixed = report(tmp_path / "docs")
+    monkeypatch.setenv("PIARULES_CACHE_DIR", str(tmp_path / "empty"))
+    assert mixed == report(tmp_path / "docs", jobs="1")
+    assert len(list((tmp_path / "cache" / "results").iterdir())) == 8

@@ -121,3 +121,16 @@ def test_parallel_and_serial_runs_agree(tmp_path: Path) -> None:
     _, parallel, _ = invoke("eval", tmp_path, "--as-of", "2026-04-01", "--jobs", "2", "--format", "json")
     assert json.loads(serial)["documents"] == json.loads(parallel)["documents"]
     assert serial.count("TH-008") >= 3
+
+
+@pytest.mark.parametrize("text", [
+    "評価書の種類: 重点項目評価書\n事務の名称: 国民健康保険に関する事務", "x評価書の種類: 全項目評価書\n評価書の種類: 基礎項目評価書",
+    "{評価書の種類: '基礎項目評価書', 事務の名称: 介護保険}", "'評価書の種類': \"全項目評価書\"", "事務の名称事務の名称: x\n 事務の名称: y",
+    "# 評価書の種類: 全項目評価書 (例)\n評価書の種類: 重点項目評価書", "評価書の種類", "", "本文だけ",
+])
+def test_the_quick_peek_finds_what_a_full_search_finds(text: str) -> None:
+    from piarules.document import sets
+
+    for pattern, key in ((sets._KIND_LINE, "評価書の種類"), (sets._AFFAIR_LINE, "事務の名称")):
+        full, quick = pattern.search(text), sets._search_from(pattern, key, text)
+        assert (full and full.span()) == (quick and quick.span())

@@ -317,7 +317,7 @@ def stream_batch(files: list[Path], plan: list[list[int]], settings: Settings, p
     if jobs <= 1 or len(units) < 4:
         checked: Iterable[list[DocumentResult]] = (check_unit(u, settings, policies) for u in units)
     else:
-        checked = _in_workers(units, settings, min(jobs, len(units)))
+        checked = _stored_first(units, settings, policies, jobs)
     for results in _with_progress(checked, len(files), show):
         yield from results
 
@@ -334,6 +334,27 @@ def run_batch(files: list[Path], settings: Settings, policies: PolicySet | LazyP
     order = [i for unit in plan for i in unit]
     by_index = dict(zip(order, stream_batch(files, plan, settings, policies, jobs, progress), strict=True))
     return [by_index[i] for i in range(len(files))]
+
+
+def _stored_first(units: list[list[Path]], settings: Settings, policies: PolicySet | LazyPolicies,
+                  jobs: int) -> Iterator[list[DocumentResult]]:
+    """Results in the order of `units`: those in the result cache read here, in the parent (a
+    worker would only pass them on, pickled once more); the others checked by the workers — none
+    started when every unit is stored. Finding the stored ones reads and hashes every file once
+    before the first result (≈ 0.5 ms per document)."""
+    keys = [_result_key(unit, settings, policies)[0] for unit in units]
+    stored = [key is not None and result_cache.STORE.has(key) for key in keys]
+    missing = [unit for unit, hit in zip(units, stored, strict=True) if not hit]
+    fresh: Iterator[list[DocumentResult]] = (
+        _in_workers(missing, settings, min(jobs, len(missing))) if len(missing) >= 4
+        else (check_unit(unit, settings, policies) for unit in missing))
+    for unit, key, hit in zip(units, keys, stored, strict=True):
+        if not hit:
+            yield next(fresh)
+            continue
+        assert key is not None  # INVARIANT: only a unit with a key can be stored
+        results = result_cache.load(key)
+        yield results if results is not None and len(results) == len(unit) else check_unit(unit, settings, policies)
 
 
 def _chunks(units: list[list[Path]], workers: int) -> list[list[list[Path]]]:

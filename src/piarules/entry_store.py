@@ -65,6 +65,11 @@ class EntryStore:
             os.utime(path)  # recently used: pruned last
         return value
 
+    def has(self, key: str) -> bool:
+        """Whether an entry is stored under `key` (it may still prove unreadable when loaded)."""
+        folder = self.directory()
+        return folder is not None and (folder / key).is_file()
+
     def store(self, key: str, value: Any) -> None:
         folder = self.directory()
         if folder is None:

@@ -54,9 +54,17 @@ def _peek(path: Path) -> tuple[str | None, str | None]:
             text = handle.read(_PEEK_BYTES).decode("utf-8", "replace")
     except OSError:
         return None, None
-    kind = _KIND_LINE.search(text)
-    affair = _AFFAIR_LINE.search(text)
+    kind = _search_from(_KIND_LINE, "評価書の種類", text)
+    affair = _search_from(_AFFAIR_LINE, "事務の名称", text)
     return (kind[1] if kind else None), (compact_text(affair["name"]) if affair else None)
+
+
+def _search_from(pattern: re.Pattern[str], key: str, text: str) -> re.Match[str] | None:
+    """`pattern.search(text)`, started just before the first place the key is written: the same
+    match (every match holds the key, after at most two characters), without trying the
+    pattern's leading alternative at each of 64 KB of positions (≈ 0.5 ms per file)."""
+    first = text.find(key)
+    return None if first < 0 else pattern.search(text, max(0, first - 2))
 
 
 def _manifest_sets(directory: Path) -> list[list[Path]]:

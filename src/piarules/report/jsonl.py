@@ -16,13 +16,17 @@ from typing import TextIO
 from piarules.findings import DocumentResult, RunInfo, RunTotals
 from piarules.report.json import document_dict, dumps, head_dict, tail_dict
 
-_LINE_BREAKING = str.maketrans({"\u2028": "\\u2028", "\u2029": "\\u2029", "\x85": "\\u0085"})
+_LINE_BREAKING = (("\u2028", "\\u2028"), ("\u2029", "\\u2029"), ("\x85", "\\u0085"))
 """Characters valid inside a JSON string that many line readers (Python's splitlines, editors)
 take for line ends: escaped, so each object stays on its own line for every reader."""
 
 
 def _line(value: dict[str, object]) -> str:
-    return dumps(value, indent=None).translate(_LINE_BREAKING) + "\n"
+    text = dumps(value, indent=None)
+    for char, escaped in _LINE_BREAKING:  # str.replace: a translate table costs ≈ 6 ms per document
+        if char in text:
+            text = text.replace(char, escaped)
+    return text + "\n"
 
 
 class Reporter:
