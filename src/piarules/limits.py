@@ -60,3 +60,9 @@ def check_environment() -> list[Diagnostic]:
         except PiarulesError as exc:
             out.extend(exc.diagnostics)
     return out
+
+
+def environment_text() -> str:
+    """The limits set in the environment, as text: part of every cache key of a loaded document
+    or its results (a document over a limit is refused, under it is read)."""
+    return repr(sorted((k, v) for k, v in os.environ.items() if k.startswith("PIARULES_MAX_")))

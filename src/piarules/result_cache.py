@@ -9,8 +9,8 @@ The key is the SHA-256 over
 - the policy set: each policy file's name and text, each vocabulary file's bytes
   (`PolicySet.source_digest`; a set built in memory has none and is never cached);
 - the run: every setting (基準日, today's date — waivers expire by it —, waivers, baseline,
-  selection, body, kind, sets, excerpts …) and the working directory (names are shown relative
-  to it);
+  selection, body, kind, sets, excerpts …), the working directory (names are shown relative
+  to it) and the limits set in the environment (PIARULES_MAX_…);
 - each document of the unit: the name reports show it by and the SHA-256 of its bytes.
 
 A change in any of them is a miss, never a stale hit. Results holding an internal error are not
@@ -58,9 +58,13 @@ def code_fingerprint() -> str:
 
 
 def settings_text(settings: Settings) -> str:
-    """The settings as text that is the same in every process (a frozenset's order is not)."""
+    """The settings as text that is the same in every process (a frozenset's order is not), with
+    the working directory and the limits set in the environment (PIARULES_MAX_…: a document
+    over a limit is refused)."""
+    from piarules.limits import environment_text
+
     plain = dataclasses.replace(settings, baseline=frozenset(), cache=True)
-    return f"{plain!r}\0{sorted(settings.baseline)!r}\0{os.getcwd()}"
+    return f"{plain!r}\0{sorted(settings.baseline)!r}\0{os.getcwd()}\0{environment_text()}"
 
 
 def unit_key(documents: list[tuple[str, bytes]], settings: Settings, policy_digest: str | None) -> str | None:

@@ -3,9 +3,9 @@ case in CI and in repeated national runs) skips parsing, validation and item ana
 
 What is cached: the loaded Document (text, form model, eval tree, source map) and its load
 diagnostics, pickled. The key is the SHA-256 of the file's bytes, the name reports show it by
-(spans carry it), the piarules version and a fingerprint of the code and data loading depends
-on (the document package's modules and the bundled data files, by name, size and mtime): any
-change of them is a miss, never a stale hit.
+(spans carry it), the limits set in the environment (PIARULES_MAX_…), the piarules version and
+a fingerprint of the code and data loading depends on (the document package's modules and the
+bundled data files, by name, size and mtime): any change of them is a miss, never a stale hit.
 
 Where: `$PIARULES_CACHE_DIR/documents/`, else `$XDG_CACHE_HOME/piarules/documents/`, else
 `~/.cache/piarules/documents/` (the policy cache's directory, piarules/cache.py). Turned off by
@@ -44,7 +44,10 @@ def fingerprint() -> str:
 
 
 def key(sha256: str, name: str) -> str:
-    return hashlib.sha256(f"{fingerprint()}\0{sha256}\0{name}".encode("utf-8", "surrogatepass")).hexdigest()[:40]
+    from piarules.limits import environment_text  # a limit changed: the document may now be refused
+
+    text = f"{fingerprint()}\0{sha256}\0{name}\0{environment_text()}"
+    return hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()[:40]
 
 
 def load(sha256: str, name: str) -> tuple[Any, list[Diagnostic]] | None:
