@@ -25,6 +25,9 @@ except ImportError:  # pragma: no cover - non-CPython or clib missing
     _CParser = None
 
 _NULLS = frozenset({"", "~", "null", "Null", "NULL"})
+Place = tuple[int, int, int, int]
+"""1-based line, column, end line, end column of a node (the source map's compact form)."""
+NO_PLACE: Place = (0, 0, 0, 0)
 
 
 @dataclass
@@ -95,11 +98,11 @@ class _Composer:
         return self.error("PIA306", f"入れ子が深すぎます (上限 {self.max_depth}、エイリアスの展開を含む)",
                           self.span(event), f"環境変数 {YAML_DEPTH.env} で上限を変えられます")
 
-    def record(self, doc_path: DocPath, value_span: Span, key_span: Span | None = None) -> None:
-        self.source_map.add(doc_path, value_span, key_span)
+    def record(self, doc_path: DocPath, value: Place, key: Place = NO_PLACE) -> None:
+        self.source_map.add_numbers(doc_path, value, key)
         self.recorded.append(doc_path)
 
-    def node(self, event: Any, doc_path: DocPath, depth: int, key_span: Span | None = None) -> Any:
+    def node(self, event: Any, doc_path: DocPath, depth: int, key_span: Place = NO_PLACE) -> Any:
         if depth > self.max_depth:
             raise self.too_deep(event)
         self.deepest = max(self.deepest, depth)
@@ -112,7 +115,8 @@ class _Composer:
             start, first, outer_deepest, self.deepest = self.nodes, len(self.recorded), self.deepest, depth
         if kind == "ScalarEvent":
             value = None if not event.style and event.value in _NULLS else event.value
-            self.record(doc_path, self.span(event), key_span)
+            s, e = event.start_mark, event.end_mark
+            self.record(doc_path, (s.line + 1, s.column + 1, e.line + 1, e.column + 1), key_span)
         elif kind == "SequenceStartEvent":
             value = self.sequence(event, doc_path, depth, key_span)
         elif kind == "MappingStartEvent":
@@ -125,7 +129,7 @@ class _Composer:
             self.deepest = max(outer_deepest, self.deepest)
         return value
 
-    def alias(self, event: Any, doc_path: DocPath, depth: int, key_span: Span | None) -> Any:
+    def alias(self, event: Any, doc_path: DocPath, depth: int, key_span: Place) -> Any:
         anchor = self.anchors.get(event.anchor)
         if anchor is None:
             raise self.error("PIA301", f"未定義のアンカー *{event.anchor}", self.span(event))
@@ -136,35 +140,36 @@ class _Composer:
         base = len(anchor.path)
         for i in range(anchor.first, anchor.end):  # the anchor's recorded paths, moved under doc_path
             path = self.recorded[i]
-            located = self.source_map.entries[path]
+            value, key = self.source_map.numbers(path)
             sub = path[base:]
-            self.record(doc_path + sub, located.value, key_span if not sub else located.key)
+            self.record(doc_path + sub, value, key_span if not sub else key)
         return _deep_copy(anchor.value)
 
-    def sequence(self, start: Any, doc_path: DocPath, depth: int, key_span: Span | None) -> list[Any]:
+    def sequence(self, start: Any, doc_path: DocPath, depth: int, key_span: Place) -> list[Any]:
         items: list[Any] = []
         index = 0
         while type(event := next(self.events)).__name__ != "SequenceEndEvent":
             items.append(self.node(event, (*doc_path, index), depth + 1))
             index += 1
-        self.record(doc_path, Span(self.path, start.start_mark.line + 1, start.start_mark.column + 1,
-                                   event.end_mark.line + 1, event.end_mark.column + 1), key_span)
+        self.record(doc_path, (start.start_mark.line + 1, start.start_mark.column + 1, event.end_mark.line + 1,
+                               event.end_mark.column + 1), key_span)
         return items
 
-    def mapping(self, start: Any, doc_path: DocPath, depth: int, key_span: Span | None) -> dict[str, Any]:
+    def mapping(self, start: Any, doc_path: DocPath, depth: int, key_span: Place) -> dict[str, Any]:
         out: dict[str, Any] = {}
         while type(event := next(self.events)).__name__ != "MappingEndEvent":
             if type(event).__name__ != "ScalarEvent":
                 raise self.error("PIA301", "項目名 (キー) には文字列を書いてください", self.span(event))
-            key, kspan = event.value, self.span(event)
+            key, s, e = event.value, event.start_mark, event.end_mark
             if key in out:
                 first = self.source_map.get((*doc_path, key))
                 where = f" (最初は {first.key.line}行目)" if first and first.key else ""
-                raise self.error("PIA305", f"項目「{key}」が重複しています{where}", kspan,
+                raise self.error("PIA305", f"項目「{key}」が重複しています{where}", self.span(event),
                                  "どちらか一方を削除してください")
-            out[key] = self.node(next(self.events), (*doc_path, key), depth + 1, kspan)
-        self.record(doc_path, Span(self.path, start.start_mark.line + 1, start.start_mark.column + 1,
-                                   event.end_mark.line + 1, event.end_mark.column + 1), key_span)
+            out[key] = self.node(next(self.events), (*doc_path, key), depth + 1,
+                                 (s.line + 1, s.column + 1, e.line + 1, e.column + 1))
+        self.record(doc_path, (start.start_mark.line + 1, start.start_mark.column + 1, event.end_mark.line + 1,
+                               event.end_mark.column + 1), key_span)
         return out
 
 

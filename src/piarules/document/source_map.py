@@ -14,6 +14,7 @@ from typing import Any
 from piarules.span import Span
 
 DocPath = tuple[str | int, ...]
+_NO_KEY = (0, 0, 0, 0)
 
 
 def format_path(path: DocPath) -> str:
@@ -44,9 +45,13 @@ class SourceMap:
 
     def __init__(self, path: str) -> None:
         self.path = path
-        self._entries: dict[DocPath, Located] | None = {}
+        self._entries: dict[DocPath, Located] | None = None
+        """Built from the compact form when all entries are asked for (the language server)."""
         self._index: dict[DocPath, int] = {}
         self._numbers: array[int] = array("i")
+        """Eight ints per entry, in the order of `_index`: value line, col, end line, end col, then
+        the key's (zeros: no key). Loading records thousands of places and reads a few: no Span
+        is made for a place until it is looked up."""
 
     @property
     def entries(self) -> dict[DocPath, Located]:
@@ -59,11 +64,28 @@ class SourceMap:
         return Located(Span(self.path, a, b, c, d), Span(self.path, e, f, g, h) if e else None)
 
     def add(self, doc_path: DocPath, value: Span, key: Span | None = None) -> None:
-        self.entries[doc_path] = Located(value, key)
+        k = (key.line, key.col, key.end_line, key.end_col) if key is not None else _NO_KEY
+        self.add_numbers(doc_path, (value.line, value.col, value.end_line, value.end_col), k)
+
+    def add_numbers(self, doc_path: DocPath, value: tuple[int, int, int, int],
+                    key: tuple[int, int, int, int] = _NO_KEY) -> None:
+        """Record a place as line/column numbers (1-based; a key of zeros: no key)."""
+        i = self._index.get(doc_path)
+        if i is None:
+            self._index[doc_path] = len(self._index)
+            self._numbers.extend(value)
+            self._numbers.extend(key)
+        else:  # recorded again: the last record wins, in the first one's place
+            self._numbers[8 * i: 8 * i + 8] = array("i", (*value, *key))
+        self._entries = None
+
+    def numbers(self, doc_path: DocPath) -> tuple[tuple[int, int, int, int], tuple[int, int, int, int]]:
+        """The recorded place of a path as numbers (value, key), for copying it elsewhere."""
+        i = 8 * self._index[doc_path]
+        a, b, c, d, e, f, g, h = self._numbers[i: i + 8]
+        return (a, b, c, d), (e, f, g, h)
 
     def get(self, doc_path: DocPath) -> Located | None:
-        if self._entries is not None:
-            return self._entries.get(doc_path)
         i = self._index.get(doc_path)
         return None if i is None else self._located(i)
 
@@ -82,20 +104,12 @@ class SourceMap:
 
     def __reduce__(self) -> tuple[Any, tuple[str, tuple[DocPath, ...], array[int]]]:
         """Compact pickling (the document cache): the paths, and the spans as one array of ints."""
-        if self._entries is None:
-            return (_rebuild, (self.path, tuple(self._index), self._numbers))
-        numbers = array("i")
-        for located in self._entries.values():
-            v, k = located.value, located.key
-            numbers.extend((v.line, v.col, v.end_line, v.end_col))
-            numbers.extend((k.line, k.col, k.end_line, k.end_col) if k is not None else (0, 0, 0, 0))
-        return (_rebuild, (self.path, tuple(self._entries), numbers))
+        return (_rebuild, (self.path, tuple(self._index), self._numbers))
 
 
 def _rebuild(path: str, paths: tuple[DocPath, ...], numbers: array[int]) -> SourceMap:
     # INVARIANT: every span of a document's map is in the document's own file (`path`).
     out = SourceMap(path)
-    out._entries = None
     out._index = dict(zip(paths, range(len(paths)), strict=True))
     out._numbers = numbers
     return out
