@@ -178,3 +178,27 @@ def test_applies_to_skips_other_kinds() -> None:
     }
     """
     assert findings(policy, DOC) == []
+
+
+@pytest.mark.parametrize(("inner", "dateless"), [
+    ("citations(記載)", True),           # read without the date: an empty one skips the item early
+    ("old_names(記載, 基準日)", False),  # reads the judging date: computed after it
+])
+def test_an_empty_inner_collection_is_skipped_only_when_it_does_not_read_the_date(inner: str, dateless: bool) -> None:
+    from tests.conftest import compile_policy
+
+    policy = f"""
+    rule D "d" {{
+      severity warning
+      for each 記載 in 本文
+      as of written_on(記載)
+      effective from 2021-09-01
+      for each x in {inner}
+      require false
+    }}
+    """
+    (rule,) = compile_policy(policy).rules
+    assert rule.dateless_after_date is dateless
+    fired = findings(policy, DOC.replace("令和3年6月10日", "令和4年6月10日"))
+    if dateless:  # the change row's 変更後の記載 cites 第19条第7号: still found through the early test
+        assert [f.path_text for f in fired] == ["変更箇所[1].変更後の記載"]

@@ -64,6 +64,9 @@ class CompiledRule:
     as_of_depth: int = 0
     """How many `for each` scopes must be bound before the judging date can be computed (the
     date is set there, so the collections of deeper scopes already see it)."""
+    dateless_after_date: bool = False
+    """The collection of the scope just inside the judging date does not read 基準日: an empty
+    one can be seen before the date is computed (evaluate.py skips the item then)."""
 
     @property
     def dated(self) -> bool:
@@ -775,6 +778,7 @@ def compile_rule(rule: CheckedRule, matcher_defs: dict[str, ast.MatcherDef],
         not _reads_scope(rule.when, len(rule.scopes), rule.as_of is not None),
         context=m,
         as_of_depth=_as_of_depth(rule),
+        dateless_after_date=_dateless_after_date(rule),
     )
 
 
@@ -784,6 +788,12 @@ def _as_of_depth(rule: CheckedRule) -> int:
         return 0
     slots = [n.slot for n in walk(rule.as_of) if isinstance(n, ast.Ref) and n.base == "var" and n.slot < len(rule.scopes)]
     return max(slots) + 1 if slots else 0
+
+
+def _dateless_after_date(rule: CheckedRule) -> bool:
+    depth = _as_of_depth(rule)
+    return 0 < depth < len(rule.scopes) and not any(
+        isinstance(n, ast.Ref) and n.base == "as_of" for n in walk(rule.scopes[depth].collection))
 
 
 def _reads_scope(node: ast.Expr, scopes: int, dated: bool) -> bool:

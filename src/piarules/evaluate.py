@@ -89,6 +89,8 @@ def build_runner(rule: CompiledRule) -> Runner:
     for depth in range(len(rule.scopes) - 1, -1, -1):
         if rule.dated and depth + 1 == rule.as_of_depth:
             runner = _dated(rule, runner)
+            if rule.dateless_after_date:
+                runner = _unless_empty(rule.scopes[depth + 1][0], runner)
         runner = _loop(rule, depth, runner)
     if rule.dated and rule.as_of_depth == 0:
         runner = _dated(rule, runner)
@@ -119,6 +121,19 @@ def _dated(rule: CompiledRule, inner: Runner) -> Runner:
         env.as_of = as_of  # outer scopes' collections are evaluated as of the run's date
 
     return dated
+
+
+def _unless_empty(collection: Any, dated: Runner) -> Runner:
+    """Skip an item whose next collection holds nothing, before its date is computed: the loop
+    over it would report nothing whatever the date (most texts cite no law). An unreadable
+    collection goes on: what the rule reports about it depends on the date."""
+
+    def unless_empty(env: RunEnv, doc: Document, as_of: AsOf, out: Out) -> None:
+        items = collection(env)
+        if items.__class__ is Unreadable or (isinstance(items, list) and items):
+            dated(env, doc, as_of, out)
+
+    return unless_empty
 
 
 def _judge_on_unknown_date(rule: CompiledRule, inner: Runner, env: RunEnv, doc: Document, as_of: AsOf,

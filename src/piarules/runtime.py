@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable
+from functools import cached_property
 from typing import Any
 
 from piarules.document.source_map import DocPath
@@ -37,9 +38,10 @@ class TextLeaf(str):
         self.parent = parent
         return self
 
-    @property
+    @cached_property
     def context(self) -> str:
-        """The other texts of the same mapping (computed when asked: only citation judgements do)."""
+        """The other texts of the same mapping (computed when asked, once: only citation
+        judgements read it)."""
         if not self.parent:
             return ""
         return "\n".join(v for v in self.parent.values() if isinstance(v, str) and v is not self and v != self)

@@ -73,7 +73,17 @@ def _value(c: Citation, label: str, statute: str | None, field: str | None, cont
 def _citations(vocabulary: Vocabulary, text: Any) -> Any:
     if is_missing(text) or not isinstance(text, str):
         return []
-    return list(_parsed(vocabulary, str(text), getattr(text, "field", None), getattr(text, "context", "")))
+    plain = str(text)
+    if not _cites(vocabulary, plain):  # most texts cite nothing: their siblings (context) are not read
+        return []
+    return list(_parsed(vocabulary, plain, getattr(text, "field", None), getattr(text, "context", "")))
+
+
+@text_cache
+def _cites(vocabulary: Vocabulary, text: str) -> bool:
+    from piarules.legal.citations import parse_citations
+
+    return bool(parse_citations(text, vocabulary.statutes))
 
 
 @text_cache
