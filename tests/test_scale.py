@@ -341,3 +341,19 @@ def test_stored_results_and_fresh_ones_come_in_order(tmp_path: Path, monkeypatch
     monkeypatch.setenv("PIARULES_CACHE_DIR", str(tmp_path / "empty"))
     assert mixed == report(tmp_path / "docs", jobs="1")
     assert len(list((tmp_path / "cache" / "results").iterdir())) == 8
+
+
+def test_a_document_read_back_from_the_cache_keeps_what_evaluation_reads() -> None:
+    """The cache entry leaves the form model out (a third of its size, half its reading time);
+    what evaluation needs of it — the kind and the 公表日 — travels as plain fields."""
+    import pickle
+
+    text = EXAMPLE.read_text(encoding="utf-8").replace("評価書の種類: 重点項目評価書", "評価書の種類: 重点項目評価書\n公表日: 令和6年4月1日", 1)
+    doc, problems = load_document_text(text, "a.yaml")
+    assert doc is not None and doc.model is not None, problems
+    back = pickle.loads(pickle.dumps(doc))
+    assert back.model is None
+    assert (back.kind, back.published, back.tree) == (doc.kind, doc.published, doc.tree) == (
+        "重点項目評価書", dt.date(2024, 4, 1), doc.tree)
+    policies = load_policies([bundled_policy_dir()])
+    assert run(policies, back) == run(policies, doc)  # judged as of its 公表日 in both

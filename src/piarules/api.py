@@ -131,9 +131,9 @@ def resolve_as_of(as_of: dt.date | None, document: Document) -> dt.date | Unread
     """
     if as_of is not None:
         return as_of
-    if document.model.公表日 is None and ("公表日",) in document.unreadable:
+    if document.published is None and ("公表日",) in document.unreadable:
         return document.unreadable[("公表日",)]
-    return document.model.公表日 or dt.date.today()
+    return document.published or dt.date.today()
 
 
 def run(policies: PolicySet, document: Document, as_of: dt.date | None = None,
