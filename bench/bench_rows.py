@@ -9,7 +9,7 @@ own work over the rows). The collector is set as `piarules eval` sets it once it
 loaded (batch.settle_heap: what lives for the run frozen, young collections less often); the
 last size is timed again with Python's default collector settings, for comparison.
 
-    python bench/bench_rows.py [--rows 20000]
+    python bench/bench_rows.py [--rows 20000] [--repeat 3]
 """
 
 from __future__ import annotations
@@ -17,6 +17,7 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import gc
+import statistics
 import time
 
 from common import EXAMPLE
@@ -33,6 +34,7 @@ AS_OF = dt.date(2026, 4, 1)
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--rows", type=int, default=20_000)
+    parser.add_argument("--repeat", type=int, default=3, help="evaluations timed per size (the median is compared)")
     args = parser.parse_args()
     policies = load_policies([bundled_policy_dir()])
     settle_heap()  # as `piarules eval` does after loading its policies
@@ -46,11 +48,15 @@ def main() -> None:
         load = time.perf_counter() - start
         assert doc is not None, problems
         evaluate(policies.rules, doc, AS_OF)  # warm the per-text tables
-        start = time.perf_counter()
-        found = evaluate(policies.rules, doc, AS_OF)
-        seconds = time.perf_counter() - start
+        times = []
+        for _ in range(args.repeat):
+            start = time.perf_counter()
+            found = evaluate(policies.rules, doc, AS_OF)
+            times.append(time.perf_counter() - start)
+        seconds = statistics.median(times)
         growth = f"  ×{seconds / previous:.1f} for ×{rows / sizes[sizes.index(rows) - 1]:.0f} rows" if previous else ""
-        print(f"{rows:>6} rows: evaluate {seconds:6.2f} s ({len(found)} findings){growth}; load {load:.2f} s")
+        print(f"{rows:>6} rows: evaluate median {seconds:6.2f} s (min {min(times):.2f}, max {max(times):.2f}, "
+              f"n={len(times)}; {len(found)} findings){growth}; load {load:.2f} s")
         previous = seconds
     defaults = gc.get_threshold()
     gc.unfreeze()
