@@ -24,8 +24,8 @@ from piarules import ast
 from piarules.builtins import REGISTRY
 from piarules.check import MISSING_PLACEHOLDER, CheckedRule, CheckResult, first_ref
 from piarules.document.source_map import DocPath
-from piarules.jpvalues import compact_text, normalize_text
-from piarules.regex import searcher
+from piarules.jpvalues import compact_text, normalize_text, normalized_utf8
+from piarules.regex import bytes_searcher, searcher
 from piarules.runtime import Fn, RunEnv, TextFn, follow, nz
 from piarules.values import MISSING, Unreadable, display, is_empty, is_missing, shift_date
 from piarules.vocabulary import Vocabulary, standard_vocabulary
@@ -210,8 +210,13 @@ def text_predicate(op: ast.TextOp, needles: list[str]) -> TextFn:
 
 
 def regex_predicate(pattern: str) -> TextFn:
-    found = searcher(pattern)  # RE2: linear time; the checker already rejected what it cannot run
-    return lambda text: found(normalize_text(text))
+    """`matches` over the normalised text (RE2: linear time; the checker already rejected what it
+    cannot run), on its UTF-8 form cached per text: a text tested by many patterns is encoded once."""
+    found = bytes_searcher(pattern)
+    if found is None:
+        fallback = searcher(pattern)
+        return lambda text: fallback(normalize_text(text))
+    return lambda text: found(normalized_utf8(text))
 
 
 def phrase_pattern(spec: ast.PhraseSpec, vocabulary: Vocabulary, local: dict[str, ast.SynonymsDef]) -> Any:
@@ -634,6 +639,10 @@ def compile_expr(node: ast.Expr, m: Context) -> Fn:
         case ast.ListExpr(items=items):
             fns = [compile_expr(i, m) for i in items]
             return lambda env: [f(env) for f in fns]
+        case ast.Not(operand=ast.RegexTest(subject=ast.Ref(base="var", fields=(), slot=slot), pattern=pattern)):
+            test = regex_predicate(pattern)  # fused with the loop variable's read: one closure
+            return lambda env: (not test(s) if isinstance(s := env.values[slot], str)
+                                else s if s.__class__ is Unreadable else True)
         case ast.Not(operand=ast.RegexTest(subject=subject, pattern=pattern)):
             fn, test = compile_expr(subject, m), regex_predicate(pattern)  # fused: one closure
             return lambda env: (not test(s) if isinstance(s := fn(env), str)

@@ -311,6 +311,12 @@ def normalize_text(text: str) -> str:
 
 
 @text_cache
+def normalized_utf8(text: str) -> bytes:
+    """normalize_text as UTF-8 (what RE2 reads): encoded once for every pattern tested on it."""
+    return normalize_text(text).encode("utf-8")
+
+
+@text_cache
 def compact_text(text: str) -> str:
     """Normalised text with all whitespace removed: ISO/IEC 27017 == ISO/IEC27017."""
     return normalize_text(text).replace(" ", "")
