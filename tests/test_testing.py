@@ -69,18 +69,23 @@ def test_missing_and_unexpected_findings_fail(tmp_path: Path) -> None:
     assert any("発火してはいけない指摘があります: R-2" in p for p in result.problems)
 
 
-def test_vacuity_and_strict(tmp_path: Path) -> None:
-    policy = write(tmp_path, "p.pia", POLICY)
-    tests = write(tmp_path, "t.yaml", """
+def r1_case(quiet_submission: str) -> str:
+    """A test file with one R-1 case: fires on a blank 提出時期, quiet on `quiet_submission`."""
+    return f"""
         - rule: R-1
           at: 変更箇所[0].提出時期
           fires: |
             変更箇所:
-              - {変更日: 令和5年1月1日, 項目: a, 変更後の記載: b, 提出時期: ""}
+              - {{変更日: 令和5年1月1日, 項目: a, 変更後の記載: b, 提出時期: ""}}
           quiet: |
             変更箇所:
-              - {変更日: 令和5年1月1日, 項目: a, 変更後の記載: b, 提出時期: 事後}
-    """)
+              - {{変更日: 令和5年1月1日, 項目: a, 変更後の記載: b, 提出時期: {quiet_submission}}}
+    """
+
+
+def test_vacuity_and_strict(tmp_path: Path) -> None:
+    policy = write(tmp_path, "p.pia", POLICY)
+    tests = write(tmp_path, "t.yaml", r1_case(quiet_submission="事後"))
     code, out, _ = invoke("test", tests, "--policy", policy, "--no-standard")
     assert code == 0 and out.rstrip().endswith("2 passed, 0 failed")
     assert "発火させるケースのないルール: R-2" in out
@@ -116,16 +121,7 @@ def test_bad_test_file_is_a_clear_error(tmp_path: Path) -> None:
 
 def test_a_quiet_case_that_fires_is_a_failure_not_an_unreached_requirement(tmp_path: Path) -> None:
     policy = write(tmp_path, "p.pia", POLICY)
-    tests = write(tmp_path, "t.yaml", """
-        - rule: R-1
-          at: 変更箇所[0].提出時期
-          fires: |
-            変更箇所:
-              - {変更日: 令和5年1月1日, 項目: a, 変更後の記載: b, 提出時期: ""}
-          quiet: |
-            変更箇所:
-              - {変更日: 令和5年1月1日, 項目: a, 変更後の記載: b, 提出時期: ""}
-    """)
+    tests = write(tmp_path, "t.yaml", r1_case(quiet_submission='""'))
     code, out, _ = invoke("test", tests, "--policy", policy, "--no-standard")
     assert code == 1 and "発火してはいけない指摘があります: R-1" in out
     assert "require まで届いていないルール: R-1" not in out

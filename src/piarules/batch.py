@@ -190,11 +190,14 @@ def has_content(value: object) -> bool:
     """Whether anything is written: a value that is not empty (空欄, なし, blank) somewhere."""
     from piarules.values import is_empty
 
-    if isinstance(value, dict):
-        return any(has_content(v) for v in value.values())
-    if isinstance(value, list):
-        return any(has_content(v) for v in value)
-    return not is_empty(value)
+    def written(v: object) -> bool:
+        if isinstance(v, dict):
+            return any(written(x) for x in v.values())
+        if isinstance(v, list):
+            return any(written(x) for x in v)
+        return not is_empty(v)
+
+    return written(value)
 
 
 def _load(path: Path, settings: Settings, raw: bytes | None = None) -> tuple[DocumentResult, Document | None]:

@@ -14,24 +14,31 @@ from enum import StrEnum
 
 from piarules.span import Span
 
+_RANKS = {"error": 3, "warning": 2, "info": 1, "high": 3, "medium": 2, "low": 1}
+_LABELS_JA = {"error": "エラー", "warning": "警告", "info": "情報", "high": "高", "medium": "中", "low": "低"}
 
-class Severity(StrEnum):
+
+class _Level(StrEnum):
+    """Three ordered levels, the highest first, each with its Japanese label."""
+
+    @property
+    def rank(self) -> int:
+        return _RANKS[self.value]
+
+    @property
+    def label_ja(self) -> str:
+        return _LABELS_JA[self.value]
+
+
+class Severity(_Level):
     """Severity of a diagnostic or finding, ordered error > warning > info."""
 
     ERROR = "error"
     WARNING = "warning"
     INFO = "info"
 
-    @property
-    def rank(self) -> int:
-        return {"error": 3, "warning": 2, "info": 1}[self.value]
 
-    @property
-    def label_ja(self) -> str:
-        return {"error": "エラー", "warning": "警告", "info": "情報"}[self.value]
-
-
-class Confidence(StrEnum):
+class Confidence(_Level):
     """How sure a rule is that a finding is a real defect (as in Semgrep's rule metadata)."""
 
     HIGH = "high"
@@ -40,14 +47,6 @@ class Confidence(StrEnum):
     """A reading of free text that is right in most wordings."""
     LOW = "low"
     """A heuristic; a person should look."""
-
-    @property
-    def rank(self) -> int:
-        return {"high": 3, "medium": 2, "low": 1}[self.value]
-
-    @property
-    def label_ja(self) -> str:
-        return {"high": "高", "medium": "中", "low": "低"}[self.value]
 
 
 @dataclass(frozen=True)

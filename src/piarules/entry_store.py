@@ -11,15 +11,33 @@ another version — is ignored and removed; the folder is kept under PIARULES_CA
 from __future__ import annotations
 
 import contextlib
+import hashlib
 import os
 import pickle
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any
 
 DEFAULT_MB = 1024
+PACKAGE = Path(__file__).resolve().parent
+"""The installed piarules package: the code and data files cache keys name."""
 _PRUNE_EVERY = 64
 """Stores between two checks of a folder's size (a check lists the folder)."""
+
+
+def code_fingerprint(files: Iterable[Path]) -> str:
+    """piarules' version and the name, size and modification time of each file (under PACKAGE):
+    what an entry's key holds of the code and data that made it, so that an edit is a miss."""
+    from piarules import __version__
+
+    digest = hashlib.sha256(__version__.encode())
+    for path in sorted(files):
+        try:
+            stat = path.stat()
+        except OSError:
+            continue
+        digest.update(f"{path.relative_to(PACKAGE).as_posix()}\0{stat.st_size}\0{stat.st_mtime_ns}\0".encode())
+    return digest.hexdigest()
 
 
 class EntryStore:

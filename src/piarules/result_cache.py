@@ -24,10 +24,10 @@ import dataclasses
 import hashlib
 import os
 from functools import cache
-from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from piarules.entry_store import EntryStore
+from piarules import entry_store
+from piarules.entry_store import PACKAGE, EntryStore
 
 if TYPE_CHECKING:
     from piarules.batch import Settings
@@ -37,24 +37,10 @@ STORE = EntryStore("results", lambda v: isinstance(v, list))
 
 
 @cache
-def code_fingerprint() -> str:
+def package_fingerprint() -> str:
     """piarules' version and the name, size and modification time of every file of the package."""
-    from piarules import __version__
-
-    package = Path(__file__).resolve().parent
-    digest = hashlib.sha256(__version__.encode())
-    for root, dirs, files in sorted(os.walk(package)):
-        dirs[:] = sorted(d for d in dirs if d != "__pycache__")
-        for name in sorted(files):
-            if name.endswith((".pyc", ".pyo")):
-                continue
-            path = os.path.join(root, name)
-            try:
-                stat = os.stat(path)
-            except OSError:
-                continue
-            digest.update(f"{os.path.relpath(path, package)}\0{stat.st_size}\0{stat.st_mtime_ns}\0".encode())
-    return digest.hexdigest()
+    return entry_store.code_fingerprint(path for path in PACKAGE.rglob("*")
+                                        if path.is_file() and "__pycache__" not in path.parts)
 
 
 def settings_text(settings: Settings) -> str:
@@ -71,7 +57,7 @@ def unit_key(documents: list[tuple[str, bytes]], settings: Settings, policy_dige
     """The key of a unit's results, from each document's (name, bytes); None: not cacheable."""
     if policy_digest is None:
         return None
-    digest = hashlib.sha256(f"{code_fingerprint()}\0{policy_digest}\0{settings_text(settings)}".encode(
+    digest = hashlib.sha256(f"{package_fingerprint()}\0{policy_digest}\0{settings_text(settings)}".encode(
         "utf-8", "surrogatepass"))
     for name, raw in documents:
         digest.update(f"\0{name}\0{hashlib.sha256(raw).hexdigest()}".encode("utf-8", "surrogatepass"))

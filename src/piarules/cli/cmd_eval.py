@@ -246,10 +246,10 @@ def policies_of_run(paths: list[Path], load: Callable[[], PolicySet], selection:
     from piarules import cache as disk
     from piarules.batch import LazyPolicies, settle_heap
     from piarules.policy_sources import sources_digest
-    from piarules.result_cache import code_fingerprint
+    from piarules.result_cache import package_fingerprint
 
     digest = sources_digest(paths) if cache else None
-    key = None if digest is None else "run-" + disk.key(code_fingerprint(), digest, repr(selection))
+    key = None if digest is None else "run-" + disk.key(package_fingerprint(), digest, repr(selection))
     def settled() -> PolicySet:
         policies = load()  # prints the policy set's errors and exits 2 if it has any
         settle_heap()  # the compiled rules live as long as the run: out of the collector's sight

@@ -17,11 +17,10 @@ from __future__ import annotations
 
 import hashlib
 from functools import cache
-from pathlib import Path
 from typing import Any
 
 from piarules.diagnostics import Diagnostic
-from piarules.entry_store import EntryStore
+from piarules.entry_store import PACKAGE, EntryStore, code_fingerprint
 
 STORE = EntryStore("documents", lambda v: isinstance(v, tuple) and len(v) == 2 and isinstance(v[1], list))
 
@@ -29,18 +28,9 @@ STORE = EntryStore("documents", lambda v: isinstance(v, tuple) and len(v) == 2 a
 @cache
 def fingerprint() -> str:
     """The version of everything a loaded document depends on besides its bytes."""
-    from piarules import __version__
-
-    package = Path(__file__).resolve().parents[1]
-    digest = hashlib.sha256(__version__.encode())
-    for path in sorted([*(package / "document").glob("*.py"), *(package / "data").glob("*.yaml"),
-                        package / "jpvalues.py", package / "limits.py", package / "values.py"]):
-        try:
-            stat = path.stat()
-        except OSError:
-            continue
-        digest.update(f"{path.name}\0{stat.st_size}\0{stat.st_mtime_ns}\0".encode())
-    return digest.hexdigest()
+    package = PACKAGE
+    return code_fingerprint([*(package / "document").glob("*.py"), *(package / "data").glob("*.yaml"),
+                             package / "jpvalues.py", package / "limits.py", package / "values.py"])
 
 
 def key(sha256: str, name: str) -> str:
