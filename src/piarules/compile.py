@@ -758,6 +758,19 @@ def _collection_path(node: ast.Expr) -> Callable[[RunEnv], DocPath | None]:
     return locate_ref(node) if isinstance(node, ast.Ref) else (lambda env: None)
 
 
+GENERATE = True
+"""Compile a rule's `when`, `require`, `as of` and `requires` condition into one generated
+function each (codegen.py); False: closures only (tests compare the two)."""
+
+
+def _check_fn(node: ast.Expr, m: Context, name: str) -> Fn:
+    if not GENERATE:
+        return compile_expr(node, m)
+    from piarules.codegen import generate  # codegen builds on this module's closures
+
+    return generate(node, m, name)
+
+
 def compile_rule(rule: CheckedRule, matcher_defs: dict[str, ast.MatcherDef],
                  contexts: dict[str, Context], vocabulary: Vocabulary | None = None,
                  local_synonyms: dict[str, ast.SynonymsDef] | None = None) -> CompiledRule:
@@ -769,19 +782,19 @@ def compile_rule(rule: CheckedRule, matcher_defs: dict[str, ast.MatcherDef],
     if rule.requires is not None:
         descs = {n: (d.description or n) for n, d in matcher_defs.items()}
         requires = (
-            compile_expr(rule.requires.condition, m),
+            _check_fn(rule.requires.condition, m, "condition"),
             compile_ref(rule.requires.target),
             [(name, descs.get(name, name), m.matchers[name]) for name in rule.requires.matchers],
         )
     return CompiledRule(
         checked=rule,
         scopes=[(compile_expr(s.collection, m), _collection_path(s.collection)) for s in rule.scopes],
-        when=compile_expr(rule.when, m) if rule.when else None,
-        require=compile_expr(rule.require, m) if rule.require else None,
+        when=_check_fn(rule.when, m, "when") if rule.when else None,
+        require=_check_fn(rule.require, m, "require") if rule.require else None,
         requires=requires,
         message=compile_message(rule.message, m),
         blame=locate_ref(rule.blame),
-        as_of=compile_expr(rule.as_of, m) if rule.as_of else None,
+        as_of=_check_fn(rule.as_of, m, "as_of") if rule.as_of else None,
         require_parts=_require_parts(rule, m),
         when_outside_loops=bool(rule.scopes) and rule.when is not None and
         not _reads_scope(rule.when, len(rule.scopes), rule.as_of is not None),

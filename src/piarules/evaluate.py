@@ -85,18 +85,40 @@ def _with_count(f: Finding, extra: int) -> Finding:
 def build_runner(rule: CompiledRule) -> Runner:
     """The rule's check wrapped in one loop closure per `for each` scope, innermost first; a dated
     rule computes its judging date as soon as the scopes its `as of` reads are bound."""
-    runner = _check_runner(rule)
+    runner = _generated_loop(rule) or _loops(rule, _check_runner(rule))
+    if rule.dated and rule.as_of_depth == 0:
+        runner = _dated(rule, runner)
+    if rule.when_outside_loops:
+        return _guarded(rule, runner)
+    return runner
+
+
+def _loops(rule: CompiledRule, check: Runner) -> Runner:
+    """The check inside one loop closure per scope, innermost first, with the per-item date
+    where the rule's `as of` can first be computed."""
+    runner = check
     for depth in range(len(rule.scopes) - 1, -1, -1):
         if rule.dated and depth + 1 == rule.as_of_depth:
             runner = _dated(rule, runner)
             if rule.dateless_after_date:
                 runner = _unless_empty(rule.scopes[depth + 1][0], runner)
         runner = _loop(rule, depth, runner)
-    if rule.dated and rule.as_of_depth == 0:
-        runner = _dated(rule, runner)
-    if rule.when_outside_loops:
-        return _guarded(rule, runner)
     return runner
+
+
+GENERATE_LOOPS = True
+"""Run a one-loop rule as one generated function (codegen.generate_loop); False: the runner
+closures only (tests compare the two)."""
+
+
+def _generated_loop(rule: CompiledRule) -> Runner | None:
+    if not GENERATE_LOOPS:
+        return None
+    from piarules.codegen import LoopHelpers, generate_loop  # built on first use, like the runner
+
+    return generate_loop(rule, LoopHelpers(truth=_truth, finding=_finding, first_failing=_first_failing,
+                                           undecided=_undecided, judge_on_unknown_date=_judge_on_unknown_date,
+                                           check=_check_runner))
 
 
 def _dated(rule: CompiledRule, inner: Runner) -> Runner:

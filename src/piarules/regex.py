@@ -12,7 +12,7 @@ from __future__ import annotations
 import re as _python_re
 from collections.abc import Callable
 from functools import lru_cache
-from typing import Protocol
+from typing import Any, Protocol
 
 import re2
 
@@ -85,16 +85,25 @@ def searcher(pattern: str) -> Callable[[str], bool]:
 def bytes_searcher(pattern: str) -> Callable[[bytes], bool] | None:
     """The yes/no test of `searcher` on UTF-8 bytes already encoded (a text tested by several
     rules is encoded once); None when this google-re2 does not expose its matcher."""
-    raw = getattr(compile_pattern(pattern), "_regexp", None)
-    if raw is None or not hasattr(raw, "Match"):
+    raw = raw_matcher(pattern)
+    if raw is None:
         return None
-    unanchored = re2._Anchor.UNANCHORED
-    match = raw.Match
+    match, unanchored = raw
 
     def found(data: bytes) -> bool:
         return match(unanchored, data, 0, len(data))[0][0] >= 0
 
     return found
+
+
+def raw_matcher(pattern: str) -> tuple[Callable[..., Any], Any] | None:
+    """RE2's own matcher of the pattern and its unanchored mode: `match(mode, data, 0,
+    len(data))[0][0] >= 0` is the yes/no test on UTF-8 bytes (what `bytes_searcher` wraps and
+    codegen writes inline); None when this google-re2 does not expose it."""
+    raw = getattr(compile_pattern(pattern), "_regexp", None)
+    if raw is None or not hasattr(raw, "Match"):
+        return None
+    return raw.Match, re2._Anchor.UNANCHORED
 
 
 _REASONS = (

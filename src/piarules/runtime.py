@@ -20,14 +20,16 @@ class TextLeaf(str):
     when it was written (本文)."""
 
     doc_path: DocPath
-    written_on: dt.date | Unreadable | None
+    written_on: dt.date | Unreadable | None = None
     """The 変更日 of the row it was written in (unreadable: the text's date is unknown)."""
     field: str | None
     """The form item, as a schema path without indexes (基本情報.個人番号の利用.法令上の根拠); for a
     change row's 変更後の記載, the item the row changes (from its 項目の解析), when known."""
 
-    parent: dict[str, Any] | None
-    """The mapping the text stands in (its siblings tell what it is about: a 提供先's 提供方法)."""
+    parent: dict[str, Any] | None = None
+    """The mapping the text stands in (its siblings tell what it is about: a 提供先's 提供方法).
+    (written_on and parent default to None on the class: a leaf built in `_collect` stores only
+    what it has.)"""
 
     def __new__(cls, value: str, doc_path: DocPath, written_on: dt.date | Unreadable | None = None,
                 field: str | None = None, parent: dict[str, Any] | None = None) -> TextLeaf:
@@ -67,18 +69,34 @@ def text_leaves(value: Any, path: DocPath = (), parent: dict[str, Any] | None = 
 
 def _collect(value: Any, path: DocPath, field: str, parent: dict[str, Any] | None, out: list[TextLeaf]) -> None:
     """The strings below `value`, each with its place and its form item (`field`, the dotted
-    names of `path`, built on the way down rather than joined again for every text)."""
+    names of `path`, built on the way down rather than joined again for every text). A string
+    in a mapping or list becomes its leaf in the loop, without a Python call (most values are
+    strings: leaf calls were most of the time of building 本文)."""
     if type(value) is str:
         out.append(TextLeaf(value, path, None, field, parent))
     elif isinstance(value, dict):
         for k, v in value.items():
-            if type(v) is str or isinstance(v, (dict, list)):
-                below = field if not isinstance(k, str) else f"{field}.{k}" if field else k
-                _collect(v, (*path, k), below, value, out)
+            if type(v) is str:
+                leaf = _new_text(TextLeaf, v)  # TextLeaf(v, (*path, k), None, below, value)
+                leaf.doc_path = (*path, k)
+                leaf.field = field if not isinstance(k, str) else f"{field}.{k}" if field else k
+                leaf.parent = value
+                out.append(leaf)
+            elif isinstance(v, (dict, list)):
+                _collect(v, (*path, k), field if not isinstance(k, str) else f"{field}.{k}" if field else k,
+                         value, out)
     elif isinstance(value, list):
         for i, v in enumerate(value):
-            if type(v) is str or isinstance(v, (dict, list)):
+            if type(v) is str:
+                leaf = _new_text(TextLeaf, v)  # TextLeaf(v, (*path, i), None, field, None)
+                leaf.doc_path = (*path, i)
+                leaf.field = field
+                out.append(leaf)
+            elif isinstance(v, (dict, list)):
                 _collect(v, (*path, i), field, None, out)
+
+
+_new_text = str.__new__
 
 
 def _row_leaves(rows: list[Any]) -> list[TextLeaf]:
@@ -90,7 +108,11 @@ def _row_leaves(rows: list[Any]) -> list[TextLeaf]:
             item = analysis.get("様式パス") if isinstance(analysis, dict) else None
             field = item.replace("[]", "") if isinstance(item, str) else None
             written = date if isinstance(date, dt.date) or date.__class__ is Unreadable else None
-            out.append(TextLeaf(text, ("変更箇所", i, "変更後の記載"), written, field))
+            leaf = _new_text(TextLeaf, text)  # TextLeaf(text, (…), written, field), without a call
+            leaf.doc_path = ("変更箇所", i, "変更後の記載")
+            leaf.written_on = written
+            leaf.field = field if field is not None else "変更箇所.変更後の記載"
+            out.append(leaf)
     return out
 
 

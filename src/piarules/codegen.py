@@ -1,0 +1,383 @@
+"""A rule's `when`, `require` and `as of` → one generated Python function each.
+
+compile.py turns every expression node into a closure: `行.提出時期 == "事後" and not (説明
+matches 否定)` costs a Python call per node per item (field read, comparison, regex test, `not`,
+`and`), and those calls are most of the time a rule spends. Here the same expression becomes
+the body of one function, with each node's value in a local variable and the same three-valued
+(Kleene) logic written out as statements: the semantics are compile.py's, node by node (the
+differential tests in tests/test_codegen.py hold both to the same verdicts).
+
+Nodes without a generated form (quantifiers, lists, set references, arithmetic, message-free
+built-ins with many arguments …) are called as their compile.py closure from the generated
+code, so every expression can be generated. The source is built once per rule, when the
+policy set is compiled.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import functools
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from piarules import ast
+from piarules.builtins import REGISTRY
+from piarules.compile import (
+    RAW_TEXT_BUILTINS,
+    CompiledRule,
+    Context,
+    compile_expr,
+    phrase_pattern,
+    phrase_predicate,
+    regex_predicate,
+)
+from piarules.jpvalues import compact_text, normalized_utf8
+from piarules.regex import raw_matcher
+from piarules.runtime import Fn, TextFn, TextLeaf, follow, nz
+from piarules.values import MISSING, Unreadable, is_empty, is_missing
+
+MAX_DEPTH = 40
+"""Indentation levels the generated body may use (Python refuses 100); a deeper expression is
+generated with its deepest parts as closures."""
+
+_BASE: dict[str, Any] = {
+    "MISSING": MISSING, "Unreadable": Unreadable, "nz": nz, "follow": follow, "compact_text": compact_text,
+    "normalized_utf8": normalized_utf8, "is_missing": is_missing, "is_empty": is_empty, "dict": dict,
+    "isinstance": isinstance, "bool": bool, "str": str, "len": len, "TypeError": TypeError,
+}
+
+_ORDER = {ast.CmpOp.LT: "<", ast.CmpOp.LE: "<=", ast.CmpOp.GT: ">", ast.CmpOp.GE: ">="}
+
+
+class _Writer:
+    """Statements of one generated function: every node assigns its value to a fresh local."""
+
+    def __init__(self, context: Context):
+        self.context = context
+        self.lines: list[str] = []
+        self.names: dict[str, Any] = dict(_BASE)
+        self.count = 0
+        self.depth = 1
+
+    def local(self) -> str:
+        self.count += 1
+        return f"v{self.count}"
+
+    def constant(self, value: Any) -> str:
+        self.count += 1
+        name = f"k{self.count}"
+        self.names[name] = value
+        return name
+
+    def emit(self, line: str) -> None:
+        self.lines.append("    " * self.depth + line)
+
+    def emit_block(self, head: str, *body: str) -> None:
+        """`head:` and its body, one level deeper."""
+        self.emit(head)
+        self.depth += 1
+        for line in body:
+            self.emit(line)
+        self.depth -= 1
+
+    # ------------------------------------------------------------ nodes
+
+    def value(self, node: ast.Expr) -> str:
+        """Emit the statements computing `node`; the name of the local that holds its value."""
+        if self.depth >= MAX_DEPTH:
+            return self.called(node)
+        match node:
+            case ast.Ref():
+                return self.ref(node)
+            case ast.Literal(value=value):
+                return self.constant(value)
+            case ast.Not(operand=operand):
+                x, out = self.value(operand), self.local()
+                self.emit(f"{out} = {x} if {x}.__class__ is Unreadable else not {x}")
+                return out
+            case ast.BoolOp():
+                return self.boolop(node)
+            case ast.Compare():
+                return self.compare(node)
+            case ast.Membership(container=ast.ListExpr(items=items)) if all(isinstance(i, ast.Literal) for i in items):
+                return self.in_literals(node)
+            case ast.TextTest(subject=subject, op=op, needle=needle) if (needles := _strings(needle)) is not None:
+                return self.contains(subject, op, needles)
+            case ast.RegexTest(subject=subject, pattern=pattern):
+                return self.regex(subject, pattern)
+            case ast.MatcherTest(subject=subject, matcher=name, file=file):
+                return self.tested(subject, self.context.others.get(file or "", self.context).matchers[name])
+            case ast.PhraseTest(op=op, subject=subject, spec=spec):
+                pattern = phrase_pattern(spec, self.context.vocabulary, {})
+                return self.tested(subject, phrase_predicate(op, pattern))
+            case ast.Presence(subject=subject, op=op):
+                return self.presence(subject, op)
+            case ast.Call() if len(node.args) <= 2 and node.func not in RAW_TEXT_BUILTINS:
+                return self.call(node)
+            case ast.Member(base=base, fields=fields):
+                x, out = self.value(base), self.local()
+                self.emit(f"{out} = follow({x}, {self.constant(fields)})")
+                return out
+        return self.called(node)
+
+    def called(self, node: ast.Expr) -> str:
+        """A node without a generated form: its compile.py closure, called."""
+        fn, out = self.constant(compile_expr(node, self.context)), self.local()
+        self.emit(f"{out} = {fn}(env)")
+        return out
+
+    def ref(self, ref: ast.Ref) -> str:
+        out, fields = self.local(), ref.fields
+        if ref.base == "as_of":
+            self.emit(f"{out} = env.as_of")
+        elif ref.base == "root" and len(fields) == 1:
+            self.emit(f"{out} = nz(env.root.get({self.constant(fields[0])}, MISSING))")
+        elif ref.base == "root":
+            self.emit(f"{out} = follow(env.root, {self.constant(fields)})")
+        elif ref.base != "var":
+            return self.called(ref)
+        elif not fields:
+            self.emit(f"{out} = env.values[{ref.slot}]")
+        elif len(fields) == 1 and isinstance(fields[0], str):  # compile_ref's `field`, written out
+            item, key = self.local(), self.constant(fields[0])
+            self.emit(f"{item} = env.values[{ref.slot}]")
+            self.emit_block(f"if {item}.__class__ is dict:", f"{out} = {item}.get({key})",
+                            f"if {out} is None: {out} = MISSING")
+            self.emit(f"elif isinstance({item}, dict): {out} = nz({item}.get({key}, MISSING))")
+            self.emit(f"else: {out} = {item} if {item}.__class__ is Unreadable else MISSING")
+        else:
+            self.emit(f"{out} = follow(env.values[{ref.slot}], {self.constant(fields)})")
+        return out
+
+    def boolop(self, node: ast.BoolOp) -> str:
+        """compile_boolop's Kleene and/or with short-circuit: the result stays None until an
+        operand decides it; each next operand is evaluated only then (the first unknown is kept)."""
+        if self.depth + len(node.operands) > MAX_DEPTH:
+            return self.called(node)
+        decisive = node.op == "or"
+        out, unknown = self.local(), self.local()
+        self.emit(f"{out} = {unknown} = None")
+        test = "" if decisive else "not "
+        opened = 0
+        for i, operand in enumerate(node.operands):
+            if i:
+                self.emit(f"if {out} is None:")
+                self.depth += 1
+                opened += 1
+            x = self.value(operand)
+            self.emit_block(f"if {x}.__class__ is Unreadable:", f"if {unknown} is None: {unknown} = {x}")
+            self.emit(f"elif {test}{x}: {out} = {decisive}")
+        self.emit(f"if {out} is None: {out} = {not decisive} if {unknown} is None else {unknown}")
+        self.depth -= opened
+        return out
+
+    def compare(self, node: ast.Compare) -> str:
+        a, b, out = self.value(node.left), self.value(node.right), self.local()
+        self.emit(f"if {a}.__class__ is Unreadable: {out} = {a}")
+        self.emit(f"elif {b}.__class__ is Unreadable: {out} = {b}")
+        self.emit(f"elif {a} is MISSING or {b} is MISSING: {out} = False")
+        if node.op in (ast.CmpOp.EQ, ast.CmpOp.NE):
+            negate = node.op is ast.CmpOp.NE
+            self.emit_block(f"elif isinstance({a}, str) and isinstance({b}, str):",  # compile._equal_text
+                            f"{out} = ({a} == {b} or compact_text({a}) == compact_text({b})) != {negate}")
+            self.emit(f"else: {out} = bool({a} == {b}) != {negate}")
+        else:
+            self.emit_block("else:", "try:", f"    {out} = bool({a} {_ORDER[node.op]} {b})",
+                            f"except TypeError: {out} = False")
+        return out
+
+    def in_literals(self, node: ast.Membership) -> str:
+        assert isinstance(node.container, ast.ListExpr)  # INVARIANT: matched by `value`
+        values = [i.value for i in node.container.items if isinstance(i, ast.Literal)]
+        texts = self.constant(frozenset(compact_text(v) for v in values if isinstance(v, str)))
+        others = self.constant([v for v in values if not isinstance(v, str)])
+        x, out = self.value(node.item), self.local()
+        self.emit(f"if {x}.__class__ is Unreadable: {out} = {x}")
+        self.emit(f"elif {x} is MISSING: {out} = False")
+        self.emit(f"else: {out} = (compact_text({x}) in {texts} if isinstance({x}, str) "
+                  f"else {x} in {others}) != {node.negated}")
+        return out
+
+    def on_text(self, subject: ast.Expr, verdict: Callable[[str], str]) -> str:
+        """compile.on_text: the test on a text, false on anything else, unknown on unknown."""
+        s, out = self.value(subject), self.local()
+        self.emit(f"if isinstance({s}, str):")
+        self.depth += 1
+        self.emit(f"{out} = {verdict(s)}")  # `verdict` may emit statements first, in this block
+        self.depth -= 1
+        self.emit(f"else: {out} = {s} if {s}.__class__ is Unreadable else False")
+        return out
+
+    def tested(self, subject: ast.Expr, test: TextFn) -> str:
+        name = self.constant(test)
+        return self.on_text(subject, lambda s: f"{name}({s})")
+
+    def contains(self, subject: ast.Expr, op: ast.TextOp, needles: list[str]) -> str:
+        """compile.text_predicate: needles folded once, the text's compact form read once."""
+        folded = [self.constant(compact_text(n)) for n in needles]
+        joined = " and " if op is ast.TextOp.CONTAINS_ALL else " or "
+        text = self.local()
+
+        def verdict(s: str) -> str:
+            self.emit(f"{text} = compact_text({s})")
+            return f"bool({joined.join(f'{n} in {text}' for n in folded)})" if folded else \
+                str(op is ast.TextOp.CONTAINS_ALL)
+
+        return self.on_text(subject, verdict)
+
+    def regex(self, subject: ast.Expr, pattern: str) -> str:
+        raw = raw_matcher(pattern)
+        if raw is None:  # another google-re2 layout: compile.py's predicate
+            return self.tested(subject, regex_predicate(pattern))
+        match, anchor = self.constant(raw[0]), self.constant(raw[1])
+        data = self.local()
+
+        def verdict(s: str) -> str:
+            self.emit(f"{data} = normalized_utf8({s})")
+            return f"{match}({anchor}, {data}, 0, len({data}))[0][0] >= 0"
+
+        return self.on_text(subject, verdict)
+
+    def presence(self, subject: ast.Expr, op: ast.PresenceOp) -> str:
+        x, out = self.value(subject), self.local()
+        test = {ast.PresenceOp.PRESENT: "not is_missing", ast.PresenceOp.ABSENT: "is_missing",
+                ast.PresenceOp.EMPTY: "is_empty", ast.PresenceOp.NOT_EMPTY: "not is_empty"}[op]
+        self.emit(f"{out} = {test}({x})")
+        return out
+
+    def call(self, node: ast.Call) -> str:
+        """compile_call for one or two arguments: an unknown argument makes the result unknown."""
+        builtin = REGISTRY[node.func]
+        impl: Any = builtin.impl
+        if builtin.needs_vocabulary:
+            impl = functools.partial(impl, self.context.vocabulary)
+        fn = self.constant(impl)
+        args = [self.value(a) for a in node.args]
+        out = self.local()
+        if not args:
+            self.emit(f"{out} = {fn}()")
+            return out
+        self.emit(f"if {args[0]}.__class__ is Unreadable: {out} = {args[0]}")
+        if len(args) == 2:
+            self.emit(f"elif {args[1]}.__class__ is Unreadable: {out} = {args[1]}")
+        self.emit(f"else: {out} = {fn}({', '.join(args)})")
+        return out
+
+
+def _strings(node: ast.Expr) -> list[str] | None:
+    if isinstance(node, ast.Literal) and isinstance(node.value, str):
+        return [node.value]
+    if isinstance(node, ast.ListExpr) and all(isinstance(i, ast.Literal) and isinstance(i.value, str)
+                                              for i in node.items):
+        return [i.value for i in node.items]  # type: ignore[union-attr,misc]
+    return None
+
+
+def generate(node: ast.Expr, context: Context, name: str = "generated") -> Fn:
+    """One function computing `node` as compile_expr's closures would."""
+    writer = _Writer(context)
+    result = writer.value(node)
+    source = "\n".join([f"def {name}(env):", *writer.lines, f"    return {result}"])
+    namespace = dict(writer.names)
+    exec(compile(source, f"<piarules {name}>", "exec"), namespace)
+    fn: Fn = namespace[name]
+    return fn
+
+
+# ---------------------------------------------------------------- rule loops
+
+
+@dataclass(frozen=True)
+class LoopHelpers:
+    """evaluate.py's finding builders, which the generated loop calls (passed in: evaluate
+    imports this module)."""
+
+    truth: Callable[..., Any]
+    finding: Callable[..., Any]
+    first_failing: Callable[..., Any]
+    undecided: Callable[..., Any]
+    judge_on_unknown_date: Callable[..., Any]
+    check: Callable[[CompiledRule], Any]
+    """The rule's check as a runner (an item whose date is unreadable is judged through it)."""
+
+
+def generate_loop(rule: CompiledRule, helpers: LoopHelpers) -> Callable[..., None] | None:
+    """A rule with one `for each`, a `require` and no `requires` → one function: the loop, the
+    per-item date, `when` and `require` written out in its body, as evaluate.py's runners
+    (_loop, _dated, _check_runner) would run them. None for any other shape."""
+    checked, context, require = rule.checked, rule.context, rule.checked.require
+    if len(rule.scopes) != 1 or require is None or checked.requires is not None or context is None:
+        return None
+    when = checked.when if not rule.when_outside_loops else None
+    writer = _Writer(context)
+    writer.depth = 3
+    writer.names.update(rule=rule, collection=rule.scopes[0][0], locate=rule.scopes[0][1], TextLeaf=TextLeaf,
+                        dt_date=dt.date, truth=helpers.truth, finding=helpers.finding,
+                        first_failing=helpers.first_failing, undecided=helpers.undecided)
+    if rule.dated and rule.as_of_depth == 1:
+        _dated_item(writer, rule, helpers, lambda: _check_item(writer, when, require))
+    else:
+        _check_item(writer, when, require)
+    body = writer.lines
+    source = "\n".join([
+        "def loop(env, doc, as_of, out):",
+        "    items = collection(env)",
+        "    if not isinstance(items, list) or not items:",
+        "        if items.__class__ is Unreadable:",
+        "            out.append(undecided(rule, doc, items))",
+        "        return",
+        "    values, paths, indexes = env.values, env.paths, env.indexes",
+        "    if isinstance(items[0], TextLeaf):  # 本文: each item carries its own place",
+        "        indexes[0] = -1",
+        "        for item in items:",
+        "            values[0] = item",
+        "            paths[0] = item.doc_path",
+        *body,
+        "    else:",
+        "        paths[0] = locate(env)",
+        "        for index, item in enumerate(items):",
+        "            values[0] = item",
+        "            indexes[0] = index",
+        *body,
+        "    env.as_of = as_of" if rule.dated and rule.as_of_depth == 1 else "",
+    ])
+    namespace = dict(writer.names)
+    exec(compile(source, f"<piarules {checked.id}>", "exec"), namespace)
+    loop: Callable[..., None] = namespace["loop"]
+    return loop
+
+
+def _dated_item(writer: _Writer, rule: CompiledRule, helpers: LoopHelpers, check: Callable[[], None]) -> None:
+    """evaluate._dated per item: the item's date, its period, then the check as of that date."""
+    checked = rule.checked
+    assert checked.as_of is not None  # INVARIANT: as_of_depth 1 comes from an `as of`
+    writer.names.update(judge=helpers.judge_on_unknown_date, check=helpers.check(rule))
+    writer.emit("env.as_of = as_of")
+    value = writer.value(checked.as_of)
+    writer.emit(f"date = {value} if {value}.__class__ is dt_date or isinstance({value}, (dt_date, Unreadable)) "
+                "else as_of")
+    writer.emit_block("if isinstance(date, Unreadable):", "judge(rule, check, env, doc, as_of, date, out)", "continue")
+    start, end = checked.period
+    bounds = [f"date < {writer.constant(start)}"] if start else []
+    bounds += [f"date > {writer.constant(end)}"] if end else []
+    if bounds:
+        writer.emit(f"if {' or '.join(bounds)}: continue")
+    writer.emit("env.as_of = date")
+    check()
+    writer.emit("env.as_of = as_of")
+
+
+def _check_item(writer: _Writer, when: ast.Expr | None, require: ast.Expr) -> None:
+    """evaluate._check_runner: an unknown `when` or `require` is reported (truth), a false
+    `require` is a finding at the first failing conjunct."""
+    opened = 0
+    if when is not None:
+        applies = writer.value(when)
+        writer.emit(f"if {applies} is True or ({applies} is not False and truth(rule, doc, {applies}, out)):")
+        writer.depth += 1
+        opened = 1
+    holds = writer.value(require)
+    writer.emit_block(f"if {holds} is not True and ({holds} is False or truth(rule, doc, {holds}, out) is False):",
+                      "out.append(finding(rule, env, doc, [], first_failing(rule, env)))")
+    writer.depth -= opened
