@@ -16,7 +16,7 @@ from hypothesis import strategies as st
 from piarules import compile as compile_module
 from piarules.api import bundled_policy_dir, load_policies, run
 from piarules.document import load_document_text
-from piarules.regex import compile_pattern, searcher
+from piarules.regex import RegexError, compile_pattern, required_literals, searcher
 from tests.conftest import EXAMPLE, invoke, write
 
 AS_OF = dt.date(2026, 4, 1)
@@ -235,6 +235,55 @@ def test_the_regex_yes_no_test_answers_as_a_search(pattern: str, text: str) -> N
     assert found == (compile_pattern(pattern).search(text) is not None)
     if "\n" not in text:
         assert found == (re.search(pattern, text) is not None)
+
+
+
+_ATOMS = ["a", "b", "市", "当", "ab", "当市", ".", "[ab]", "[^a]", "[当本]", "\\d", "$", "^", "\\.", "x{,2}", " ?"]
+
+
+@st.composite
+def _patterns(draw: st.DrawFn, depth: int = 0) -> str:
+    """Random RE2 patterns: sequences of atoms, groups, alternations and repetitions."""
+    parts = []
+    for _ in range(draw(st.integers(1, 4))):
+        kind = draw(st.sampled_from(["atom", "atom", "group", "alternation"] if depth < 2 else ["atom"]))
+        if kind == "atom":
+            part = draw(st.sampled_from(_ATOMS))
+        elif kind == "group":
+            part = f"({draw(_patterns(depth + 1))})"
+        else:
+            part = f"(?:{draw(_patterns(depth + 1))}|{draw(_patterns(depth + 1))})"
+        parts.append(part + draw(st.sampled_from(["", "", "?", "*", "+", "{2}", "{0,3}", "{1,2}"])))
+    return "".join(parts)
+
+
+@settings(max_examples=600, deadline=None)
+@given(_patterns(), st.lists(st.text(alphabet="ab当本市x.1{},2 \n", max_size=12), min_size=1, max_size=6))
+def test_a_pattern_never_matches_a_text_without_its_required_literals(pattern: str, texts: list[str]) -> None:
+    """The literals RE2 is skipped without (regex.required_literals) are in every text the
+    pattern matches, and the yes/no test with that skip answers as RE2's search."""
+    try:
+        compiled = compile_pattern(pattern)
+    except RegexError:
+        return
+    needed = required_literals(pattern)
+    for text in texts:
+        found = compiled.search(text) is not None
+        assert searcher(pattern)(text) == found
+        if found and needed is not None:
+            assert any(n in text.encode("utf-8") for n in needed), (pattern, text, needed)
+
+
+@pytest.mark.parametrize(("pattern", "literals"), [
+    ("(当|本)市(?:$|[^場区町])", ["市"]), ("情報情報|ファイルファイル", ["ファイルファイル", "情報情報"]),
+    ("番号法 ?第 ?19 ?条", ["番号法"]), ("ab+c", ["a"]), ("[当本]市", ["市"]), ("(?:当|本)+", ["本", "当"]),
+    ("x*", None), (".+", None), ("(?i)ismap", None), ("(?i:is)map", ["map"]), ("[[:alpha:]]", None),
+    ("\\pL市", None), ("a{,2}", None), ("a|.", None),
+])
+def test_required_literals_of_patterns(pattern: str, literals: list[str] | None) -> None:
+    needed = required_literals(pattern)
+    assert (sorted(n.decode() for n in needed) if needed is not None else None) == \
+        (sorted(literals) if literals is not None else None)
 
 
 # ---------------------------------------------------------------- the result cache

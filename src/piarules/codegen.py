@@ -33,9 +33,10 @@ from piarules.compile import (
     regex_predicate,
 )
 from piarules.jpvalues import compact_text, normalized_utf8
-from piarules.regex import raw_matcher
+from piarules.regex import raw_matcher, required_literals
 from piarules.runtime import Fn, TextFn, TextLeaf, follow, nz
 from piarules.values import MISSING, Unreadable, is_empty, is_missing
+from piarules.walk import walk
 
 MAX_DEPTH = 40
 """Indentation levels the generated body may use (Python refuses 100); a deeper expression is
@@ -59,6 +60,10 @@ class _Writer:
         self.names: dict[str, Any] = dict(_BASE)
         self.count = 0
         self.depth = 1
+        self.bound: dict[int, str] = {}
+        """Slots whose value is a local of the generated function (the loop's item)."""
+        self.reads_env = False
+        """Some node is a compile.py closure, which reads the loop's item from env.values."""
 
     def local(self) -> str:
         self.count += 1
@@ -116,14 +121,13 @@ class _Writer:
             case ast.Call() if len(node.args) <= 2 and node.func not in RAW_TEXT_BUILTINS:
                 return self.call(node)
             case ast.Member(base=base, fields=fields):
-                x, out = self.value(base), self.local()
-                self.emit(f"{out} = follow({x}, {self.constant(fields)})")
-                return out
+                return self.followed(self.value(base), fields)
         return self.called(node)
 
     def called(self, node: ast.Expr) -> str:
         """A node without a generated form: its compile.py closure, called."""
         fn, out = self.constant(compile_expr(node, self.context)), self.local()
+        self.reads_env = True
         self.emit(f"{out} = {fn}(env)")
         return out
 
@@ -134,21 +138,38 @@ class _Writer:
         elif ref.base == "root" and len(fields) == 1:
             self.emit(f"{out} = nz(env.root.get({self.constant(fields[0])}, MISSING))")
         elif ref.base == "root":
-            self.emit(f"{out} = follow(env.root, {self.constant(fields)})")
+            return self.followed("env.root", fields)
         elif ref.base != "var":
             return self.called(ref)
         elif not fields:
-            self.emit(f"{out} = env.values[{ref.slot}]")
+            return self.bound.get(ref.slot) or self.assigned(out, f"env.values[{ref.slot}]")
         elif len(fields) == 1 and isinstance(fields[0], str):  # compile_ref's `field`, written out
-            item, key = self.local(), self.constant(fields[0])
-            self.emit(f"{item} = env.values[{ref.slot}]")
+            key = self.constant(fields[0])
+            item = self.bound.get(ref.slot) or self.assigned(self.local(), f"env.values[{ref.slot}]")
             self.emit_block(f"if {item}.__class__ is dict:", f"{out} = {item}.get({key})",
                             f"if {out} is None: {out} = MISSING")
             self.emit(f"elif isinstance({item}, dict): {out} = nz({item}.get({key}, MISSING))")
             self.emit(f"else: {out} = {item} if {item}.__class__ is Unreadable else MISSING")
         else:
-            self.emit(f"{out} = follow(env.values[{ref.slot}], {self.constant(fields)})")
+            return self.followed(self.bound.get(ref.slot) or f"env.values[{ref.slot}]", fields)
         return out
+
+    def followed(self, base: str, fields: tuple[str | int, ...]) -> str:
+        """runtime.follow(base, fields), written out field by field for names (an index: follow)."""
+        out = self.local()
+        if not all(isinstance(f, str) for f in fields):
+            self.emit(f"{out} = follow({base}, {self.constant(fields)})")
+            return out
+        self.emit(f"{out} = {base}")
+        for name in fields:
+            self.emit_block(f"if isinstance({out}, dict):", f"{out} = {out}.get({self.constant(name)}, MISSING)",
+                            f"if {out} is None: {out} = MISSING")
+            self.emit(f"elif {out}.__class__ is not Unreadable: {out} = MISSING")
+        return out
+
+    def assigned(self, name: str, value: str) -> str:
+        self.emit(f"{name} = {value}")
+        return name
 
     def boolop(self, node: ast.BoolOp) -> str:
         """compile_boolop's Kleene and/or with short-circuit: the result stays None until an
@@ -173,19 +194,41 @@ class _Writer:
         return out
 
     def compare(self, node: ast.Compare) -> str:
+        """compile_compare; a literal side (never unknown nor missing) is not tested, and a
+        text literal's compact form is computed here, once."""
         a, b, out = self.value(node.left), self.value(node.right), self.local()
-        self.emit(f"if {a}.__class__ is Unreadable: {out} = {a}")
-        self.emit(f"elif {b}.__class__ is Unreadable: {out} = {b}")
-        self.emit(f"elif {a} is MISSING or {b} is MISSING: {out} = False")
+        literal = {side for side, n in (("a", node.left), ("b", node.right)) if isinstance(n, ast.Literal)}
+        tests = [f"{x}.__class__ is Unreadable: {out} = {x}" for side, x in (("a", a), ("b", b)) if side not in literal]
+        for i, test in enumerate(tests):
+            self.emit(("if " if i == 0 else "elif ") + test)
+        missing = " or ".join(f"{x} is MISSING" for side, x in (("a", a), ("b", b)) if side not in literal)
+        head = "elif" if tests else "if"
+        if missing:
+            self.emit(f"{head} {missing}: {out} = False")
+            head = "elif"
         if node.op in (ast.CmpOp.EQ, ast.CmpOp.NE):
-            negate = node.op is ast.CmpOp.NE
-            self.emit_block(f"elif isinstance({a}, str) and isinstance({b}, str):",  # compile._equal_text
-                            f"{out} = ({a} == {b} or compact_text({a}) == compact_text({b})) != {negate}")
-            self.emit(f"else: {out} = bool({a} == {b}) != {negate}")
+            self.equality(node, a, b, out, head)
         else:
-            self.emit_block("else:", "try:", f"    {out} = bool({a} {_ORDER[node.op]} {b})",
-                            f"except TypeError: {out} = False")
+            self.emit_block("else:" if head == "elif" else "if True:", "try:",
+                            f"    {out} = bool({a} {_ORDER[node.op]} {b})", f"except TypeError: {out} = False")
         return out
+
+    def equality(self, node: ast.Compare, a: str, b: str, out: str, head: str) -> None:
+        """compile._equal_text(a, b), negated for `!=`."""
+        neg = "not " if node.op is ast.CmpOp.NE else ""
+        literals = [n.value for n in (node.left, node.right) if isinstance(n, ast.Literal)]
+        if literals and not isinstance(literals[0], str):  # a literal that is not text: plain equality
+            self.emit(f"{'else' if head == 'elif' else 'if True'}: {out} = {neg}bool({a} == {b})")
+            return
+        if literals and isinstance(text := literals[0], str):  # one side is a text literal
+            other, literal = (b, a) if isinstance(node.left, ast.Literal) else (a, b)
+            folded = self.constant(compact_text(text))
+            self.emit_block(f"{head} isinstance({other}, str):",
+                            f"{out} = {neg}({other} == {literal} or compact_text({other}) == {folded})")
+        else:
+            self.emit_block(f"{head} isinstance({a}, str) and isinstance({b}, str):",
+                            f"{out} = {neg}({a} == {b} or compact_text({a}) == compact_text({b}))")
+        self.emit(f"else: {out} = {neg}bool({a} == {b})")
 
     def in_literals(self, node: ast.Membership) -> str:
         assert isinstance(node.container, ast.ListExpr)  # INVARIANT: matched by `value`
@@ -231,11 +274,13 @@ class _Writer:
         if raw is None:  # another google-re2 layout: compile.py's predicate
             return self.tested(subject, regex_predicate(pattern))
         match, anchor = self.constant(raw[0]), self.constant(raw[1])
+        needed = [self.constant(n) for n in required_literals(pattern) or ()]
         data = self.local()
 
-        def verdict(s: str) -> str:
+        def verdict(s: str) -> str:  # regex.bytes_searcher, written out
             self.emit(f"{data} = normalized_utf8({s})")
-            return f"{match}({anchor}, {data}, 0, len({data}))[0][0] >= 0"
+            found = f"{match}({anchor}, {data}, 0, len({data}))[0][0] >= 0"
+            return f"({' or '.join(f'{n} in {data}' for n in needed)}) and {found}" if needed else found
 
         return self.on_text(subject, verdict)
 
@@ -312,14 +357,19 @@ def generate_loop(rule: CompiledRule, helpers: LoopHelpers) -> Callable[..., Non
     when = checked.when if not rule.when_outside_loops else None
     writer = _Writer(context)
     writer.depth = 3
+    writer.bound[0] = "item"  # values[0] is the item throughout the body (nested scopes use other slots)
     writer.names.update(rule=rule, collection=rule.scopes[0][0], locate=rule.scopes[0][1], TextLeaf=TextLeaf,
                         dt_date=dt.date, truth=helpers.truth, finding=helpers.finding,
                         first_failing=helpers.first_failing, undecided=helpers.undecided)
     if rule.dated and rule.as_of_depth == 1:
-        _dated_item(writer, rule, helpers, lambda: _check_item(writer, when, require))
+        _dated_item(writer, rule, helpers, when, require)
     else:
         _check_item(writer, when, require)
     body = writer.lines
+    # The item goes to env (for closures, the message and the finding's place) before each
+    # item only when a closure reads it; otherwise only before a finding (_PLACE_ITEM).
+    text_item = ["            values[0] = item", "            paths[0] = item.doc_path"] if writer.reads_env else []
+    list_item = ["            values[0] = item", "            indexes[0] = index"] if writer.reads_env else []
     source = "\n".join([
         "def loop(env, doc, as_of, out):",
         "    items = collection(env)",
@@ -328,17 +378,16 @@ def generate_loop(rule: CompiledRule, helpers: LoopHelpers) -> Callable[..., Non
         "            out.append(undecided(rule, doc, items))",
         "        return",
         "    values, paths, indexes = env.values, env.paths, env.indexes",
-        "    if isinstance(items[0], TextLeaf):  # 本文: each item carries its own place",
+        "    leaves = isinstance(items[0], TextLeaf)  # 本文: each item carries its own place",
+        "    if leaves:",
         "        indexes[0] = -1",
         "        for item in items:",
-        "            values[0] = item",
-        "            paths[0] = item.doc_path",
+        *text_item,
         *body,
         "    else:",
         "        paths[0] = locate(env)",
         "        for index, item in enumerate(items):",
-        "            values[0] = item",
-        "            indexes[0] = index",
+        *list_item,
         *body,
         "    env.as_of = as_of" if rule.dated and rule.as_of_depth == 1 else "",
     ])
@@ -348,24 +397,49 @@ def generate_loop(rule: CompiledRule, helpers: LoopHelpers) -> Callable[..., Non
     return loop
 
 
-def _dated_item(writer: _Writer, rule: CompiledRule, helpers: LoopHelpers, check: Callable[[], None]) -> None:
-    """evaluate._dated per item: the item's date, its period, then the check as of that date."""
+def _dated_item(writer: _Writer, rule: CompiledRule, helpers: LoopHelpers, when: ast.Expr | None,
+                require: ast.Expr) -> None:
+    """evaluate._dated per item: the item's date, its period, then the check as of that date.
+    When the check does not read the date, an item it passes is skipped before the date is
+    computed: whatever the date, in or out of the period, known or not, it reports nothing."""
     checked = rule.checked
     assert checked.as_of is not None  # INVARIANT: as_of_depth 1 comes from an `as of`
     writer.names.update(judge=helpers.judge_on_unknown_date, check=helpers.check(rule))
+    if not any(isinstance(n, ast.Ref) and n.base == "as_of" for part in (when, require) if part for n in walk(part)):
+        _passes_first(writer, when, require)
     writer.emit("env.as_of = as_of")
     value = writer.value(checked.as_of)
     writer.emit(f"date = {value} if {value}.__class__ is dt_date or isinstance({value}, (dt_date, Unreadable)) "
                 "else as_of")
-    writer.emit_block("if isinstance(date, Unreadable):", "judge(rule, check, env, doc, as_of, date, out)", "continue")
+    writer.emit_block("if isinstance(date, Unreadable):", *_PLACE_ITEM, "judge(rule, check, env, doc, as_of, date, out)",
+                      "continue")
     start, end = checked.period
     bounds = [f"date < {writer.constant(start)}"] if start else []
     bounds += [f"date > {writer.constant(end)}"] if end else []
     if bounds:
         writer.emit(f"if {' or '.join(bounds)}: continue")
     writer.emit("env.as_of = date")
-    check()
+    _check_item(writer, when, require)
     writer.emit("env.as_of = as_of")
+
+
+def _passes_first(writer: _Writer, when: ast.Expr | None, require: ast.Expr) -> None:
+    """`continue` for an item that a false `when` or a true `require` passes (the checks are
+    pure: an item that goes on is checked again, in full, as of its date)."""
+    opened = 0
+    if when is not None:
+        applies = writer.value(when)
+        writer.emit(f"if {applies} is False: continue")
+        writer.emit(f"if {applies} is True:")
+        writer.depth += 1
+        opened = 1
+    holds = writer.value(require)
+    writer.emit(f"if {holds} is True: continue")
+    writer.depth -= opened
+
+
+_PLACE_ITEM = ("values[0] = item", "if leaves: paths[0] = item.doc_path", "else: indexes[0] = index")
+"""The item and its place, in env: what the evaluate.py helpers read."""
 
 
 def _check_item(writer: _Writer, when: ast.Expr | None, require: ast.Expr) -> None:
@@ -379,5 +453,5 @@ def _check_item(writer: _Writer, when: ast.Expr | None, require: ast.Expr) -> No
         opened = 1
     holds = writer.value(require)
     writer.emit_block(f"if {holds} is not True and ({holds} is False or truth(rule, doc, {holds}, out) is False):",
-                      "out.append(finding(rule, env, doc, [], first_failing(rule, env)))")
+                      *_PLACE_ITEM, "out.append(finding(rule, env, doc, [], first_failing(rule, env)))")
     writer.depth -= opened

@@ -84,16 +84,98 @@ def searcher(pattern: str) -> Callable[[str], bool]:
 
 def bytes_searcher(pattern: str) -> Callable[[bytes], bool] | None:
     """The yes/no test of `searcher` on UTF-8 bytes already encoded (a text tested by several
-    rules is encoded once); None when this google-re2 does not expose its matcher."""
+    rules is encoded once); None when this google-re2 does not expose its matcher. RE2 runs
+    only on a text holding one of the pattern's required literals (`required_literals`)."""
     raw = raw_matcher(pattern)
     if raw is None:
         return None
     match, unanchored = raw
+    needed = required_literals(pattern)
+    if needed is None:
+        return lambda data: match(unanchored, data, 0, len(data))[0][0] >= 0
+    if len(needed) == 1:
+        literal = needed[0]
+        return lambda data: literal in data and match(unanchored, data, 0, len(data))[0][0] >= 0
+    return lambda data: any(n in data for n in needed) and match(unanchored, data, 0, len(data))[0][0] >= 0
 
-    def found(data: bytes) -> bool:
-        return match(unanchored, data, 0, len(data))[0][0] >= 0
 
-    return found
+# ---------------------------------------------------------------- required literals
+#
+# RE2's call costs ≈ 10× a substring test, and most texts a rule reads cannot match (a text
+# without 「市」 cannot say 当市). A pattern's required literals are strings one of which is in
+# every text it matches: its runs of literal characters, the alternatives of a group or a class
+# of plain characters, a repetition of at least one. They are read from Python's own parse of
+# the pattern, kept only where RE2 reads the same syntax alike: a pattern with flags (case
+# folding), POSIX classes or quoting gets none, and a construct Python reads differently from
+# RE2 only ever loses a requirement (`{,n}`, a literal for RE2, is a repetition from 0 here).
+
+MAX_ALTERNATIVES = 8
+"""Required literals tested at most (more: the test is not worth it)."""
+
+
+@lru_cache(maxsize=4096)
+def required_literals(pattern: str) -> tuple[bytes, ...] | None:
+    """UTF-8 strings at least one of which is in every text the pattern matches; None when
+    none is known."""
+    if "[:" in pattern or "\\Q" in pattern:
+        return None
+    try:
+        import re._parser as sre_parse  # Python's own regex parser (the re module's)
+        import warnings
+
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            tree = sre_parse.parse(pattern)
+    except Exception:  # Python cannot read it (RE2-only syntax): no literals
+        return None
+    if tree.state.flags & (_python_re.IGNORECASE | _python_re.VERBOSE | _python_re.LOCALE):
+        return None
+    needed = _sequence_need(list(tree))
+    if not needed or not all(needed):
+        return None
+    return tuple(sorted(n.encode("utf-8") for n in needed))
+
+
+def _sequence_need(items: list[tuple[Any, Any]]) -> frozenset[str] | None:
+    """The best requirement of a sequence: each literal run and each item's own requirement
+    holds; the one with the longest shortest string (then the fewest strings) is kept."""
+    from re._constants import LITERAL
+
+    candidates: list[frozenset[str]] = []
+    run: list[str] = []
+    for op, av in [*items, (None, None)]:
+        if op is LITERAL:
+            run.append(chr(av))
+            continue
+        if run:
+            candidates.append(frozenset({"".join(run)}))
+            run = []
+        if op is not None and (need := _item_need(op, av)) is not None:
+            candidates.append(need)
+    candidates = [c for c in candidates if c and len(c) <= MAX_ALTERNATIVES]
+    return max(candidates, key=lambda c: (min(len(s) for s in c), -len(c)), default=None)
+
+
+def _item_need(op: Any, av: Any) -> frozenset[str] | None:
+    from re._constants import BRANCH, IN, LITERAL, MAX_REPEAT, MIN_REPEAT, SUBPATTERN
+
+    if op is SUBPATTERN:
+        _, add_flags, del_flags, sub = av
+        return None if add_flags or del_flags else _sequence_need(list(sub))
+    if op is BRANCH:
+        union: set[str] = set()
+        for alternative in av[1]:
+            need = _sequence_need(list(alternative))
+            if need is None:
+                return None
+            union |= need
+        return frozenset(union)
+    if op in (MAX_REPEAT, MIN_REPEAT):
+        low, _, sub = av
+        return _sequence_need(list(sub)) if low >= 1 else None
+    if op is IN and all(o is LITERAL for o, _ in av):
+        return frozenset(chr(c) for _, c in av)
+    return None
 
 
 def raw_matcher(pattern: str) -> tuple[Callable[..., Any], Any] | None:
