@@ -113,6 +113,10 @@ EXPRESSIONS = [
     'not (行.提出時期 == "事前" and not (行.提出時期 contains "後"))', "date(行.提出時期) > 2020-01-01",
     "count(変更箇所) > 1", "行.変更日 + 1 year > 基準日", '"事後" == 行.提出時期', "2023-05-01 != 行.変更日",
     "行.変更日 == 2023-05-01", "2024-01-01 <= 行.変更日", '"事後" == "事後"', "2 == count(変更箇所)", "count(変更箇所) != 2",
+    # repeated parts: computed once where every way to them computed them before
+    '行.提出時期 == "事後" or (行.提出時期 is empty and not (行.提出時期 contains "前"))',
+    '(行.変更日 < 2024-02-01 or 行.提出時期 is empty) and 行.変更日 >= 2020-01-01 and date(行.提出時期) < 行.変更日',
+    'count(変更箇所) > 1 and (行.提出時期 is empty or count(変更箇所) < 2) and text(行.提出時期) contains "事"',
 ]
 
 
@@ -197,3 +201,33 @@ def test_a_row_dated_by_an_unreadable_date_is_judged_alike(period: str) -> None:
         "": [("変更箇所", i, "変更後の記載") for i in (0, 1, 2)],
         "  effective from 2024-01-31\n": [("変更箇所", 1, "変更後の記載")],
         "  effective until 2024-01-31\n": [("変更箇所", 2, "変更後の記載")]}[period]
+
+
+@pytest.mark.parametrize(("when", "require"), [
+    ("previous(変更箇所, 行).変更日 is present", "行.変更日 >= previous(変更箇所, 行).変更日"),
+    ('行.提出時期 == "事後" and previous(変更箇所, 行).変更日 < 行.変更日', "previous(変更箇所, 行).提出時期 != 行.提出時期"),
+    ('行.提出時期 == "事後" or previous(変更箇所, 行).変更日 < 行.変更日', "previous(変更箇所, 行).提出時期 != 行.提出時期"),
+    ('行.提出時期 == "事後" or (行.提出時期 == "事前" and previous(変更箇所, 行).変更日 < 行.変更日)',
+     "previous(変更箇所, 行).提出時期 != 行.提出時期"),
+    ('previous(変更箇所, 行).変更日 < 行.変更日 and (行.提出時期 is empty or previous(変更箇所, 行).提出時期 is empty)',
+     "previous(変更箇所, 行).提出時期 is empty"),
+])
+def test_a_part_shared_by_when_and_require_gives_the_closures_findings(when: str, require: str) -> None:
+    """`when` parts reused by `require` (computed once): the findings stay the closures' on
+    every document, unreadable dates and choices included."""
+    text = f'rule R "x" {{\n  severity error\n  for each 行 in 変更箇所\n  when {when}\n  require {require}\n}}\n'
+    policy, _ = parse_policy(text, "t.pia")
+    assert policy is not None
+    result = check_policies([policy])
+    assert result.ok, [d.one_line() for d in result.diagnostics]
+    generated = compile_rules(result)
+    with closures_only():
+        plain = compile_rules(result)
+    found = 0
+    for document in corpus():
+        with closures_only():
+            expected = evaluate(plain, document, AS_OF)
+        got = evaluate(generated, document, AS_OF)
+        assert got == expected, document.path
+        found += len(got)
+    assert found > 0

@@ -64,6 +64,13 @@ class _Writer:
         """Slots whose value is a local of the generated function (the loop's item)."""
         self.reads_env = False
         """Some node is a compile.py closure, which reads the loop's item from env.values."""
+        self.available: dict[object, str] = {}
+        """Values computed on every way to the current line (by node shape): reused, not recomputed."""
+        self.conditional = 0
+        """How many branches deep the current line is (what is computed there is not available after)."""
+        self.recorders: list[tuple[int, int, dict[object, str]]] = []
+        self.if_true: dict[str, dict[object, str]] = {}
+        """For an `and`'s result: what every operand computed (all were, when it is true)."""
 
     def local(self) -> str:
         self.count += 1
@@ -89,9 +96,26 @@ class _Writer:
     # ------------------------------------------------------------ nodes
 
     def value(self, node: ast.Expr) -> str:
-        """Emit the statements computing `node`; the name of the local that holds its value."""
+        """Emit the statements computing `node`; the name of the local that holds its value. A
+        path or built-in call computed before, on every way to here, is not computed again."""
         if self.depth >= MAX_DEPTH:
             return self.called(node)
+        key = _shape(node) if isinstance(node, ast.Call | ast.Member | ast.Ref) else None
+        if key is not None and (known := self.available.get(key)) is not None:
+            return known
+        name = self.computed(node)
+        if key is not None:
+            self.remember(key, name)
+        return name
+
+    def remember(self, key: object, name: str) -> None:
+        if self.conditional == 0:
+            self.available[key] = name
+        for low, high, bucket in self.recorders:
+            if low <= self.conditional <= high:
+                bucket[key] = name
+
+    def computed(self, node: ast.Expr) -> str:
         match node:
             case ast.Ref():
                 return self.ref(node)
@@ -118,7 +142,7 @@ class _Writer:
                 return self.tested(subject, phrase_predicate(op, pattern))
             case ast.Presence(subject=subject, op=op):
                 return self.presence(subject, op)
-            case ast.Call() if len(node.args) <= 2 and node.func not in RAW_TEXT_BUILTINS:
+            case ast.Call():
                 return self.call(node)
             case ast.Member(base=base, fields=fields):
                 return self.followed(self.value(base), fields)
@@ -180,17 +204,25 @@ class _Writer:
         out, unknown = self.local(), self.local()
         self.emit(f"{out} = {unknown} = None")
         test = "" if decisive else "not "
+        bucket: dict[object, str] = {}
+        if not decisive:  # an `and` is true only when every operand was computed
+            self.recorders.append((self.conditional, self.conditional + 1, bucket))
         opened = 0
         for i, operand in enumerate(node.operands):
             if i:
                 self.emit(f"if {out} is None:")
                 self.depth += 1
                 opened += 1
+                self.conditional += i == 1
             x = self.value(operand)
             self.emit_block(f"if {x}.__class__ is Unreadable:", f"if {unknown} is None: {unknown} = {x}")
             self.emit(f"elif {test}{x}: {out} = {decisive}")
         self.emit(f"if {out} is None: {out} = {not decisive} if {unknown} is None else {unknown}")
         self.depth -= opened
+        self.conditional -= opened > 0
+        if not decisive:
+            self.recorders.pop()
+            self.if_true[out] = bucket
         return out
 
     def compare(self, node: ast.Compare) -> str:
@@ -247,7 +279,9 @@ class _Writer:
         s, out = self.value(subject), self.local()
         self.emit(f"if isinstance({s}, str):")
         self.depth += 1
+        self.conditional += 1
         self.emit(f"{out} = {verdict(s)}")  # `verdict` may emit statements first, in this block
+        self.conditional -= 1
         self.depth -= 1
         self.emit(f"else: {out} = {s} if {s}.__class__ is Unreadable else False")
         return out
@@ -292,7 +326,8 @@ class _Writer:
         return out
 
     def call(self, node: ast.Call) -> str:
-        """compile_call for one or two arguments: an unknown argument makes the result unknown."""
+        """compile_call: an unknown argument makes the result unknown (the first one, after all
+        are computed), except for the built-ins that read a value as written (its text)."""
         builtin = REGISTRY[node.func]
         impl: Any = builtin.impl
         if builtin.needs_vocabulary:
@@ -300,14 +335,25 @@ class _Writer:
         fn = self.constant(impl)
         args = [self.value(a) for a in node.args]
         out = self.local()
-        if not args:
-            self.emit(f"{out} = {fn}()")
+        if node.func in RAW_TEXT_BUILTINS:
+            texts = ", ".join(f"{a}.text if {a}.__class__ is Unreadable else {a}" for a in args)
+            self.emit(f"{out} = {fn}({texts})")
             return out
-        self.emit(f"if {args[0]}.__class__ is Unreadable: {out} = {args[0]}")
-        if len(args) == 2:
-            self.emit(f"elif {args[1]}.__class__ is Unreadable: {out} = {args[1]}")
-        self.emit(f"else: {out} = {fn}({', '.join(args)})")
+        for i, a in enumerate(args):
+            self.emit(f"{'el' if i else ''}if {a}.__class__ is Unreadable: {out} = {a}")
+        self.emit(f"{'else: ' if args else ''}{out} = {fn}({', '.join(args)})")
         return out
+
+
+def _shape(node: object) -> object:
+    """A node without its places in the policy text: two occurrences of `previous(変更箇所, 行)`
+    have the same shape."""
+    if isinstance(node, tuple | list):
+        return tuple(_shape(x) for x in node)
+    fields = getattr(node, "__dataclass_fields__", None)
+    if fields is None:
+        return node if isinstance(node, str | int | float | bool | dt.date | None) else id(node)
+    return (type(node).__name__, *(_shape(getattr(node, f)) for f in fields if f != "span"))
 
 
 def _strings(node: ast.Expr) -> list[str] | None:
@@ -432,10 +478,12 @@ def _passes_first(writer: _Writer, when: ast.Expr | None, require: ast.Expr) -> 
         writer.emit(f"if {applies} is False: continue")
         writer.emit(f"if {applies} is True:")
         writer.depth += 1
+        writer.conditional += 1
         opened = 1
     holds = writer.value(require)
     writer.emit(f"if {holds} is True: continue")
     writer.depth -= opened
+    writer.conditional -= opened
 
 
 _PLACE_ITEM = ("values[0] = item", "if leaves: paths[0] = item.doc_path", "else: indexes[0] = index")
@@ -446,12 +494,15 @@ def _check_item(writer: _Writer, when: ast.Expr | None, require: ast.Expr) -> No
     """evaluate._check_runner: an unknown `when` or `require` is reported (truth), a false
     `require` is a finding at the first failing conjunct."""
     opened = 0
+    saved = dict(writer.available)
     if when is not None:
         applies = writer.value(when)
         writer.emit(f"if {applies} is True or ({applies} is not False and truth(rule, doc, {applies}, out)):")
         writer.depth += 1
         opened = 1
+        writer.available.update(writer.if_true.get(applies, {}))  # a true `when` computed all its parts
     holds = writer.value(require)
     writer.emit_block(f"if {holds} is not True and ({holds} is False or truth(rule, doc, {holds}, out) is False):",
                       *_PLACE_ITEM, "out.append(finding(rule, env, doc, [], first_failing(rule, env)))")
     writer.depth -= opened
+    writer.available = saved
