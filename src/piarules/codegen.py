@@ -136,7 +136,13 @@ class _Writer:
             case ast.RegexTest(subject=subject, pattern=pattern):
                 return self.regex(subject, pattern)
             case ast.MatcherTest(subject=subject, matcher=name, file=file):
-                return self.tested(subject, self.context.others.get(file or "", self.context).matchers[name])
+                owner = self.context.others.get(file or "", self.context)
+                match owner.defs.get(name):  # a regex or contains matcher, written out as its test
+                    case ast.MatchRegex(pattern=pattern):
+                        return self.regex(subject, pattern)
+                    case ast.MatchText(op=op, needles=words):
+                        return self.contains(subject, op, list(words))
+                return self.tested(subject, owner.matchers[name])
             case ast.PhraseTest(op=op, subject=subject, spec=spec):
                 pattern = phrase_pattern(spec, self.context.vocabulary, {})
                 return self.tested(subject, phrase_predicate(op, pattern))

@@ -41,6 +41,8 @@ class Context:
     vocabulary: Vocabulary
     others: dict[str, Context] = field(default_factory=dict)
     """Every file's context, by path (a matcher test names the file whose matchers hold it)."""
+    defs: dict[str, ast.Matcher] = field(default_factory=dict)
+    """The file's own matchers as written (codegen writes a regex or contains matcher inline)."""
 
 
 @dataclass
@@ -332,7 +334,7 @@ def compile_quantifier(node: ast.Quantifier, m: Context) -> Fn:
     """any / all / count over a list, in Kleene logic: `any` is true if some item is true, else
     unknown if some item is unknown; `all` dually; a count with an unknown item is unknown."""
     collection = compile_expr(node.collection, m)
-    body = compile_expr(node.body, m)
+    body = _check_fn(node.body, m, "satisfies")
     slot = node.slot
     assert slot is not None  # INVARIANT: the checker assigns every quantifier a slot
     decisive = node.kind == "any"  # the verdict that ends the loop (any: a true item, all: a false one)
@@ -464,10 +466,10 @@ def _candidates(node: ast.Quantifier, collection: Fn, m: Context) -> Fn | None:
     keyed = _keyed(conjuncts, slot)
     if not fixed and keyed is None:
         return None
-    keep = compile_boolop("and", [compile_expr(c, m) for c in fixed]) if len(fixed) > 1 else (
-        compile_expr(fixed[0], m) if fixed else None)
+    keep = _check_fn(ast.BoolOp("and", tuple(fixed)), m, "keep") if len(fixed) > 1 else (
+        _check_fn(fixed[0], m, "keep") if fixed else None)
     op = keyed[0] if keyed else None
-    item_key, outer_key = (compile_expr(keyed[1], m), compile_expr(keyed[2], m)) if keyed else (None, None)
+    item_key, outer_key = (_check_fn(keyed[1], m, "key"), _check_fn(keyed[2], m, "key")) if keyed else (None, None)
     memo_key = object()
 
     def prepare(env: RunEnv, items: list[Any]) -> _Prepared:
@@ -720,6 +722,8 @@ def compile_matchers(defs: dict[str, ast.MatcherDef], vocabulary: Vocabulary | N
     for name, definition in defs.items():
         origin = (imports or {}).get(name)
         table[name] = used(name, origin) if origin else build(definition.body)
+        if not origin:
+            context.defs[name] = definition.body
     return context
 
 
