@@ -32,7 +32,7 @@ from piarules.compile import (
     phrase_predicate,
     regex_predicate,
 )
-from piarules.jpvalues import compact_text, normalized_utf8
+from piarules.jpvalues import compact_text, normalize_text, normalized_utf8
 from piarules.regex import raw_matcher, required_literals
 from piarules.runtime import Fn, TextFn, TextLeaf, follow, nz
 from piarules.values import MISSING, Unreadable, is_empty, is_missing
@@ -44,7 +44,7 @@ generated with its deepest parts as closures."""
 
 _BASE: dict[str, Any] = {
     "MISSING": MISSING, "Unreadable": Unreadable, "nz": nz, "follow": follow, "compact_text": compact_text,
-    "normalized_utf8": normalized_utf8, "is_missing": is_missing, "is_empty": is_empty, "dict": dict,
+    "normalized_utf8": normalized_utf8, "normalize_text": normalize_text, "is_missing": is_missing, "is_empty": is_empty, "dict": dict,
     "isinstance": isinstance, "bool": bool, "str": str, "len": len, "TypeError": TypeError,
 }
 
@@ -315,12 +315,15 @@ class _Writer:
             return self.tested(subject, regex_predicate(pattern))
         match, anchor = self.constant(raw[0]), self.constant(raw[1])
         needed = [self.constant(n) for n in required_literals(pattern) or ()]
-        data = self.local()
+        data, text = self.local(), self.local()
 
-        def verdict(s: str) -> str:  # regex.bytes_searcher, written out
-            self.emit(f"{data} = normalized_utf8({s})")
-            found = f"{match}({anchor}, {data}, 0, len({data}))[0][0] >= 0"
-            return f"({' or '.join(f'{n} in {data}' for n in needed)}) and {found}" if needed else found
+        def verdict(s: str) -> str:  # compile.regex_predicate, written out
+            if not needed:
+                self.emit(f"{data} = normalized_utf8({s})")
+                return f"{match}({anchor}, {data}, 0, len({data}))[0][0] >= 0"
+            self.emit(f"{text} = normalize_text({s})")
+            found = f"{match}({anchor}, ({data} := normalized_utf8({s})), 0, len({data}))[0][0] >= 0"
+            return f"({' or '.join(f'{n} in {text}' for n in needed)}) and {found}"
 
         return self.on_text(subject, verdict)
 

@@ -25,7 +25,7 @@ from piarules.builtins import REGISTRY
 from piarules.check import MISSING_PLACEHOLDER, CheckedRule, CheckResult, first_ref
 from piarules.document.source_map import DocPath
 from piarules.jpvalues import compact_text, normalize_text, normalized_utf8
-from piarules.regex import bytes_searcher, searcher
+from piarules.regex import bytes_searcher, required_literals, searcher
 from piarules.runtime import Fn, RunEnv, TextFn, follow, nz
 from piarules.values import MISSING, Unreadable, display, is_empty, is_missing, shift_date
 from piarules.vocabulary import Vocabulary, standard_vocabulary
@@ -218,7 +218,13 @@ def regex_predicate(pattern: str) -> TextFn:
     if found is None:
         fallback = searcher(pattern)
         return lambda text: fallback(normalize_text(text))
-    return lambda text: found(normalized_utf8(text))
+    needed = required_literals(pattern)
+    if needed is None:
+        return lambda text: found(normalized_utf8(text))
+    if len(needed) == 1:  # RE2 only on a text holding the literal
+        literal = needed[0]
+        return lambda text: literal in normalize_text(text) and found(normalized_utf8(text))
+    return lambda text: any(n in normalize_text(text) for n in needed) and found(normalized_utf8(text))
 
 
 def phrase_pattern(spec: ast.PhraseSpec, vocabulary: Vocabulary, local: dict[str, ast.SynonymsDef]) -> Any:

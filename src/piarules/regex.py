@@ -74,34 +74,32 @@ def compile_pattern(pattern: str) -> Pattern:
 def searcher(pattern: str) -> Callable[[str], bool]:
     """Whether the (compiled, checked) pattern occurs in a text: RE2's match called directly on
     the UTF-8 bytes. The wrapper's `search` builds a match object and maps byte offsets back to
-    characters, which a yes/no test never reads (≈ 40 % of the time of a rule over 本文)."""
+    characters, which a yes/no test never reads (≈ 40 % of the time of a rule over 本文). RE2
+    runs only on a text holding one of the pattern's required literals (`required_literals`)."""
     on_bytes = bytes_searcher(pattern)
     if on_bytes is None:  # another google-re2 layout: the public API
         compiled = compile_pattern(pattern)
         return lambda text: compiled.search(text) is not None
-    return lambda text: on_bytes(text.encode("utf-8"))
+    needed = required_literals(pattern)
+    if needed is None:
+        return lambda text: on_bytes(text.encode("utf-8"))
+    return lambda text: any(n in text for n in needed) and on_bytes(text.encode("utf-8"))
 
 
 def bytes_searcher(pattern: str) -> Callable[[bytes], bool] | None:
     """The yes/no test of `searcher` on UTF-8 bytes already encoded (a text tested by several
-    rules is encoded once); None when this google-re2 does not expose its matcher. RE2 runs
-    only on a text holding one of the pattern's required literals (`required_literals`)."""
+    rules is encoded once); None when this google-re2 does not expose its matcher."""
     raw = raw_matcher(pattern)
     if raw is None:
         return None
     match, unanchored = raw
-    needed = required_literals(pattern)
-    if needed is None:
-        return lambda data: match(unanchored, data, 0, len(data))[0][0] >= 0
-    if len(needed) == 1:
-        literal = needed[0]
-        return lambda data: literal in data and match(unanchored, data, 0, len(data))[0][0] >= 0
-    return lambda data: any(n in data for n in needed) and match(unanchored, data, 0, len(data))[0][0] >= 0
+    return lambda data: match(unanchored, data, 0, len(data))[0][0] >= 0
 
 
 # ---------------------------------------------------------------- required literals
 #
-# RE2's call costs ≈ 10× a substring test, and most texts a rule reads cannot match (a text
+# RE2's call costs ≈ 10× a substring test on a str (on bytes, `in` goes through the buffer
+# protocol and costs ≈ 5× more: the test is made on the text), and most texts a rule reads cannot match (a text
 # without 「市」 cannot say 当市). A pattern's required literals are strings one of which is in
 # every text it matches: its runs of literal characters, the alternatives of a group or a class
 # of plain characters, a repetition of at least one. They are read from Python's own parse of
@@ -114,9 +112,9 @@ MAX_ALTERNATIVES = 8
 
 
 @lru_cache(maxsize=4096)
-def required_literals(pattern: str) -> tuple[bytes, ...] | None:
-    """UTF-8 strings at least one of which is in every text the pattern matches; None when
-    none is known."""
+def required_literals(pattern: str) -> tuple[str, ...] | None:
+    """Strings at least one of which is in every text the pattern matches; None when none is
+    known."""
     if "[:" in pattern or "\\Q" in pattern:
         return None
     try:
@@ -133,7 +131,7 @@ def required_literals(pattern: str) -> tuple[bytes, ...] | None:
     needed = _sequence_need(list(tree))
     if not needed or not all(needed):
         return None
-    return tuple(sorted(n.encode("utf-8") for n in needed))
+    return tuple(sorted(needed))
 
 
 def _sequence_need(items: list[tuple[Any, Any]]) -> frozenset[str] | None:
