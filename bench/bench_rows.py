@@ -5,7 +5,8 @@ Prints the whole library's evaluation time per size (and its growth: linear rule
 the rows double), the slowest rules at 20,000 rows, and the load time apart. Evaluation is
 timed on a loaded document (load not included), the second evaluation of the same document
 (per-text memo tables warm: the rows repeat their texts, so what is timed is the rules'
-own work over the rows). The collector is set as `piarules eval` sets it once its policies are
+own work over the rows; from the second evaluation on, each rule runs as its generated code,
+evaluate.GENERATE_AFTER). The collector is set as `piarules eval` sets it once its policies are
 loaded (batch.settle_heap: what lives for the run frozen, young collections less often); the
 last size is timed again with Python's default collector settings, for comparison.
 

@@ -7,13 +7,14 @@ from __future__ import annotations
 
 import datetime as dt
 import sys
+from collections.abc import Iterator
 from functools import cache
 
 import pytest
 
 from piarules.api import PolicySet, bundled_policy_dir, load_policies
 from piarules.check import check_policies
-from piarules.codegen import MAX_DEPTH, generate
+from piarules.codegen import MAX_DEPTH, generate, loopable
 from piarules.compile import compile_expr, compile_rules
 from piarules.document import Document, load_document, load_document_text
 from piarules.evaluate import evaluate
@@ -21,7 +22,7 @@ from piarules.runtime import RunEnv
 from piarules.syntax import parse_policy
 from piarules.values import MISSING, Unreadable
 from tests.conftest import ROOT
-from tests.fuzz.pipeline import closures_only, small_documents
+from tests.fuzz.pipeline import closures_only, generated_after, small_documents
 
 sys.path.insert(0, str(ROOT / "bench"))
 
@@ -30,6 +31,13 @@ from documents import document_text
 AS_OF = dt.date(2026, 4, 1)
 CORPORA = ("bench/devset", "bench/heldout", "bench/heldout2", "examples")
 POLICY_SETS = {"bundled": bundled_policy_dir(), "bench": ROOT / "bench" / "policies"}
+
+
+@pytest.fixture(autouse=True)
+def generated_at_once() -> Iterator[None]:
+    """Rules build their generated code on their first document here (closures_only: never)."""
+    with generated_after(0):
+        yield
 
 
 @cache
@@ -55,9 +63,7 @@ def corpus() -> tuple[Document, ...]:
 @cache
 def both(name: str) -> tuple[PolicySet, PolicySet]:
     """The policy set compiled with generated code, and with closures only."""
-    generated = load_policies([POLICY_SETS[name]])
-    with closures_only():
-        plain = load_policies([POLICY_SETS[name]])
+    generated, plain = load_policies([POLICY_SETS[name]]), load_policies([POLICY_SETS[name]])
     assert generated.ok and plain.ok
     return generated, plain
 
@@ -95,8 +101,8 @@ def test_one_loop_rules_run_as_generated_code() -> None:
     assert len(made) >= len(runners) // 3
     assert not any(r.runner.__code__.co_filename.startswith("<piarules ")  # type: ignore[union-attr]
                    for r in plain.rules if r.runner is not None)
-    assert all(r.require is None or r.require.__code__.co_filename.startswith("<piarules ")
-               for r in generated.rules)
+    others = [r for r in generated.rules if not loopable(r) and r.runner is not None and r.require is not None]
+    assert others and all(r.require.__code__.co_filename.startswith("<piarules ") for r in others)  # type: ignore[union-attr]
 
 
 # ---------------------------------------------------------------- expressions, value by value
@@ -188,9 +194,8 @@ def test_a_row_dated_by_an_unreadable_date_is_judged_alike(period: str) -> None:
     assert result.ok
     document, _ = load_document_text(DATED_DOCUMENT, "dated.yaml")
     assert document is not None and document.unreadable
-    generated = compile_rules(result)
+    generated, plain = compile_rules(result), compile_rules(result)
     with closures_only():
-        plain = compile_rules(result)
         expected = evaluate(plain, document, AS_OF)
     got = evaluate(generated, document, AS_OF)
     assert got == expected
@@ -220,9 +225,7 @@ def test_a_part_shared_by_when_and_require_gives_the_closures_findings(when: str
     assert policy is not None
     result = check_policies([policy])
     assert result.ok, [d.one_line() for d in result.diagnostics]
-    generated = compile_rules(result)
-    with closures_only():
-        plain = compile_rules(result)
+    generated, plain = compile_rules(result), compile_rules(result)
     found = 0
     for document in corpus():
         with closures_only():
@@ -231,3 +234,15 @@ def test_a_part_shared_by_when_and_require_gives_the_closures_findings(when: str
         assert got == expected, document.path
         found += len(got)
     assert found > 0
+
+
+def test_a_rule_runs_as_closures_on_its_first_document_and_generated_from_the_next() -> None:
+    """One document from the command line does not pay for generating code it would not win back."""
+    with generated_after(1):
+        rules = load_policies([POLICY_SETS["bench"]]).rules
+        rule = next(r for r in rules if r.checked.id == "B-CH-02")
+        first = evaluate([rule], corpus()[0], AS_OF)
+        assert rule.runner is not None and not rule.runner.__code__.co_filename.startswith("<piarules ")
+        second = evaluate([rule], corpus()[0], AS_OF)
+        assert rule.runner.__code__.co_filename == "<piarules B-CH-02>"
+        assert first == second

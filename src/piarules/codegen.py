@@ -28,6 +28,7 @@ from piarules.compile import (
     CompiledRule,
     Context,
     compile_expr,
+    compile_quantifier,
     phrase_pattern,
     phrase_predicate,
     regex_predicate,
@@ -156,7 +157,9 @@ class _Writer:
 
     def called(self, node: ast.Expr) -> str:
         """A node without a generated form: its compile.py closure, called."""
-        fn, out = self.constant(compile_expr(node, self.context)), self.local()
+        closure = (compile_quantifier(node, self.context, part=generate) if isinstance(node, ast.Quantifier)
+                   else compile_expr(node, self.context))  # a quantifier's body: generated too
+        fn, out = self.constant(closure), self.local()
         self.reads_env = True
         self.emit(f"{out} = {fn}(env)")
         return out
@@ -402,12 +405,19 @@ class LoopHelpers:
     """The rule's check as a runner (an item whose date is unreadable is judged through it)."""
 
 
+def loopable(rule: CompiledRule) -> bool:
+    """A rule with one `for each`, a `require` and no `requires`: what a generated loop runs."""
+    checked = rule.checked
+    return (len(rule.scopes) == 1 and checked.require is not None and checked.requires is None
+            and rule.context is not None)
+
+
 def generate_loop(rule: CompiledRule, helpers: LoopHelpers) -> Callable[..., None] | None:
     """A rule with one `for each`, a `require` and no `requires` → one function: the loop, the
     per-item date, `when` and `require` written out in its body, as evaluate.py's runners
     (_loop, _dated, _check_runner) would run them. None for any other shape."""
     checked, context, require = rule.checked, rule.context, rule.checked.require
-    if len(rule.scopes) != 1 or require is None or checked.requires is not None or context is None:
+    if not loopable(rule) or require is None or context is None:
         return None
     when = checked.when if not rule.when_outside_loops else None
     writer = _Writer(context)

@@ -66,6 +66,8 @@ class CompiledRule:
     as_of_depth: int = 0
     """How many `for each` scopes must be bound before the judging date can be computed (the
     date is set there, so the collections of deeper scopes already see it)."""
+    runs: int = 0
+    """Documents the rule has run on (evaluate builds its generated code after GENERATE_AFTER)."""
     dateless_after_date: bool = False
     """The collection of the scope just inside the judging date does not read 基準日: an empty
     one can be seen before the date is computed (evaluate.py skips the item then)."""
@@ -336,18 +338,23 @@ def compile_arith(node: ast.Arith, m: Context) -> Fn:
     return numbers
 
 
-def compile_quantifier(node: ast.Quantifier, m: Context) -> Fn:
+Part = Callable[[ast.Expr, "Context"], Fn]
+
+
+def compile_quantifier(node: ast.Quantifier, m: Context, part: Part | None = None) -> Fn:
     """any / all / count over a list, in Kleene logic: `any` is true if some item is true, else
-    unknown if some item is unknown; `all` dually; a count with an unknown item is unknown."""
+    unknown if some item is unknown; `all` dually; a count with an unknown item is unknown.
+    `part` compiles the body and the look-back's filters (codegen passes its generator)."""
+    part = part or compile_expr
     collection = compile_expr(node.collection, m)
-    body = _check_fn(node.body, m, "satisfies")
+    body = part(node.body, m)
     slot = node.slot
     assert slot is not None  # INVARIANT: the checker assigns every quantifier a slot
     decisive = node.kind == "any"  # the verdict that ends the loop (any: a true item, all: a false one)
     counting = node.kind == "count"
 
     items: Fn = collection
-    if node.kind != "all" and INDEXED_LOOKBACKS and (pruned := _candidates(node, collection, m)) is not None:
+    if node.kind != "all" and INDEXED_LOOKBACKS and (pruned := _candidates(node, collection, m, part)) is not None:
         items = pruned  # the same items but those that cannot satisfy the body
 
     def quantified(env: RunEnv) -> Any:
@@ -457,7 +464,7 @@ class _Prepared:
     family: type | None = None
 
 
-def _candidates(node: ast.Quantifier, collection: Fn, m: Context) -> Fn | None:
+def _candidates(node: ast.Quantifier, collection: Fn, m: Context, part: Part) -> Fn | None:
     """`items` for an `any` / `count` whose collection is fixed for the document, pruned by the
     body's item-only conjuncts and narrowed by an `item.x OP outer` conjunct (a hash lookup for
     ==, a bisection of the sorted items for <, <=, >, >=); None when neither applies. The order
@@ -472,10 +479,9 @@ def _candidates(node: ast.Quantifier, collection: Fn, m: Context) -> Fn | None:
     keyed = _keyed(conjuncts, slot)
     if not fixed and keyed is None:
         return None
-    keep = _check_fn(ast.BoolOp("and", tuple(fixed)), m, "keep") if len(fixed) > 1 else (
-        _check_fn(fixed[0], m, "keep") if fixed else None)
+    keep = part(ast.BoolOp("and", tuple(fixed)), m) if len(fixed) > 1 else (part(fixed[0], m) if fixed else None)
     op = keyed[0] if keyed else None
-    item_key, outer_key = (_check_fn(keyed[1], m, "key"), _check_fn(keyed[2], m, "key")) if keyed else (None, None)
+    item_key, outer_key = (part(keyed[1], m), part(keyed[2], m)) if keyed else (None, None)
     memo_key = object()
 
     def prepare(env: RunEnv, items: list[Any]) -> _Prepared:
@@ -768,19 +774,6 @@ def _collection_path(node: ast.Expr) -> Callable[[RunEnv], DocPath | None]:
     return locate_ref(node) if isinstance(node, ast.Ref) else (lambda env: None)
 
 
-GENERATE = True
-"""Compile a rule's `when`, `require`, `as of` and `requires` condition into one generated
-function each (codegen.py); False: closures only (tests compare the two)."""
-
-
-def _check_fn(node: ast.Expr, m: Context, name: str) -> Fn:
-    if not GENERATE:
-        return compile_expr(node, m)
-    from piarules.codegen import generate  # codegen builds on this module's closures
-
-    return generate(node, m, name)
-
-
 def compile_rule(rule: CheckedRule, matcher_defs: dict[str, ast.MatcherDef],
                  contexts: dict[str, Context], vocabulary: Vocabulary | None = None,
                  local_synonyms: dict[str, ast.SynonymsDef] | None = None) -> CompiledRule:
@@ -792,19 +785,19 @@ def compile_rule(rule: CheckedRule, matcher_defs: dict[str, ast.MatcherDef],
     if rule.requires is not None:
         descs = {n: (d.description or n) for n, d in matcher_defs.items()}
         requires = (
-            _check_fn(rule.requires.condition, m, "condition"),
+            compile_expr(rule.requires.condition, m),
             compile_ref(rule.requires.target),
             [(name, descs.get(name, name), m.matchers[name]) for name in rule.requires.matchers],
         )
     return CompiledRule(
         checked=rule,
         scopes=[(compile_expr(s.collection, m), _collection_path(s.collection)) for s in rule.scopes],
-        when=_check_fn(rule.when, m, "when") if rule.when else None,
-        require=_check_fn(rule.require, m, "require") if rule.require else None,
+        when=compile_expr(rule.when, m) if rule.when else None,
+        require=compile_expr(rule.require, m) if rule.require else None,
         requires=requires,
         message=compile_message(rule.message, m),
         blame=locate_ref(rule.blame),
-        as_of=_check_fn(rule.as_of, m, "as_of") if rule.as_of else None,
+        as_of=compile_expr(rule.as_of, m) if rule.as_of else None,
         require_parts=_require_parts(rule, m),
         when_outside_loops=bool(rule.scopes) and rule.when is not None and
         not _reads_scope(rule.when, len(rule.scopes), rule.as_of is not None),

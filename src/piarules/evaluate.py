@@ -42,8 +42,9 @@ def evaluate(rules: list[CompiledRule], document: Document, as_of: AsOf,
         if limited and unknown_kind is None:
             continue
         runner = rule.runner
-        if runner is None:
-            runner = rule.runner = build_runner(rule)
+        if runner is None or rule.runs == GENERATE_AFTER:
+            runner = rule.runner = build_runner(rule, generated=rule.runs == GENERATE_AFTER)
+        rule.runs += 1
         env.as_of = as_of  # a dated rule moves it per item; every rule starts from the run's date
         if limited:  # the kind is unknown: what the rule would report, it cannot know applies
             would: Out = []
@@ -82,10 +83,24 @@ def _with_count(f: Finding, extra: int) -> Finding:
     return replace(f, message=f"{f.message} (同じ記載にほか {extra} 件)", same_place=extra)
 
 
-def build_runner(rule: CompiledRule) -> Runner:
+GENERATE_AFTER: int | None = 1
+"""Documents a rule runs on as closures before its generated code (codegen.py) is built and
+used: generating costs ≈ 1–3 ms a rule (the bundled library: ≈ 0.2 s), which one document run
+from the command line would pay and not win back; a batch pays it once, from its second
+document. 0: generated at once; None: never (tests compare the two)."""
+
+
+def build_runner(rule: CompiledRule, generated: bool = False) -> Runner:
     """The rule's check wrapped in one loop closure per `for each` scope, innermost first; a dated
-    rule computes its judging date as soon as the scopes its `as of` reads are bound."""
-    runner = _generated_loop(rule) or _loops(rule, _check_runner(rule))
+    rule computes its judging date as soon as the scopes its `as of` reads are bound. Generated:
+    a one-loop rule runs as one generated function, any other with generated conditions."""
+    runner = None
+    if generated:
+        from piarules.codegen import generate_loop
+
+        _generate_conditions(rule)
+        runner = generate_loop(rule, _helpers())
+    runner = runner or _loops(rule, _check_runner(rule))
     if rule.dated and rule.as_of_depth == 0:
         runner = _dated(rule, runner)
     if rule.when_outside_loops:
@@ -106,19 +121,30 @@ def _loops(rule: CompiledRule, check: Runner) -> Runner:
     return runner
 
 
-GENERATE_LOOPS = True
-"""Run a one-loop rule as one generated function (codegen.generate_loop); False: the runner
-closures only (tests compare the two)."""
+def _generate_conditions(rule: CompiledRule) -> None:
+    """Replace the rule's condition closures by generated functions, those its runner calls (a
+    generated loop writes its item's `when`, `require` and date itself)."""
+    from piarules.codegen import generate, loopable
+
+    context, checked = rule.context, rule.checked
+    assert context is not None  # INVARIANT: compile_rule sets it
+    looped = loopable(rule)
+    if checked.when is not None and (rule.when_outside_loops or not looped):
+        rule.when = generate(checked.when, context, "when")
+    if checked.as_of is not None and (rule.as_of_depth != 1 or not looped):
+        rule.as_of = generate(checked.as_of, context, "as_of")
+    if checked.require is not None and not looped:
+        rule.require = generate(checked.require, context, "require")
+    if rule.requires is not None and checked.requires is not None:
+        _, target, matchers = rule.requires
+        rule.requires = (generate(checked.requires.condition, context, "condition"), target, matchers)
 
 
-def _generated_loop(rule: CompiledRule) -> Runner | None:
-    if not GENERATE_LOOPS:
-        return None
-    from piarules.codegen import LoopHelpers, generate_loop  # built on first use, like the runner
+def _helpers() -> Any:
+    from piarules.codegen import LoopHelpers
 
-    return generate_loop(rule, LoopHelpers(truth=_truth, finding=_finding, first_failing=_first_failing,
-                                           undecided=_undecided, judge_on_unknown_date=_judge_on_unknown_date,
-                                           check=_check_runner))
+    return LoopHelpers(truth=_truth, finding=_finding, first_failing=_first_failing, undecided=_undecided,
+                       judge_on_unknown_date=_judge_on_unknown_date, check=_check_runner)
 
 
 def _dated(rule: CompiledRule, inner: Runner) -> Runner:

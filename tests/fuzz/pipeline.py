@@ -234,7 +234,7 @@ def run_case(text: str, documents: list[Document], small: list[Document], limit:
             out.stages.add("fired")
         stage = "codegen"
         with deadline(limit):
-            mismatch = _generated_disagrees(result, rules, [*documents, *small, *small_documents(0, 4, 0.3)])
+            mismatch = _generated_disagrees(result, [*documents, *small, *small_documents(0, 4, 0.3)])
         if mismatch:
             out.crashes.append(Crash(stage, "codegen-mismatch", mismatch.split(":")[0], mismatch))
         stage = "explain"
@@ -249,15 +249,15 @@ def run_case(text: str, documents: list[Document], small: list[Document], limit:
     return out
 
 
-def _generated_disagrees(result: Any, rules: list[Any], documents: list[Document]) -> str | None:
+def _generated_disagrees(result: Any, documents: list[Document]) -> str | None:
     """The first document where the generated code (codegen.py) and the closures alone give
     different findings (every field compared, in order); also on documents with unreadable values."""
-    with closures_only():
-        plain = compile_rules(result)
+    generated, plain = compile_rules(result), compile_rules(result)
     for document in documents:
         with closures_only():
             expected = evaluate(plain, document, AS_OF)
-        got = evaluate(rules, document, AS_OF)
+        with generated_after(0):
+            got = evaluate(generated, document, AS_OF)
         if got != expected:
             first = next((i for i, (a, b) in enumerate(zip(got, expected, strict=False)) if a != b),
                          min(len(got), len(expected)))
@@ -269,16 +269,22 @@ def _generated_disagrees(result: Any, rules: list[Any], documents: list[Document
 
 @contextmanager
 def closures_only() -> Iterator[None]:
-    """Compile and run rules with closures only (no generated code)."""
-    from piarules import compile as compile_module
+    """Run rules with closures only (no generated code)."""
+    with generated_after(None):
+        yield
+
+
+@contextmanager
+def generated_after(documents: int | None) -> Iterator[None]:
+    """Rules build their generated code after this many documents (0: at once; None: never)."""
     from piarules import evaluate as evaluate_module
 
-    saved = compile_module.GENERATE, evaluate_module.GENERATE_LOOPS
-    compile_module.GENERATE = evaluate_module.GENERATE_LOOPS = False
+    saved = evaluate_module.GENERATE_AFTER
+    evaluate_module.GENERATE_AFTER = documents
     try:
         yield
     finally:
-        compile_module.GENERATE, evaluate_module.GENERATE_LOOPS = saved
+        evaluate_module.GENERATE_AFTER = saved
 
 
 def _explain_disagrees(rules: list[Any], matchers: dict[str, Any], documents: list[Document]) -> str | None:
