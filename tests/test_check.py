@@ -55,3 +55,27 @@ def test_check_errors(source: str, code: str, line: int, needle: str) -> None:
 
 def test_a_clean_policy_has_no_diagnostics() -> None:
     assert check(rule("  for each r in 変更箇所\n  require r.提出時期 in [\"事前\", \"事後\"]")) == []
+
+
+def _term_chain(links: int) -> str:
+    """term t0 = not t1, t1 = not t2, … : an expression as deep as the chain once expanded."""
+    terms = "".join(f"term t{i} = not t{i + 1}\n" for i in range(links))
+    return terms + f'term t{links} = 評価実施機関名 == "x"\n' + rule('  for each 行 in 変更箇所\n  require t0 and 行.提出時期 == "事前"')
+
+
+@pytest.mark.parametrize(("links", "needle", "line"), [
+    (10, None, None),
+    (100, "用語を展開した式の入れ子が深すぎます (上限 160 段)", 80),
+    (300, "用語の中で用語を使う段数が多すぎます (上限 160 段)", 305),
+    (3000, "用語の中で用語を使う段数が多すぎます (上限 160 段)", 3005),
+])
+def test_a_chain_of_terms_too_deep_is_a_located_error_not_a_crash(links: int, needle: str | None,
+                                                                  line: int | None) -> None:
+    """Terms are expanded where used: a chain of them can nest deeper than the parser lets one
+    expression nest, and once crashed the checker (RecursionError)."""
+    found = check(_term_chain(links))
+    if needle is None:
+        assert found == []
+    else:
+        assert [(code, at) for code, at, _ in found] == [("PIA104", line)]
+        assert needle in found[0][2]

@@ -128,7 +128,10 @@ def required_literals(pattern: str) -> tuple[str, ...] | None:
         return None
     if tree.state.flags & (_python_re.IGNORECASE | _python_re.VERBOSE | _python_re.LOCALE):
         return None
-    needed = _sequence_need(list(tree))
+    try:
+        needed = _sequence_need(list(tree))
+    except RecursionError:  # groups nested deeper than Python's stack: no literals
+        return None
     if not needed or not all(needed):
         return None
     return tuple(sorted(needed))

@@ -28,6 +28,7 @@ from piarules.jpvalues import parse_band, parse_date
 from piarules.regex import RegexError, compile_pattern
 from piarules.runtime import MAX_SLOTS
 from piarules.schema import document_type
+from piarules.syntax import MAX_TREE_DEPTH
 from piarules.type_system import (
     BOOL,
     DATE,
@@ -68,6 +69,9 @@ class Elaborator:
         """The type of every document path followed, by (base, slot, fields): for the logic passes."""
         self.expanded = 0
         """Nodes added by expanding terms and consts in this rule (bounded: EXPANSION_LIMIT)."""
+        self.depth = 0
+        """How deep the expression being checked is, terms expanded (bounded: MAX_TREE_DEPTH)."""
+        self.too_deep = False
         self._sizes: dict[str, int] = {}
 
     def error(self, code: str, message: str, node: Any, help: str | None = None) -> None:
@@ -128,6 +132,10 @@ class Elaborator:
         if not self.env.expanding:  # the outermost use pays for everything it expands
             before = self.expanded
             self.expanded += self.expansion_size(name)
+            if self.expanded > EXPANSION_LIMIT and self.too_deep:  # expansion_size met a chain too long
+                self.error("PIA104", f"用語の中で用語を使う段数が多すぎます (上限 {MAX_TREE_DEPTH} 段)", node,
+                           help="用語の中で用語を使う段数を減らしてください")
+                return ast.Literal(False, node.span), UNKNOWN
             if self.expanded > EXPANSION_LIMIT:
                 if before <= EXPANSION_LIMIT:
                     self.error("PIA104", f"用語「{name}」を展開した式が大きすぎます (約 {self.expanded:,} 要素、上限 "
@@ -156,6 +164,9 @@ class Elaborator:
         """How many nodes the full expansion of a term or const has (linear: sizes are shared)."""
         if name in self._sizes:
             return self._sizes[name]
+        if len(seen) > MAX_TREE_DEPTH:  # a chain of terms deeper than any expression may be
+            self.too_deep = True
+            return EXPANSION_LIMIT + 1
         decls = self.env.decls
         body = decls.consts[name].value if name in decls.consts else decls.terms[name].body
         total = 0
@@ -234,6 +245,21 @@ class Elaborator:
 
     # ------------------------------------------------------------ expressions
     def expr(self, node: ast.Expr) -> Checked:
+        """Check one expression node (terms expanded where used): its checked form and type. An
+        expression nested deeper than the parser allows, through its terms, is refused here."""
+        if self.depth >= MAX_TREE_DEPTH:
+            if not self.too_deep:
+                self.too_deep = True
+                self.error("PIA104", f"用語を展開した式の入れ子が深すぎます (上限 {MAX_TREE_DEPTH} 段)", node,
+                           help="用語の中で用語を使う段数を減らしてください")
+            return ast.Literal(False, node.span), UNKNOWN
+        self.depth += 1
+        try:
+            return self._expr(node)
+        finally:
+            self.depth -= 1
+
+    def _expr(self, node: ast.Expr) -> Checked:
         match node:
             case ast.Path():
                 return self.path(node)
