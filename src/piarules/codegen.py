@@ -1,16 +1,18 @@
-"""A rule's `when`, `require` and `as of` → one generated Python function each.
+"""Checked rules → generated Python: a one-loop rule's loop, per-item date, `when` and
+`require` as one function; any rule's conditions and quantifier bodies as one function each.
 
 compile.py turns every expression node into a closure: `行.提出時期 == "事後" and not (説明
 matches 否定)` costs a Python call per node per item (field read, comparison, regex test, `not`,
 `and`), and those calls are most of the time a rule spends. Here the same expression becomes
-the body of one function, with each node's value in a local variable and the same three-valued
-(Kleene) logic written out as statements: the semantics are compile.py's, node by node (the
-differential tests in tests/test_codegen.py hold both to the same verdicts).
+statements of one function, each node's value in a local, the same three-valued (Kleene) logic
+written out: the semantics are compile.py's and evaluate.py's runners', node by node. A change
+to a closure there must be made here too; tests/test_codegen.py and the policy fuzzer (stage
+"codegen") hold the two to the same findings.
 
-Nodes without a generated form (quantifiers, lists, set references, arithmetic, message-free
-built-ins with many arguments …) are called as their compile.py closure from the generated
-code, so every expression can be generated. The source is built once per rule, when the
-policy set is compiled.
+Nodes without a generated form (lists, set references, arithmetic, quantifiers' own loops …)
+are called as their compile.py closure from the generated code, so every expression can be
+generated. Generating costs ≈ 1–3 ms a rule: evaluate.py builds a rule's generated code on its
+second document (GENERATE_AFTER), so one document from the command line does not pay it.
 """
 
 from __future__ import annotations
@@ -45,8 +47,9 @@ generated with its deepest parts as closures."""
 
 _BASE: dict[str, Any] = {
     "MISSING": MISSING, "Unreadable": Unreadable, "nz": nz, "follow": follow, "compact_text": compact_text,
-    "normalized_utf8": normalized_utf8, "normalize_text": normalize_text, "is_missing": is_missing, "is_empty": is_empty, "dict": dict,
-    "isinstance": isinstance, "bool": bool, "str": str, "len": len, "TypeError": TypeError,
+    "normalized_utf8": normalized_utf8, "normalize_text": normalize_text, "is_missing": is_missing,
+    "is_empty": is_empty, "dict": dict, "isinstance": isinstance, "bool": bool, "str": str, "len": len,
+    "TypeError": TypeError,
 }
 
 _ORDER = {ast.CmpOp.LT: "<", ast.CmpOp.LE: "<=", ast.CmpOp.GT: ">", ast.CmpOp.GE: ">="}

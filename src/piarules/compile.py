@@ -8,6 +8,9 @@ Three-valued logic: a value the document has but the form model cannot read is a
 `or`, `not` and the quantifiers follow Kleene logic); evaluate.py turns an unknown verdict into
 a "could not check" finding. The test is `x.__class__ is Unreadable`: one pointer compare on
 the hot path.
+
+codegen.py writes the same semantics out as generated Python (used from a rule's second
+document on): a change to a closure here is made there too.
 """
 
 from __future__ import annotations

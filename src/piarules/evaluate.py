@@ -85,7 +85,7 @@ def _with_count(f: Finding, extra: int) -> Finding:
 
 GENERATE_AFTER: int | None = 1
 """Documents a rule runs on as closures before its generated code (codegen.py) is built and
-used: generating costs ≈ 1–3 ms a rule (the bundled library: ≈ 0.2 s), which one document run
+used: generating costs ≈ 1–3 ms a rule (the bundled library: ≈ 60–80 ms), which one document run
 from the command line would pay and not win back; a batch pays it once, from its second
 document. 0: generated at once; None: never (tests compare the two)."""
 
