@@ -1,12 +1,15 @@
 """One fuzz case through every stage, with the oracles, and what the runs add up to.
 
 Stages: parse → check → compile → evaluate (on the bundled example and small generated
-documents) → explain, and `fmt` on every case that parses cleanly. Oracles:
+documents) → codegen → explain, and `fmt` on every case that parses cleanly. Oracles:
 
 - no exception escapes any stage; every diagnostic has a place (file:line:col) in the policy;
 - a case that does not parse has at least one diagnostic;
 - evaluation never raises and every finding has a place in the YAML;
 - `fmt` of every cleanly parsed case is sound (`fmt.check_sound`);
+- generated code agrees with the closures: every rule run both ways (codegen.py at once, and
+  closures only) gives the same findings on every document, small documents with unreadable
+  values included (stage "codegen");
 - `explain` agrees with `eval`: for each rule and small document, the bindings explain marks as
   fired are exactly as many as the rule's findings;
 - no stage takes longer than `limit` seconds (a hang is reported like a crash).
