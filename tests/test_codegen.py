@@ -13,7 +13,7 @@ from functools import cache
 import pytest
 
 from piarules.api import PolicySet, bundled_policy_dir, load_policies
-from piarules.check import check_policies
+from piarules.check import CheckResult, check_policies
 from piarules.codegen import MAX_DEPTH, generate, loopable
 from piarules.compile import compile_expr, compile_rules
 from piarules.document import Document, load_document, load_document_text
@@ -132,13 +132,19 @@ def _env(value: object, date: object) -> RunEnv:
     return env
 
 
-@cache
-def _compiled(expression: str) -> tuple[object, object, str]:
-    text = f'rule R "x" {{\n  severity error\n  for each 行 in 変更箇所\n  require {expression}\n}}\n'
+def _checked(text: str) -> CheckResult:
+    """A policy text parsed and checked, clean."""
     policy, diagnostics = parse_policy(text, "t.pia")
     assert policy is not None, diagnostics
     result = check_policies([policy])
     assert result.ok, [d.one_line() for d in result.diagnostics]
+    return result
+
+
+@cache
+def _compiled(expression: str) -> tuple[object, object, str]:
+    text = f'rule R "x" {{\n  severity error\n  for each 行 in 変更箇所\n  require {expression}\n}}\n'
+    result = _checked(text)
     rule = compile_rules(result)[0]
     assert rule.context is not None and rule.checked.require is not None
     node = rule.checked.require
@@ -188,10 +194,7 @@ def test_a_row_dated_by_an_unreadable_date_is_judged_alike(period: str) -> None:
     period and judged without the date otherwise; a date outside the period skips the row."""
     text = (f'rule R "x" {{\n  severity error\n  for each 行 in 変更箇所\n  as of 行.変更日\n{period}'
             '  require not (行.変更後の記載 matches "旧")\n}\n')
-    policy, _ = parse_policy(text, "t.pia")
-    assert policy is not None
-    result = check_policies([policy])
-    assert result.ok
+    result = _checked(text)
     document, _ = load_document_text(DATED_DOCUMENT, "dated.yaml")
     assert document is not None and document.unreadable
     generated, plain = compile_rules(result), compile_rules(result)
@@ -221,10 +224,7 @@ def test_a_part_shared_by_when_and_require_gives_the_closures_findings(when: str
     """`when` parts reused by `require` (computed once): the findings stay the closures' on
     every document, unreadable dates and choices included."""
     text = f'rule R "x" {{\n  severity error\n  for each 行 in 変更箇所\n  when {when}\n  require {require}\n}}\n'
-    policy, _ = parse_policy(text, "t.pia")
-    assert policy is not None
-    result = check_policies([policy])
-    assert result.ok, [d.one_line() for d in result.diagnostics]
+    result = _checked(text)
     generated, plain = compile_rules(result), compile_rules(result)
     found = 0
     for document in corpus():

@@ -31,6 +31,7 @@ from piarules.compile import (
     Context,
     compile_expr,
     compile_quantifier,
+    literal_strings,
     phrase_pattern,
     phrase_predicate,
     regex_predicate,
@@ -135,7 +136,7 @@ class _Writer:
                 return self.compare(node)
             case ast.Membership(container=ast.ListExpr(items=items)) if all(isinstance(i, ast.Literal) for i in items):
                 return self.in_literals(node)
-            case ast.TextTest(subject=subject, op=op, needle=needle) if (needles := _strings(needle)) is not None:
+            case ast.TextTest(subject=subject, op=op, needle=needle) if (needles := literal_strings(needle)) is not None:
                 return self.contains(subject, op, needles)
             case ast.RegexTest(subject=subject, pattern=pattern):
                 return self.regex(subject, pattern)
@@ -369,15 +370,6 @@ def _shape(node: object) -> object:
     if fields is None:
         return node if isinstance(node, str | int | float | bool | dt.date | None) else id(node)
     return (type(node).__name__, *(_shape(getattr(node, f)) for f in fields if f != "span"))
-
-
-def _strings(node: ast.Expr) -> list[str] | None:
-    if isinstance(node, ast.Literal) and isinstance(node.value, str):
-        return [node.value]
-    if isinstance(node, ast.ListExpr) and all(isinstance(i, ast.Literal) and isinstance(i.value, str)
-                                              for i in node.items):
-        return [i.value for i in node.items]  # type: ignore[union-attr,misc]
-    return None
 
 
 def generate(node: ast.Expr, context: Context, name: str = "generated") -> Fn:

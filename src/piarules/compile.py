@@ -28,7 +28,7 @@ from piarules.builtins import REGISTRY
 from piarules.check import MISSING_PLACEHOLDER, CheckedRule, CheckResult, first_ref
 from piarules.document.source_map import DocPath
 from piarules.jpvalues import compact_text, normalize_text, normalized_utf8
-from piarules.regex import bytes_searcher, required_literals, searcher
+from piarules.regex import bytes_searcher, prefiltered, searcher
 from piarules.runtime import Fn, RunEnv, TextFn, follow, nz
 from piarules.values import MISSING, Unreadable, display, is_empty, is_missing, shift_date
 from piarules.vocabulary import Vocabulary, standard_vocabulary
@@ -223,13 +223,7 @@ def regex_predicate(pattern: str) -> TextFn:
     if found is None:
         fallback = searcher(pattern)
         return lambda text: fallback(normalize_text(text))
-    needed = required_literals(pattern)
-    if needed is None:
-        return lambda text: found(normalized_utf8(text))
-    if len(needed) == 1:  # RE2 only on a text holding the literal
-        literal = needed[0]
-        return lambda text: literal in normalize_text(text) and found(normalized_utf8(text))
-    return lambda text: any(n in normalize_text(text) for n in needed) and found(normalized_utf8(text))
+    return prefiltered(pattern, lambda text: found(normalized_utf8(text)), normalize_text)
 
 
 def phrase_pattern(spec: ast.PhraseSpec, vocabulary: Vocabulary, local: dict[str, ast.SynonymsDef]) -> Any:
@@ -279,8 +273,8 @@ def on_text(subject: Fn, test: TextFn) -> Fn:
 
 def compile_text_test(node: ast.TextTest, m: Context) -> Fn:
     subject = compile_expr(node.subject, m)
-    if isinstance(node.needle, ast.Literal | ast.ListExpr) and _literal_strings(node.needle) is not None:
-        return on_text(subject, text_predicate(node.op, _literal_strings(node.needle) or []))
+    if (needles := literal_strings(node.needle)) is not None:
+        return on_text(subject, text_predicate(node.op, needles))
     needle = compile_expr(node.needle, m)
 
     def dynamic(env: RunEnv) -> Any:
@@ -296,7 +290,8 @@ def compile_text_test(node: ast.TextTest, m: Context) -> Fn:
     return dynamic
 
 
-def _literal_strings(node: ast.Expr) -> list[str] | None:
+def literal_strings(node: ast.Expr) -> list[str] | None:
+    """The strings of a text literal or a list of text literals; None for anything else."""
     if isinstance(node, ast.Literal) and isinstance(node.value, str):
         return [node.value]
     if isinstance(node, ast.ListExpr) and all(isinstance(i, ast.Literal) and isinstance(i.value, str) for i in node.items):

@@ -80,10 +80,25 @@ def searcher(pattern: str) -> Callable[[str], bool]:
     if on_bytes is None:  # another google-re2 layout: the public API
         compiled = compile_pattern(pattern)
         return lambda text: compiled.search(text) is not None
+    return prefiltered(pattern, lambda text: on_bytes(text.encode("utf-8")))
+
+
+def prefiltered(pattern: str, test: Callable[[str], bool],
+                view: Callable[[str], str] | None = None) -> Callable[[str], bool]:
+    """`test` (the pattern's RE2 test of a text), run only on a text whose `view` (the text
+    itself, or its normalised form the pattern is run on) holds one of the pattern's required
+    literals; `test` itself when the pattern has none."""
     needed = required_literals(pattern)
     if needed is None:
-        return lambda text: on_bytes(text.encode("utf-8"))
-    return lambda text: any(n in text for n in needed) and on_bytes(text.encode("utf-8"))
+        return test
+    if len(needed) == 1:
+        literal = needed[0]
+        if view is None:
+            return lambda text: literal in text and test(text)
+        return lambda text: literal in view(text) and test(text)
+    if view is None:
+        return lambda text: any(n in text for n in needed) and test(text)
+    return lambda text: any(n in view(text) for n in needed) and test(text)
 
 
 def bytes_searcher(pattern: str) -> Callable[[bytes], bool] | None:
