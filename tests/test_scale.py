@@ -406,3 +406,32 @@ def test_a_document_read_back_from_the_cache_keeps_what_evaluation_reads() -> No
         "重点項目評価書", dt.date(2024, 4, 1), doc.tree)
     policies = load_policies([bundled_policy_dir()])
     assert run(policies, back) == run(policies, doc)  # judged as of its 公表日 in both
+
+
+_MODULES_OF_A_RECHECK = """
+import runpy, sys
+sys.argv = ["piarules", "eval", sys.argv[1], "--format", "json"]
+try:
+    runpy.run_module("piarules", run_name="__main__")
+except SystemExit as exit:
+    code = exit.code
+heavy = ["pydantic", "piarules.api", "piarules.document.loader", "piarules.evaluate", "concurrent.futures.process"]
+print(code, [name for name in heavy if name in sys.modules])
+"""
+
+
+def test_a_recheck_of_an_unchanged_document_imports_no_loader_nor_pydantic(tmp_path: Path) -> None:
+    """The cold-start floor (issue 15): reporting stored results needs neither the document
+    models (pydantic), nor loading and evaluating, nor the process pool; the CLI framework must
+    not import them either (typer 0.29 imports pydantic for every option: pinned below it)."""
+    import os
+    import subprocess
+    import sys
+
+    env = {**os.environ, "PIARULES_CACHE_DIR": str(tmp_path / "cache")}
+    env.pop("PIARULES_NO_CACHE", None)
+    doc = write(tmp_path, "a.yaml", EXAMPLE.read_text(encoding="utf-8"))
+    runs = [subprocess.run([sys.executable, "-c", _MODULES_OF_A_RECHECK, str(doc)], env=env, cwd=tmp_path,
+                           capture_output=True, text=True, check=True).stdout.split("\n")[-2] for _ in range(2)]
+    assert runs[0].startswith("1 ") and "pydantic" in runs[0]  # the first run loads and evaluates
+    assert runs[1] == "1 []"
