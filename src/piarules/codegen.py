@@ -392,7 +392,7 @@ class LoopHelpers:
     imports this module)."""
 
     truth: Callable[..., Any]
-    finding: Callable[..., Any]
+    report: Callable[..., Any]
     first_failing: Callable[..., Any]
     undecided: Callable[..., Any]
     judge_on_unknown_date: Callable[..., Any]
@@ -419,7 +419,7 @@ def generate_loop(rule: CompiledRule, helpers: LoopHelpers) -> Callable[..., Non
     writer.depth = 3
     writer.bound[0] = "item"  # values[0] is the item throughout the body (nested scopes use other slots)
     writer.names.update(rule=rule, collection=rule.scopes[0][0], locate=rule.scopes[0][1], TextLeaf=TextLeaf,
-                        dt_date=dt.date, truth=helpers.truth, finding=helpers.finding,
+                        dt_date=dt.date, truth=helpers.truth, report=helpers.report,
                         first_failing=helpers.first_failing, undecided=helpers.undecided)
     if rule.dated and rule.as_of_depth == 1:
         _dated_item(writer, rule, helpers, when, require)
@@ -517,6 +517,6 @@ def _check_item(writer: _Writer, when: ast.Expr | None, require: ast.Expr) -> No
         writer.available.update(writer.if_true.get(applies, {}))  # a true `when` computed all its parts
     holds = writer.value(require)
     writer.emit_block(f"if {holds} is not True and ({holds} is False or truth(rule, doc, {holds}, out) is False):",
-                      *_PLACE_ITEM, "out.append(finding(rule, env, doc, [], first_failing(rule, env)))")
+                      *_PLACE_ITEM, "report(rule, env, doc, out, [], first_failing(rule, env))")
     writer.depth -= opened
     writer.available = saved

@@ -143,7 +143,7 @@ def _generate_conditions(rule: CompiledRule) -> None:
 def _helpers() -> Any:
     from piarules.codegen import LoopHelpers
 
-    return LoopHelpers(truth=_truth, finding=_finding, first_failing=_first_failing, undecided=_undecided,
+    return LoopHelpers(truth=_truth, report=_report, first_failing=_first_failing, undecided=_undecided,
                        judge_on_unknown_date=_judge_on_unknown_date, check=_check_runner)
 
 
@@ -246,7 +246,7 @@ def _check_runner(rule: CompiledRule) -> Runner:
         def check_plain(env: RunEnv, doc: Document, as_of: AsOf, out: Out) -> None:
             holds = require(env)
             if holds is not True and _truth(rule, doc, holds, out) is False:
-                out.append(_finding(rule, env, doc, [], _first_failing(rule, env)))
+                _report(rule, env, doc, out, [], _first_failing(rule, env))
 
         return check_plain
 
@@ -258,7 +258,7 @@ def _check_runner(rule: CompiledRule) -> Runner:
         if require is not None:
             holds = require(env)
             if holds is not True and (holds is False or _truth(rule, doc, holds, out) is False):
-                out.append(_finding(rule, env, doc, [], _first_failing(rule, env)))
+                _report(rule, env, doc, out, [], _first_failing(rule, env))
         if requires is not None:
             _check_requires(rule, env, doc, out)
 
@@ -284,11 +284,11 @@ def _check_requires(rule: CompiledRule, env: RunEnv, doc: Document, out: Out) ->
         out.append(_undecided(rule, doc, value))
         return
     if is_empty(value):
-        out.append(_finding(rule, env, doc, [rule.checked.requires.target.label]))
+        _report(rule, env, doc, out, [rule.checked.requires.target.label])
         return
     unmet = [desc for _, desc, test in matchers if not (isinstance(value, str) and test(value))]
     if unmet:
-        out.append(_finding(rule, env, doc, unmet))
+        _report(rule, env, doc, out, unmet)
 
 
 def _first_failing(rule: CompiledRule, env: RunEnv) -> DocPath | None:
@@ -300,10 +300,28 @@ def _first_failing(rule: CompiledRule, env: RunEnv) -> DocPath | None:
     return None
 
 
-def _finding(rule: CompiledRule, env: RunEnv, doc: Document, missing: list[str],
-             place: DocPath | None = None) -> Finding:
-    checked = rule.checked
+def _report(rule: CompiledRule, env: RunEnv, doc: Document, out: Out, missing: list[str],
+            place: DocPath | None = None) -> None:
+    """Append the rule's finding about the current item to `out`.
+
+    A rule reports one finding per place (merge_same_place keeps the first it found there and
+    counts the others: 37 stale citations in one cell are one finding). So a later one at a
+    place the rule already reported into this same `out` appends that first finding again, to
+    be counted, without locating it or formatting its message (most of a finding's cost).
+    """
     path: DocPath = place or rule.blame(env) or _innermost_place(env, len(rule.scopes))
+    key = (rule.checked.id, path)
+    seen = env.reported.get(key)
+    if seen is not None and seen[0] is out:
+        out.append(seen[1])
+        return
+    finding = _finding(rule, env, doc, missing, path)
+    env.reported[key] = (out, finding)  # holding `out` keeps its id from being reused by another list
+    out.append(finding)
+
+
+def _finding(rule: CompiledRule, env: RunEnv, doc: Document, missing: list[str], path: DocPath) -> Finding:
+    checked = rule.checked
     found_path, located = doc.source_map.nearest(path)
     missing_key = None if found_path == path else str(path[len(found_path)])
     message = rule.message(env, missing)

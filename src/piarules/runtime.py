@@ -119,7 +119,7 @@ def _row_leaves(rows: list[Any]) -> list[TextLeaf]:
 class RunEnv:
     """Per-document evaluation state: the tree, the judging date, scope slots."""
 
-    __slots__ = ("_texts", "as_of", "companions", "indexes", "memo", "paths", "root", "values")
+    __slots__ = ("_texts", "as_of", "companions", "indexes", "memo", "paths", "reported", "root", "values")
 
     def __init__(self, root: dict[str, Any], as_of: dt.date | Unreadable,
                  companions: dict[str, dict[str, Any]] | None = None):
@@ -137,6 +137,8 @@ class RunEnv:
         self._texts: list[TextLeaf] | None = None
         self.memo: dict[object, Any] = {}
         """Per-document results of compiled look-backs (compile._candidates), by their key."""
+        self.reported: dict[tuple[str, DocPath], tuple[list[Any], Any]] = {}
+        """(rule id, place) → (the list it was reported into, the finding): evaluate._report."""
 
     def place(self, slot: int) -> DocPath | None:
         base, index = self.paths[slot], self.indexes[slot]
