@@ -202,3 +202,89 @@ def test_an_empty_inner_collection_is_skipped_only_when_it_does_not_read_the_dat
     fired = findings(policy, DOC.replace("令和3年6月10日", "令和4年6月10日"))
     if dateless:  # the change row's 変更後の記載 cites 第19条第7号: still found through the early test
         assert [f.path_text for f in fired] == ["変更箇所[1].変更後の記載"]
+
+
+_GUARDED = """
+rule G "g" {{
+  severity warning
+  for each 記載 in 本文
+  for each 文 in sentences(記載)
+  when {head} and 文 contains "番号法"
+  require false
+}}
+"""
+
+
+@pytest.mark.parametrize(("head", "guarded", "fires"), [
+    ('評価書の種類 == "重点項目評価書"', True, True),
+    ('評価書の種類 == "全項目評価書"', True, False),          # false for the document: no text is cut
+    ('評価実施機関名 is present and 公表日 < 2020-01-01', True, False),  # the head may be several conjuncts
+    ('文 contains "第19条"', False, True),                   # reads the item: no guard
+    ('基準日 >= 2020-01-01', True, True),                    # the run's date: the same for every item
+])
+def test_a_when_whose_head_reads_no_item_is_tested_once(head: str, guarded: bool, fires: bool) -> None:
+    """`when A and B(item)` with A false for the document: every item's `when` is false, so the
+    loops are not run (sentences() is never called); true or unknown, they run as before."""
+    from piarules import textcache
+    from piarules.builtins import _split_sentences
+    from tests.conftest import compile_policy
+
+    policy = _GUARDED.format(head=head)
+    (rule,) = compile_policy(policy).rules
+    assert (rule.guard is not None) is guarded
+    textcache.clear()
+    fired = findings(policy, DOC)
+    assert bool(fired) is fires
+    assert (_split_sentences.cache_info().misses == 0) is (guarded and not fires)
+
+
+def test_a_dated_rule_keeps_a_head_that_reads_its_date_per_item() -> None:
+    """With `as of` per row, 基準日 differs per item: such a conjunct is not a guard."""
+    from tests.conftest import compile_policy
+
+    policy = """
+    rule G "g" {
+      severity warning
+      for each 行 in 変更箇所
+      as of 行.変更日
+      when 基準日 < 2021-01-01 and 行.提出時期 == "事後"
+      require false
+    }
+    """
+    (rule,) = compile_policy(policy).rules
+    assert rule.guard is None  # as a guard it would be false on the run's date (2026) and hide the 2019 row
+    assert [f.path_text for f in findings(policy, DOC)] == ["変更箇所[0].提出時期"]
+
+
+def test_guards_change_no_finding_of_the_libraries() -> None:
+    """Every corpus document, the bundled and the benchmark policies: the same findings with the
+    guards and without them (the loops judging every item)."""
+    from tests.test_codegen import AS_OF, both, corpus
+
+    for name in ("bundled", "bench"):
+        policies, _ = both(name)
+        guarded = [r for r in policies.rules if r.guard is not None]
+        assert name == "bench" or len(guarded) >= 4
+        for document in corpus():
+            with_guards = _run(policies, document, AS_OF)
+            saved = [(r, r.guard, r.runner) for r in guarded]
+            for r in guarded:
+                r.guard, r.runner = None, None
+            try:
+                assert _run(policies, document, AS_OF) == with_guards, document.path
+            finally:
+                for r, guard, runner in saved:
+                    r.guard, r.runner = guard, runner
+
+
+def _run(policies: object, document: object, as_of: dt.date) -> list[object]:
+    from piarules.evaluate import evaluate
+
+    return list(evaluate(policies.rules, document, as_of))  # type: ignore[attr-defined]
+
+
+def test_an_unknown_head_runs_the_loops_and_reports_what_it_could_not_check() -> None:
+    """A head that cannot be read (公表日 unreadable) is not false: each item is judged, and the
+    items its `when` would hold for are reported as undecided."""
+    fired = findings(_GUARDED.format(head="公表日 < 2020-01-01"), DOC.replace("令和6年1月31日", "令和6年頃"))
+    assert fired and all(f.undecided is not None for f in fired)

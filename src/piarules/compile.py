@@ -74,6 +74,10 @@ class CompiledRule:
     dateless_after_date: bool = False
     """The collection of the scope just inside the judging date does not read 基準日: an empty
     one can be seen before the date is computed (evaluate.py skips the item then)."""
+    guard: Fn | None = None
+    """The leading conjuncts of `when A and B(item) …` that read no `for each` variable (nor a
+    per-item date): false for the document, the rule does not apply to it and its loops are not
+    run (健康保険の事務 in a 住民基本台帳 document: no text is cut into sentences)."""
 
     @property
     def dated(self) -> bool:
@@ -802,7 +806,25 @@ def compile_rule(rule: CheckedRule, matcher_defs: dict[str, ast.MatcherDef],
         context=m,
         as_of_depth=_as_of_depth(rule),
         dateless_after_date=_dateless_after_date(rule),
+        guard=_compiled_guard(rule, m),
     )
+
+
+def _compiled_guard(rule: CheckedRule, m: Context) -> Fn | None:
+    """CompiledRule.guard: the leading loop-invariant conjuncts of a `when` that also reads the
+    loops (a wholly invariant one is when_outside_loops), or None."""
+    when = rule.when
+    if not rule.scopes or when is None or not isinstance(when, ast.BoolOp) or when.op != "and":
+        return None
+    dated = rule.as_of is not None
+    lead: list[ast.Expr] = []
+    for part in when.operands:
+        if _reads_scope(part, len(rule.scopes), dated):
+            break
+        lead.append(part)
+    if not lead or len(lead) == len(when.operands):
+        return None
+    return compile_expr(lead[0] if len(lead) == 1 else ast.BoolOp("and", tuple(lead), when.span), m)
 
 
 def _as_of_depth(rule: CheckedRule) -> int:

@@ -20,7 +20,7 @@ from piarules.diagnostics import Severity
 from piarules.document import Document
 from piarules.document.source_map import DocPath, format_path
 from piarules.findings import Finding
-from piarules.runtime import RunEnv, TextLeaf
+from piarules.runtime import Fn, RunEnv, TextLeaf
 from piarules.values import Unreadable, display, is_empty
 
 Out = list[Finding]
@@ -105,6 +105,8 @@ def build_runner(rule: CompiledRule, generated: bool = False) -> Runner:
         runner = _dated(rule, runner)
     if rule.when_outside_loops:
         return _guarded(rule, runner)
+    if rule.guard is not None:
+        return _applying(rule.guard, runner)
     return runner
 
 
@@ -210,6 +212,19 @@ def _guarded(rule: CompiledRule, loops: Runner) -> Runner:
             loops(env, doc, as_of, out)
 
     return guarded
+
+
+def _applying(guard: Fn, loops: Runner) -> Runner:
+    """Skip the loops when the loop-invariant head of `when` is false for the document: every
+    item's `when` would be false (false `and` anything is false, unknown included), so no item
+    can be reported. As with a wholly invariant `when`, a rule that does not apply does not
+    report a collection it cannot read. True or unknown: the loops run and judge it per item."""
+
+    def applying(env: RunEnv, doc: Document, as_of: AsOf, out: Out) -> None:
+        if guard(env) is not False:
+            loops(env, doc, as_of, out)
+
+    return applying
 
 
 def _loop(rule: CompiledRule, depth: int, inner: Runner) -> Runner:
