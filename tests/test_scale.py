@@ -435,3 +435,67 @@ def test_a_recheck_of_an_unchanged_document_imports_no_loader_nor_pydantic(tmp_p
                            capture_output=True, text=True, check=True).stdout.split("\n")[-2] for _ in range(2)]
     assert runs[0].startswith("1 ") and "pydantic" in runs[0]  # the first run loads and evaluates
     assert runs[1] == "1 []"
+
+
+_WARNED = 'rule OWN-W "w" {\n  severity info\n  when 公表日 is present and true\n  require 評価実施機関名 is present\n}\n'
+
+
+def _set_loads(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Callable[[], tuple[object, int]]:
+    """load_policies of tmp_path/own with the bundled library, and how many times the set was
+    parsed and checked (0: read back from the cache)."""
+    from piarules import api
+
+    monkeypatch.delenv("PIARULES_NO_CACHE", raising=False)
+    monkeypatch.setenv("PIARULES_CACHE_DIR", str(tmp_path / "cache"))
+    built = []
+    parse = api.parse_policy_texts
+    monkeypatch.setattr(api, "parse_policy_texts", lambda *a, **k: built.append(1) or parse(*a, **k))
+
+    def load() -> tuple[object, int]:
+        before = len(built)
+        return api.load_policies([tmp_path / "own"], standard=True), len(built) - before
+
+    return load
+
+
+def _shape(policies: object) -> tuple[object, ...]:
+    from piarules.api import PolicySet
+
+    assert isinstance(policies, PolicySet)
+    return (policies.files, [r.checked for r in policies.rules], policies.diagnostics, policies.source_digest,
+            policies.check.rules)
+
+
+def test_a_checked_policy_set_is_read_back_in_one_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The second run reads the set checked by the first (its warnings too) and only compiles
+    it: the same ASTs, checked rules, diagnostics and findings as checking it again."""
+    write(tmp_path, "own/own.pia", _WARNED)
+    load = _set_loads(tmp_path, monkeypatch)
+    first, built = load()
+    assert built == 1 and [d.code for d in first.diagnostics] == ["PIA216"]  # type: ignore[attr-defined]
+    again, built = load()
+    assert built == 0
+    assert _shape(again) == _shape(first)
+    document = load_document_text(EXAMPLE.read_text(encoding="utf-8"), "a.yaml")[0]
+    assert document is not None
+    assert run(again, document, AS_OF) == run(first, document, AS_OF)  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize("change", ["policy", "vocabulary", "corrupt"])
+def test_a_stored_policy_set_is_never_used_for_changed_sources(change: str, tmp_path: Path,
+                                                               monkeypatch: pytest.MonkeyPatch) -> None:
+    write(tmp_path, "own/own.pia", _WARNED)
+    load = _set_loads(tmp_path, monkeypatch)
+    load()
+    if change == "policy":
+        write(tmp_path, "own/own.pia", _WARNED.replace('"w"', '"書き換えた題"'))
+    elif change == "vocabulary":
+        write(tmp_path, "own/synonyms.yaml", 'テスト語:\n  terms: [テスト]\n  source: "試験"\n')
+    else:
+        for entry in (tmp_path / "cache").glob("set-*.pickle"):
+            entry.write_bytes(b"\x80\x05not a pickle")
+    changed, built = load()
+    assert built == 1
+    assert changed.ok  # type: ignore[attr-defined]
+    titles = [r.checked.rule.title for r in changed.rules if r.checked.id == "OWN-W"]  # type: ignore[attr-defined]
+    assert titles == (["書き換えた題"] if change == "policy" else ["w"])

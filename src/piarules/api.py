@@ -114,13 +114,54 @@ def load_policies(paths: Iterable[str | Path], standard: bool = False) -> Policy
             continue
         digest.add(name, raw)  # the bytes parsed: the digest never names other content
     vocabulary = vocabulary_for(paths)
-    result = parse_policy_texts(sources, vocabulary)
+    source_digest = digest.hexdigest() if not errors and digest.add_vocabulary(vocabulary.files) else None
+    result = _stored_set(source_digest, vocabulary)
+    if result is None:
+        result = parse_policy_texts(sources, vocabulary)
+        result.source_digest = source_digest
+        _store_set(result)
     result.diagnostics[:0] = errors
     if not files:
         result.diagnostics.append(Diagnostic("PIA501", "ポリシーファイル (*.pia) が見つかりません", None))
-    if not errors and digest.add_vocabulary(vocabulary.files):
-        result.source_digest = digest.hexdigest()
     return result
+
+
+def _set_entry(source_digest: str) -> str:
+    """The cache entry of a checked policy set: its sources (PolicySet.source_digest: each file's
+    name and text, each vocabulary file's bytes) and piarules' code (every module and data file:
+    the grammar, the checker, the built-ins' signatures, the bundled statutes)."""
+    from piarules import cache as disk
+    from piarules.result_cache import package_fingerprint
+
+    return f"set-{disk.key('checked policy set', source_digest, package_fingerprint())}.pickle"
+
+
+def _stored_set(source_digest: str | None, vocabulary: Vocabulary) -> PolicySet | None:
+    """The set checked in an earlier run, read in one file; only compiling is left (closures
+    cannot be stored). None when there is none (or caching is off)."""
+    from piarules import cache as disk
+
+    if source_digest is None:
+        return None
+    stored = disk.load(_set_entry(source_digest))
+    if not (isinstance(stored, tuple) and len(stored) == 3 and isinstance(stored[1], CheckResult)):
+        return None
+    files, check, diagnostics = stored
+    check.vocabulary = vocabulary  # the tables are not stored: built from the same files on first use
+    return PolicySet(files, check, compile_rules(check), diagnostics, source_digest)
+
+
+def _store_set(result: PolicySet) -> None:
+    """Keep a clean set (warnings included) for the next run; the vocabulary's tables are not
+    stored (they are the files' content, read again; the standard ones are the package's)."""
+    from dataclasses import replace
+
+    from piarules import cache as disk
+
+    if result.source_digest is None or not result.ok:
+        return
+    check = replace(result.check, vocabulary=None)  # type: ignore[arg-type]  # set again when read (_stored_set)
+    disk.store(_set_entry(result.source_digest), (result.files, check, result.diagnostics))
 
 
 def resolve_as_of(as_of: dt.date | None, document: Document) -> dt.date | Unreadable:
