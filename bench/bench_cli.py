@@ -35,7 +35,7 @@ import sys
 import tempfile
 import time
 
-from common import EXAMPLE, ROOT
+from common import EXAMPLE, ROOT, with_bytecode
 
 
 def timed(args: list[str], env: dict[str, str], expect: int) -> float:
@@ -62,12 +62,11 @@ def main() -> None:
     exe = shutil.which("piarules")
     command = [exe] if exe else [sys.executable, "-m", "piarules"]
     evaluate = [*command, "eval", str(EXAMPLE / "assessment.yaml"), "--as-of", "2026-04-01"]
-    dropped = ("PIARULES_NO_CACHE", "PIARULES_CACHE_DIR") + (() if args.source else ("PYTHONDONTWRITEBYTECODE",))
-    base = {k: v for k, v in os.environ.items() if k not in dropped}
+    base = {k: v for k, v in os.environ.items() if k not in ("PIARULES_NO_CACHE", "PIARULES_CACHE_DIR")}
     with tempfile.TemporaryDirectory(prefix="piarules-bench-cache-") as cache, \
             tempfile.TemporaryDirectory(prefix="piarules-bench-pyc-") as bytecode:
         if not args.source:
-            base["PYTHONPYCACHEPREFIX"] = bytecode
+            base = with_bytecode(base, bytecode)
         cold = {**base, "PIARULES_NO_CACHE": "1"}
         warm = {**base, "PIARULES_CACHE_DIR": cache}
         timed(evaluate, warm, 1)  # fills the cache (and the bytecode)
