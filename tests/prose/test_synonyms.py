@@ -63,3 +63,23 @@ def test_own_table_from_a_file(tmp_path: Path) -> None:
     table, diagnostics = load_synonyms(path)
     assert diagnostics == [] and table["許諾"] == SynonymSet("許諾", ("許諾", "許可"))
     assert [m.text for m in find("再委託を許可する", table["許諾"])] == ["許可"]
+
+
+@pytest.mark.parametrize(("text", "cut"), [
+    ("保険証を交付する。", True),         # both sets hit: the text is cut into units to pair them
+    ("保険証の様式を定める。", False),     # 交付 is absent: no unit can hold both, nothing is cut
+    ("書類を交付する。", False),
+])
+def test_a_co_occurrence_cuts_a_text_only_when_every_set_hits(text: str, cut: bool) -> None:
+    """Cutting into sentences and clauses is most of a test's cost; a text without a hit of one
+    of the sets cannot hold them together, whatever its units."""
+    from piarules import textcache
+    from piarules.prose import CoOccurrence, Scope, matches
+    from piarules.prose.phrases import Phrase
+    from piarules.prose.segment import segment
+
+    sets = (SynonymSet.of("保険証", name="証"), SynonymSet.of("交付", name="交付"))
+    for spec in (CoOccurrence(sets, Scope.SENTENCE), Phrase(sets, max_gap=20)):
+        textcache.clear()
+        assert matches(text, spec) is cut
+        assert (segment.cache_info().misses > 0) is cut, spec

@@ -203,8 +203,10 @@ def phrase_hits(text: str, pattern: SynonymSet | Phrase) -> tuple[tuple[Hit, ...
     """The hits of each match of a set or phrase, in text order (normalised offsets)."""
     if isinstance(pattern, SynonymSet):
         return tuple((h,) for h in hits(text, pattern))
-    seg = segment(text)
     per_part = [hits(text, p) for p in pattern.parts]
+    if not per_part or not all(per_part):  # a match needs a hit of every part: no need to segment
+        return ()
+    seg = segment(text)
     out: list[tuple[Hit, ...]] = []
     taken_until = -1
     for first in per_part[0] if per_part else ():
@@ -241,6 +243,9 @@ def find(text: str, pattern: Pattern) -> tuple[Match, ...]:
 @text_cache
 def unit_hits(text: str, spec: CoOccurrence) -> tuple[tuple[Segment, tuple[tuple[Hit, ...], ...]], ...]:
     """For each scope unit holding every set: the unit and, per set, all its hits in the unit."""
+    per_set = [hits(text, s) for s in spec.sets]
+    if not all(per_set):  # a unit must hold every set: without a hit of each there is none to cut
+        return ()
     seg = segment(text)
     if spec.scope is Scope.CLAUSE:
         units: tuple[Segment, ...] = seg.clauses
@@ -248,7 +253,6 @@ def unit_hits(text: str, spec: CoOccurrence) -> tuple[tuple[Segment, tuple[tuple
         units = seg.sentences
     else:
         units = (Segment(0, len(seg.norm.text)),)
-    per_set = [hits(text, s) for s in spec.sets]
     out = []
     for unit in units:
         inside = tuple(tuple(h for h in hs if unit.start <= h.start and h.end <= unit.end) for hs in per_set)
