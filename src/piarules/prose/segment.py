@@ -62,7 +62,13 @@ class Segmentation:
 
     norm: NormalizedText
     sentences: tuple[Segment, ...]
-    clauses: tuple[Segment, ...]  # INVARIANT: each clause lies inside one sentence
+
+    @cached_property
+    def clauses(self) -> tuple[Segment, ...]:
+        """Cut on first use: sentences() and the co-occurrences in one sentence never read them."""
+        t = self.norm.text
+        cuts = _clause_cuts(t)
+        return tuple(c for s in self.sentences for c in _pieces(t, cuts, s.start, s.end))  # each inside one sentence
 
     @cached_property
     def _sentence_starts(self) -> list[int]:
@@ -162,7 +168,4 @@ def segment(text: str) -> Segmentation:
     """Split a text value (original form) into sentences and clauses of its normalised view."""
     norm = normalize(text)
     t = norm.text
-    sentences = _pieces(t, _sentence_cuts(t), 0, len(t))
-    clause_cuts = _clause_cuts(t)
-    clauses = [c for s in sentences for c in _pieces(t, clause_cuts, s.start, s.end)]
-    return Segmentation(norm, tuple(sentences), tuple(clauses))
+    return Segmentation(norm, tuple(_pieces(t, _sentence_cuts(t), 0, len(t))))
