@@ -304,3 +304,57 @@ def test_a_finding_dropped_on_an_unknown_date_is_not_reused_for_a_later_row() ->
     fired = findings(policy, doc)
     assert [(f.path_text, f.undecided is not None) for f in fired] == [("公表日", False), ("変更箇所[0].変更日", True)]
     assert fired[0].message == "番号法第19条第7号 の変更は事後"
+
+
+def test_the_sentence_prefilter_changes_no_finding_of_the_libraries() -> None:
+    """`for each 文 in sentences(記載) when … 文 states together …` (LAW-013): a text none of whose
+    sentences can hold the phrase is skipped before it is cut. The same findings with and without
+    the prefilter on every corpus document (LAW-013 fires on six of them)."""
+    from piarules.api import load_policies
+    from tests.test_codegen import AS_OF, POLICY_SETS, corpus
+
+    for folder in POLICY_SETS.values():
+        filtered, plain = load_policies([folder]), load_policies([folder])
+        for rule in plain.rules:
+            rule.may_match = None
+        for document in corpus():
+            assert _run(filtered, document, AS_OF) == _run(plain, document, AS_OF), document.path
+
+
+_SENTENCE_RULE = """
+rule S "s" {
+  severity warning
+  for each 記載 in 本文
+  for each 文 in sentences(記載)
+  when 文 states together ["保険証"], ["交付"]
+  require 文 mentions ["経過措置"]
+}
+"""
+
+
+def test_a_text_that_cannot_hold_the_phrase_is_not_cut_into_sentences() -> None:
+    from piarules import textcache
+    from piarules.builtins import _split_sentences
+    from tests.conftest import compile_policy
+
+    (rule,) = compile_policy(_SENTENCE_RULE).rules
+    assert rule.may_match is not None and rule.may_match[0] == 1
+    textcache.clear()
+    assert findings(_SENTENCE_RULE, DOC) == []
+    assert _split_sentences.cache_info().misses == 0  # no text of DOC names 保険証
+    doc = DOC.replace("書面で申請を受け許諾する", "申請を受け許諾する。保険証を交付する")
+    fired = findings(_SENTENCE_RULE, doc)
+    assert [f.path_text for f in fired] == ["特定個人情報ファイル[0].委託.委託事項[1].再委託の許諾方法"]
+    assert _split_sentences.cache_info().misses > 0
+
+
+@pytest.mark.parametrize("when", [
+    'not (文 states together ["保険証"], ["交付"])',  # a negated test rules nothing out
+    '文 states together ["ISO/IEC 27017"], ["交付"] or 記載 contains "x"',  # not a conjunct
+])
+def test_no_prefilter_where_a_sentence_without_the_phrase_could_still_be_reported(when: str) -> None:
+    from tests.conftest import compile_policy
+
+    policy = _SENTENCE_RULE.replace('when 文 states together ["保険証"], ["交付"]', f"when {when}")
+    (rule,) = compile_policy(policy).rules
+    assert rule.may_match is None

@@ -74,6 +74,10 @@ class CompiledRule:
     dateless_after_date: bool = False
     """The collection of the scope just inside the judging date does not read 基準日: an empty
     one can be seen before the date is computed (evaluate.py skips the item then)."""
+    may_match: tuple[int, Fn] | None = None
+    """(depth, test) for `for each 文 in sentences(T)` at `depth` with a `when` conjunct `文
+    mentions|states|denies P`: test(env) false means no sentence of T can hold P, so the item
+    of the scope above is skipped before T is cut (evaluate._skipping)."""
     guard: Fn | None = None
     """The leading conjuncts of `when A and B(item) …` that read no `for each` variable (nor a
     per-item date): false for the document, the rule does not apply to it and its loops are not
@@ -807,7 +811,46 @@ def compile_rule(rule: CheckedRule, matcher_defs: dict[str, ast.MatcherDef],
         as_of_depth=_as_of_depth(rule),
         dateless_after_date=_dateless_after_date(rule),
         guard=_compiled_guard(rule, m),
+        may_match=_sentence_prefilter(rule, m),
     )
+
+
+def _sentence_prefilter(rule: CheckedRule, m: Context) -> tuple[int, Fn] | None:
+    """CompiledRule.may_match: the first scope over sentences(T) whose variable a top-level
+    `when` conjunct tests for a phrase made of kanji and kana (prose.phrases.may_hit), T not
+    reading 基準日 (it is tested before the item's date is computed)."""
+    from piarules.prose.phrases import can_rule_out, may_hit
+
+    when = rule.when
+    conjuncts = () if when is None else when.operands if isinstance(when, ast.BoolOp) and when.op == "and" else (when,)
+    for depth, scope in enumerate(rule.scopes):
+        collection = scope.collection
+        if not (depth and isinstance(collection, ast.Call) and collection.func == "sentences" and len(collection.args) == 1):
+            continue
+        if any(isinstance(n, ast.Ref) and n.base == "as_of" for n in walk(collection.args[0])):
+            continue
+        sets = [s for c in conjuncts if isinstance(c, ast.PhraseTest) and _is_variable(c.subject, depth)
+                for s in _required_sets(phrase_pattern(c.spec, m.vocabulary, {})) if can_rule_out(s)]
+        if sets:
+            text = compile_expr(collection.args[0], m)
+
+            def test(env: RunEnv, text: Fn = text, sets: tuple[Any, ...] = tuple(sets)) -> bool:
+                value = text(env)
+                return not isinstance(value, str) or all(may_hit(str(value), s) for s in sets)
+
+            return depth, test
+    return None
+
+
+def _is_variable(node: ast.Expr, slot: int) -> bool:
+    return isinstance(node, ast.Ref) and node.base == "var" and node.slot == slot and not node.fields
+
+
+def _required_sets(pattern: Any) -> tuple[Any, ...]:
+    """The synonym sets a match of the pattern needs a hit of: the set, or each of a co-occurrence."""
+    from piarules.prose import CoOccurrence
+
+    return tuple(pattern.sets) if isinstance(pattern, CoOccurrence) else (pattern,)
 
 
 def _compiled_guard(rule: CheckedRule, m: Context) -> Fn | None:

@@ -119,8 +119,22 @@ def _loops(rule: CompiledRule, check: Runner) -> Runner:
             runner = _dated(rule, runner)
             if rule.dateless_after_date:
                 runner = _unless_empty(rule.scopes[depth + 1][0], runner)
+        if rule.may_match is not None and rule.may_match[0] == depth + 1:
+            runner = _skipping(rule.may_match[1], runner)
         runner = _loop(rule, depth, runner)
     return runner
+
+
+def _skipping(may_match: Fn, inner: Runner) -> Runner:
+    """Skip an item none of whose sentences can hold the phrase its `when` requires, before
+    they are cut and before its date is computed: every sentence's `when` would be false (a
+    false conjunct makes it false, unknown parts included), so nothing could be reported."""
+
+    def skipping(env: RunEnv, doc: Document, as_of: AsOf, out: Out) -> None:
+        if may_match(env):
+            inner(env, doc, as_of, out)
+
+    return skipping
 
 
 def _generate_conditions(rule: CompiledRule) -> None:

@@ -174,7 +174,7 @@ def _single(rule: CompiledRule) -> CompiledRule:
     binding only."""
     from dataclasses import replace
 
-    return replace(rule, scopes=[], runner=None, when_outside_loops=False, guard=None, as_of=None, as_of_depth=0,
+    return replace(rule, scopes=[], runner=None, when_outside_loops=False, guard=None, may_match=None, as_of=None, as_of_depth=0,
                    checked=replace(rule.checked, period=(None, None)))
 
 

@@ -5,6 +5,8 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from piarules.diagnostics import Severity
 from piarules.prose import SynonymSet, find, load_synonyms, read_synonyms, standard_synonyms
@@ -83,3 +85,54 @@ def test_a_co_occurrence_cuts_a_text_only_when_every_set_hits(text: str, cut: bo
         textcache.clear()
         assert matches(text, spec) is cut
         assert (segment.cache_info().misses > 0) is cut, spec
+
+
+def _sentence_hit(text: str, synonyms: SynonymSet) -> bool:
+    from piarules.builtins import _split_sentences
+    from piarules.prose.phrases import hits
+
+    return any(hits(sentence, synonyms) for sentence in _split_sentences(text))
+
+
+def _prefilterable_sets() -> list[SynonymSet]:
+    from piarules.prose.phrases import can_rule_out
+
+    found = [s for s in standard_synonyms().values() if can_rule_out(s)]
+    assert len(found) >= 10
+    return found
+
+
+def test_may_hit_never_rules_out_a_text_one_of_whose_sentences_holds_the_set() -> None:
+    """may_hit is a necessary condition (sentences() is skipped on its word): on every text of
+    the development, held-out and generated documents, for every standard set it can judge."""
+    from piarules.prose.phrases import may_hit
+    from piarules.runtime import text_leaves
+    from tests.test_codegen import corpus
+
+    sets = _prefilterable_sets()
+    ruled_out = held = 0
+    for document in corpus():
+        for text in {str(leaf) for leaf in text_leaves(document.tree)}:
+            for synonyms in sets:
+                if _sentence_hit(text, synonyms):
+                    held += 1
+                    assert may_hit(text, synonyms), (synonyms.name, text[:80])
+                elif not may_hit(text, synonyms):
+                    ruled_out += 1
+    assert held > 100 and ruled_out > 10_000
+
+
+_PIECES = ["保険", "証", "被保険者", "交付", "。", "、", ",", ".", " ", "\n", "\u3000", "①", "(1)", "・", "1.",
+           "<br>", "&amp;", "ｶﾞ", "ー", "－", "〜", "「", "」", "(", ")", "ISO", "27017", "A", "カ", "\u3099", "\r\n"]
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.lists(st.sampled_from(_PIECES), max_size=30))
+def test_may_hit_holds_on_texts_of_term_pieces_and_noise(pieces: list[str]) -> None:
+    from piarules.prose.phrases import may_hit
+
+    text = "".join(pieces)
+    for synonyms in (SynonymSet.of("保険証", "被保険者証", name="証"), SynonymSet.of("交付", name="交付"),
+                     SynonymSet.of("ガー", name="ガー")):
+        if _sentence_hit(text, synonyms):
+            assert may_hit(text, synonyms), text

@@ -168,6 +168,39 @@ def _compile(terms: tuple[str, ...]) -> re.Pattern[str] | None:
     return re.compile("|".join(f"(?:{_term_regex(t)})" for t in usable), re.IGNORECASE)
 
 
+@lru_cache(maxsize=1024)
+def _loose(terms: tuple[str, ...]) -> re.Pattern[str] | None:
+    """The terms with any run of spaces and line breaks allowed between their characters, no
+    boundary tests: what a sentence's hit is, looked for in the whole text (see may_hit). None
+    when a term has a character this reasoning does not cover: only letters and digits outside
+    ASCII (kanji, kana), whose normalisation does not depend on their neighbours."""
+    chars = [[c for c in normalize(t).text if c not in " \n"] for t in terms]
+    if not all(chars) or any(c.isascii() or not c.isalnum() for term in chars for c in term):
+        return None
+    return re.compile("|".join("[ \n]*".join(map(re.escape, term)) for term in chars), re.IGNORECASE)
+
+
+def can_rule_out(synonyms: SynonymSet) -> bool:
+    """Whether may_hit can rule out a text for this set (its terms are all kanji and kana)."""
+    return _loose(synonyms.terms) is not None
+
+
+@text_cache
+def may_hit(text: str, synonyms: SynonymSet) -> bool:
+    """False only when no part of `text` (no sentence or clause of it, whatever they are) can
+    hold a hit of the set: a test on the whole text before cutting it (sentences() in a rule).
+
+    A hit in a sentence is a run of the term's characters in the sentence's normalised text with
+    at most a line break between two of them. The sentence is a piece of the text, and the
+    normalisation of kanji and kana does not depend on their neighbours, only the spaces and
+    line breaks around them do (folded, dropped between two non-ASCII characters): so the same
+    characters stand in the text's normalised form with at most spaces or line breaks between
+    them. Exclusions are ignored (they only remove hits). Sets with other characters: True.
+    """
+    loose = _loose(synonyms.terms)
+    return loose is None or loose.search(normalize(text).text) is not None
+
+
 @text_cache
 def hits(text: str, synonyms: SynonymSet) -> tuple[Hit, ...]:
     """Every place a term of `synonyms` occurs in the normalised text (non-overlapping, leftmost-longest)."""
