@@ -16,12 +16,9 @@ POLICY_SUFFIX = ".pia"
 
 def bundled_policy_dir() -> Path:
     """The standard library shipped with piarules (policies/ at the repository top)."""
-    from importlib import resources
-
-    packaged = resources.files("piarules").joinpath("_data/policies")
-    if packaged.is_dir():
-        return Path(str(packaged))
-    return Path(__file__).resolve().parents[2] / "policies"
+    here = Path(__file__).resolve()
+    packaged = here.parent / "_data" / "policies"  # an installed package (importlib.resources: ≈ 5 ms more to start)
+    return packaged if packaged.is_dir() else here.parents[2] / "policies"
 
 
 def policy_files(paths: Iterable[str | Path]) -> list[Path]:

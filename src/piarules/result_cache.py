@@ -24,6 +24,7 @@ import dataclasses
 import hashlib
 import os
 from functools import cache
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from piarules import entry_store
@@ -38,9 +39,13 @@ STORE = EntryStore("results", lambda v: isinstance(v, list))
 
 @cache
 def package_fingerprint() -> str:
-    """piarules' version and the name, size and modification time of every file of the package."""
-    return entry_store.code_fingerprint(path for path in PACKAGE.rglob("*")
-                                        if path.is_file() and "__pycache__" not in path.parts)
+    """piarules' version and the name, size and modification time of every file of the package
+    (os.walk: the pathlib walk cost ≈ 10 ms of every re-check's start)."""
+    files = []
+    for folder, subfolders, names in os.walk(PACKAGE):
+        subfolders[:] = [d for d in subfolders if d != "__pycache__"]
+        files += [Path(folder, name) for name in names]
+    return entry_store.code_fingerprint(files)
 
 
 def settings_text(settings: Settings) -> str:

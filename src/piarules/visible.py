@@ -10,6 +10,7 @@ make the XML invalid or crash the UTF-8 encoder. `visible` turns each into a vis
 from __future__ import annotations
 
 import re
+from functools import cache
 
 _BIDI = "\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069"
 """Arabic letter mark, LRM/RLM, embeddings/overrides (U+202A–202E), isolates (U+2066–2069)."""
@@ -18,11 +19,13 @@ _ALWAYS = f"\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f{_BIDI}\ufffe\uffff\ud800-\udfff"
 _LAYOUT = "\t\n\r\u2028\u2029"
 
 
+_KEEPS = ("", "\t", "\n", "\t\n")
+
+
+@cache
 def _pattern(keep: str) -> re.Pattern[str]:
+    """Compiled on first use of each `keep` (a run that prints one report needs one or two)."""
     return re.compile(f"[{_ALWAYS}{''.join(c for c in _LAYOUT if c not in keep)}]")
-
-
-_UNSAFE = {keep: _pattern(keep) for keep in ("", "\t", "\n", "\t\n")}
 
 
 def _escape(match: re.Match[str]) -> str:
@@ -38,5 +41,8 @@ def visible(text: str, keep: str = "") -> str:
     `keep` names the layout characters to leave as they are: "" (one line: everything escaped),
     "\\t", "\\n" or "\\t\\n".
     """
-    pattern = _UNSAFE["\t\n" if keep in ("\n\t", "\t\n") else keep]
+    key = "\t\n" if keep in ("\n\t", "\t\n") else keep
+    if key not in _KEEPS:
+        raise KeyError(keep)  # a caller's mistake, as an unknown key always was
+    pattern = _pattern(key)
     return pattern.sub(_escape, text) if pattern.search(text) else text
