@@ -133,3 +133,14 @@ def test_compact_text_ignores_whitespace() -> None:
                                               ("-", True), ("なし", True), (" ", True), ("あり", False)])
 def test_empty_markers(text: str, empty: bool) -> None:
     assert is_empty_text(text) is empty
+
+
+@given(st.text(alphabet=st.sampled_from(["漢", "か", "Ａ", "１", "（", "）", "\u3000", "\u00a0", "～", "！", "a", " ",
+                                         "\uff00", "\uff5f", "\u2000", "。"]), max_size=80))
+def test_fold_width_maps_each_wide_character_and_keeps_the_others(text: str) -> None:
+    """The run-by-run fold of long texts equals translating every character (same length, so
+    offsets into it are offsets into the text)."""
+    from piarules.jpvalues import _WIDTH_TABLE, fold_width
+
+    assert fold_width(text) == text.translate(_WIDTH_TABLE)
+    assert len(fold_width(text)) == len(text)
