@@ -313,3 +313,20 @@ def test_bad_label_entries_are_reported_with_their_line() -> None:
     _, problems = load_form_labels(text, "labels.yaml")
     assert [(p.code, p.span.line) for p in problems] == [("PIA310", 2), ("PIA310", 6)]
     assert "「概要」" in problems[0].message and "「委託の有無に」" in problems[1].message
+
+
+def test_every_part_of_a_rows_analysis_stands_where_its_項目_stands() -> None:
+    """Findings on 項目の解析.… point at the row's 項目 cell: its key and its value."""
+    document, _ = load_document_text(EXAMPLE.read_text(encoding="utf-8"), "a.yaml")
+    assert document is not None
+    source_map, analysed = document.source_map, 0
+    for index, row in enumerate(document.tree["変更箇所"]):
+        analysis = row.get("項目の解析")
+        if not isinstance(analysis, dict):
+            continue
+        item = source_map.get(("変更箇所", index, "項目"))
+        assert item is not None and item.key is not None
+        for path in (("変更箇所", index, "項目の解析"), *(("変更箇所", index, "項目の解析", k) for k in analysis)):
+            assert source_map.get(path) == item, path
+        analysed += 1
+    assert analysed > 50

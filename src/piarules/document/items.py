@@ -449,13 +449,15 @@ def analyse_change_rows(model: Cover, source_map: SourceMap) -> list[Diagnostic]
 
 
 def _locate(source_map: SourceMap, row: tuple[str | int, ...], computed: dict[str, Any]) -> None:
-    """The analysis stands where its 項目 stands (findings on it point at the cell)."""
-    located = source_map.get((*row, "項目"))
-    if located is None:
+    """The analysis stands where its 項目 stands (findings on it point at the cell). The place is
+    copied as numbers: no Span is built for the rows' thousands of copies."""
+    try:
+        value, key = source_map.numbers((*row, "項目"))
+    except KeyError:
         return
-    source_map.add((*row, "項目の解析"), located.value, located.key)
-    for key in computed:
-        source_map.add((*row, "項目の解析", key), located.value, located.key)
+    source_map.add_numbers((*row, "項目の解析"), value, key)
+    for name in computed:
+        source_map.add_numbers((*row, "項目の解析", name), value, key)
 
 
 def _agrees(written: str, computed: str) -> bool:
