@@ -77,7 +77,7 @@ class CompiledRule:
     may_match: tuple[int, Fn] | None = None
     """(depth, test) for `for each 文 in sentences(T)` at `depth` with a `when` conjunct `文
     mentions|states|denies P`: test(env) false means no sentence of T can hold P, so the item
-    of the scope above is skipped before T is cut (evaluate._skipping)."""
+    of the scope above is skipped before T is cut (evaluate._unless_false)."""
     guard: Fn | None = None
     """The leading conjuncts of `when A and B(item) …` that read no `for each` variable (nor a
     per-item date): false for the document, the rule does not apply to it and its loops are not
@@ -480,12 +480,12 @@ def _candidates(node: ast.Quantifier, collection: Fn, m: Context, part: Part) ->
     assert slot is not None  # INVARIANT: the checker assigns every quantifier a slot
     if _reads_outside(node.collection, set()) or any(isinstance(n, ast.Ref) and n.base == "var" for n in walk(node.collection)):
         return None
-    conjuncts = node.body.operands if isinstance(node.body, ast.BoolOp) and node.body.op == "and" else (node.body,)
+    conjuncts = _conjuncts(node.body)
     fixed = [c for c in conjuncts if not _reads_outside(c, {slot})]
     keyed = _keyed(conjuncts, slot)
     if not fixed and keyed is None:
         return None
-    keep = part(ast.BoolOp("and", tuple(fixed)), m) if len(fixed) > 1 else (part(fixed[0], m) if fixed else None)
+    keep = part(_conjunction(fixed), m) if fixed else None
     op = keyed[0] if keyed else None
     item_key, outer_key = (part(keyed[1], m), part(keyed[2], m)) if keyed else (None, None)
     memo_key = object()
@@ -821,13 +821,12 @@ def _sentence_prefilter(rule: CheckedRule, m: Context) -> tuple[int, Fn] | None:
     reading 基準日 (it is tested before the item's date is computed)."""
     from piarules.prose.phrases import can_rule_out, may_hit
 
-    when = rule.when
-    conjuncts = () if when is None else when.operands if isinstance(when, ast.BoolOp) and when.op == "and" else (when,)
+    conjuncts = _conjuncts(rule.when) if rule.when is not None else ()
     for depth, scope in enumerate(rule.scopes):
         collection = scope.collection
         if not (depth and isinstance(collection, ast.Call) and collection.func == "sentences" and len(collection.args) == 1):
             continue
-        if any(isinstance(n, ast.Ref) and n.base == "as_of" for n in walk(collection.args[0])):
+        if _reads_date(collection.args[0]):
             continue
         sets = [s for c in conjuncts if isinstance(c, ast.PhraseTest) and _is_variable(c.subject, depth)
                 for s in _required_sets(phrase_pattern(c.spec, m.vocabulary, {})) if can_rule_out(s)]
@@ -856,18 +855,30 @@ def _required_sets(pattern: Any) -> tuple[Any, ...]:
 def _compiled_guard(rule: CheckedRule, m: Context) -> Fn | None:
     """CompiledRule.guard: the leading loop-invariant conjuncts of a `when` that also reads the
     loops (a wholly invariant one is when_outside_loops), or None."""
-    when = rule.when
-    if not rule.scopes or when is None or not isinstance(when, ast.BoolOp) or when.op != "and":
-        return None
-    dated = rule.as_of is not None
+    conjuncts = _conjuncts(rule.when) if rule.scopes and rule.when is not None else ()
     lead: list[ast.Expr] = []
-    for part in when.operands:
-        if _reads_scope(part, len(rule.scopes), dated):
+    for part in conjuncts:
+        if _reads_scope(part, len(rule.scopes), rule.as_of is not None):
             break
         lead.append(part)
-    if not lead or len(lead) == len(when.operands):
+    if not lead or len(lead) == len(conjuncts):  # none, or all of it (when_outside_loops)
         return None
-    return compile_expr(lead[0] if len(lead) == 1 else ast.BoolOp("and", tuple(lead), when.span), m)
+    return compile_expr(_conjunction(lead), m)
+
+
+def _conjuncts(node: ast.Expr) -> tuple[ast.Expr, ...]:
+    """The operands of a top-level `and`; the node alone otherwise."""
+    return node.operands if isinstance(node, ast.BoolOp) and node.op == "and" else (node,)
+
+
+def _conjunction(parts: list[ast.Expr]) -> ast.Expr:
+    """`and` of one or more conjuncts (the conjunct itself when there is one)."""
+    return parts[0] if len(parts) == 1 else ast.BoolOp("and", tuple(parts))
+
+
+def _reads_date(node: ast.Expr) -> bool:
+    """Whether an expression reads the judging date (基準日)."""
+    return any(isinstance(n, ast.Ref) and n.base == "as_of" for n in walk(node))
 
 
 def _as_of_depth(rule: CheckedRule) -> int:
@@ -880,8 +891,7 @@ def _as_of_depth(rule: CheckedRule) -> int:
 
 def _dateless_after_date(rule: CheckedRule) -> bool:
     depth = _as_of_depth(rule)
-    return 0 < depth < len(rule.scopes) and not any(
-        isinstance(n, ast.Ref) and n.base == "as_of" for n in walk(rule.scopes[depth].collection))
+    return 0 < depth < len(rule.scopes) and not _reads_date(rule.scopes[depth].collection)
 
 
 def _reads_scope(node: ast.Expr, scopes: int, dated: bool) -> bool:

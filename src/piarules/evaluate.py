@@ -106,7 +106,7 @@ def build_runner(rule: CompiledRule, generated: bool = False) -> Runner:
     if rule.when_outside_loops:
         return _guarded(rule, runner)
     if rule.guard is not None:
-        return _applying(rule.guard, runner)
+        return _unless_false(rule.guard, runner)
     return runner
 
 
@@ -120,21 +120,26 @@ def _loops(rule: CompiledRule, check: Runner) -> Runner:
             if rule.dateless_after_date:
                 runner = _unless_empty(rule.scopes[depth + 1][0], runner)
         if rule.may_match is not None and rule.may_match[0] == depth + 1:
-            runner = _skipping(rule.may_match[1], runner)
+            runner = _unless_false(rule.may_match[1], runner)
         runner = _loop(rule, depth, runner)
     return runner
 
 
-def _skipping(may_match: Fn, inner: Runner) -> Runner:
-    """Skip an item none of whose sentences can hold the phrase its `when` requires, before
-    they are cut and before its date is computed: every sentence's `when` would be false (a
-    false conjunct makes it false, unknown parts included), so nothing could be reported."""
+def _unless_false(test: Fn, inner: Runner) -> Runner:
+    """Run `inner` unless `test` is false. The tests passed here are false only when every
+    `when` below would be false (a false conjunct makes an `and` false, unknown parts included),
+    so nothing could be reported:
+    - CompiledRule.guard, the loop-invariant head of `when`: false, the rule does not apply to
+      the document (as with a wholly invariant `when`, a collection it cannot read is then not
+      reported); true or unknown, every item is judged;
+    - CompiledRule.may_match: no sentence of the item's text can hold the phrase its `when`
+      requires; tested before the text is cut and the item's date computed."""
 
-    def skipping(env: RunEnv, doc: Document, as_of: AsOf, out: Out) -> None:
-        if may_match(env):
+    def unless_false(env: RunEnv, doc: Document, as_of: AsOf, out: Out) -> None:
+        if test(env) is not False:
             inner(env, doc, as_of, out)
 
-    return skipping
+    return unless_false
 
 
 def _generate_conditions(rule: CompiledRule) -> None:
@@ -226,19 +231,6 @@ def _guarded(rule: CompiledRule, loops: Runner) -> Runner:
             loops(env, doc, as_of, out)
 
     return guarded
-
-
-def _applying(guard: Fn, loops: Runner) -> Runner:
-    """Skip the loops when the loop-invariant head of `when` is false for the document: every
-    item's `when` would be false (false `and` anything is false, unknown included), so no item
-    can be reported. As with a wholly invariant `when`, a rule that does not apply does not
-    report a collection it cannot read. True or unknown: the loops run and judge it per item."""
-
-    def applying(env: RunEnv, doc: Document, as_of: AsOf, out: Out) -> None:
-        if guard(env) is not False:
-            loops(env, doc, as_of, out)
-
-    return applying
 
 
 def _loop(rule: CompiledRule, depth: int, inner: Runner) -> Runner:
