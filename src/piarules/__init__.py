@@ -9,8 +9,9 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
+from piarules.version import __version__ as __version__
+
 __all__ = ["PolicySet", "check_policies", "evaluate", "load_document", "load_policies", "run"]
-__version__ = "0.1.0"
 
 if TYPE_CHECKING:
     from piarules.api import PolicySet, check_policies, evaluate, load_document, load_policies, run

@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from piarules import result_cache
+from piarules import pattern_store, result_cache
 from piarules.diagnostics import Diagnostic, PiarulesError, Severity
 from piarules.document.sets import SetMode, plan_units
 from piarules.files import display_path, read_input, split_lines
@@ -298,7 +298,9 @@ def settle_heap() -> None:
 def _work(units: list[list[Path]]) -> list[list[DocumentResult]]:
     policies, settings = _WORKER["policies"], _WORKER["settings"]
     assert isinstance(policies, LazyPolicies) and isinstance(settings, Settings)  # INVARIANT: set by _start_worker
-    return [check_unit(unit, settings, policies) for unit in units]
+    results = [check_unit(unit, settings, policies) for unit in units]
+    pattern_store.save()  # a worker ends without running exit handlers
+    return results
 
 
 def plan_batch(files: list[Path], settings: Settings) -> list[list[int]]:

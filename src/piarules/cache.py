@@ -13,7 +13,7 @@ import pickle
 from pathlib import Path
 from typing import Any
 
-from piarules import __version__
+from piarules.version import __version__
 
 
 def cache_dir() -> Path | None:

@@ -11,13 +11,13 @@ from __future__ import annotations
 
 import contextlib
 import os
-import re
 import stat
 import tempfile
 from pathlib import Path
 
 from piarules.diagnostics import Diagnostic, PiarulesError
 from piarules.limits import FILE_BYTES, Limit
+from piarules.pattern_store import compiled
 from piarules.span import Span
 from piarules.visible import visible
 
@@ -146,7 +146,7 @@ def _default_mode() -> int:
     return 0o666 & ~umask
 
 
-LINE_BREAK = re.compile("\r\n|[\n\r\x85\u2028\u2029]")
+LINE_BREAK = compiled("\r\n|[\n\r\x85\u2028\u2029]")
 """Line breaks as the YAML parser counts them (libyaml: CR LF, CR, LF, NEL, LS, PS)."""
 
 

@@ -9,12 +9,12 @@ unchanged and the output is a fixed point (fmt(fmt(x)) == fmt(x)).
 
 from __future__ import annotations
 
-import re
 from collections import defaultdict
 from dataclasses import dataclass, field
 
 from piarules import ast, pretty
 from piarules.diagnostics import Diagnostic
+from piarules.pattern_store import compiled
 from piarules.syntax import parse_policy
 from piarules.walk import walk
 
@@ -22,7 +22,7 @@ WIDTH = 100
 INDENT = "  "
 CONTINUATION = "      "
 
-_NOTE = re.compile(pretty.NOTE + r"(\d+)" + pretty.NOTE_END)
+_NOTE = compiled(pretty.NOTE + r"(\d+)" + pretty.NOTE_END)
 
 
 def _flat(text: str) -> str:

@@ -25,10 +25,11 @@ from piarules.document.loader import decode
 from piarules.files import display_path, read_input
 from piarules.jpvalues import is_empty_text, parse_date, selected_text, strip_html
 from piarules.limits import CELL_CHARS, TABLE_CELLS, TABLE_ROWS, XLSX_BYTES, Limit
+from piarules.pattern_store import compiled
 from piarules.span import Span
 from piarules.tables import COLUMNS, entry_cells  # noqa: F401 (entry_cells: part of the import API)
 
-_PAGE_HEADER = re.compile(r"^[(（]\s*別添\s*(\d*)\s*[)）]\s*変更箇所\s*$")
+_PAGE_HEADER = compiled(r"^[(（]\s*別添\s*(\d*)\s*[)）]\s*変更箇所\s*$")
 _KIND_BY_ANNEX = {"": "基礎項目評価書", "2": "重点項目評価書", "3": "全項目評価書"}
 
 
@@ -61,7 +62,7 @@ def _limit_error(path: str, line: int, what: str, limit: Limit, maximum: int) ->
                   help=f"環境変数 {limit.env} で上限を変えられます")
 
 
-_ROW_BREAK = re.compile("\r\n|\r|\n")
+_ROW_BREAK = compiled("\r\n|\r|\n")
 """Rows end at CR LF, CR (old Mac) or LF. NEL and the Unicode line/paragraph separators are
 text inside a cell, never a row end."""
 
@@ -350,7 +351,7 @@ def import_table(path: Path, kind: str | None = None, body: str | None = None, r
     return data, result
 
 
-_NEEDS_QUOTES = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029\ufeff\ufffe\uffff\ud800-\udfff]")
+_NEEDS_QUOTES = compiled("[\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029\ufeff\ufffe\uffff\ud800-\udfff]")
 """Characters a plain or literal scalar would not keep as they are: C0/C1 controls (CR, NEL are
 line breaks YAML folds or normalises), LS/PS, BOM, non-characters."""
 

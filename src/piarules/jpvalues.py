@@ -13,6 +13,7 @@ import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from piarules.pattern_store import compiled
 from piarules.textcache import text_cache
 
 # (era, first day). An era's last day is the day before the next era's first day.
@@ -30,16 +31,16 @@ _ERA_END = {ERAS[i][0]: ERAS[i + 1][1] - dt.timedelta(days=1) for i in range(len
 # 令7.1.6, R7.1.6, H30.6.7, R元.5.1 — the short forms offices write in tables and file names.
 _ERA_ALIASES = {"明": "明治", "大": "大正", "昭": "昭和", "平": "平成", "令": "令和",
                 "M": "明治", "T": "大正", "S": "昭和", "H": "平成", "R": "令和"}
-_ERA_RE = re.compile(r"(明治|大正|昭和|平成|令和|[明大昭平令]|[MTSHR]\.?)(元|\d{1,2})"
+_ERA_RE = compiled(r"(明治|大正|昭和|平成|令和|[明大昭平令]|[MTSHR]\.?)(元|\d{1,2})"
                      r"(?:年(\d{1,2})月(\d{1,2})日|[./-](\d{1,2})[./-](\d{1,2}))", re.IGNORECASE)
-_SEIREKI_JA_RE = re.compile(r"(\d{4})年(\d{1,2})月(\d{1,2})日")
-_ISO_RE = re.compile(r"(\d{4})[-/.](\d{1,2})[-/.](\d{1,2})")
+_SEIREKI_JA_RE = compiled(r"(\d{4})年(\d{1,2})月(\d{1,2})日")
+_ISO_RE = compiled(r"(\d{4})[-/.](\d{1,2})[-/.](\d{1,2})")
 # 「令和8年4月1日時点」「…現在」「…付」: the suffixes of 計数時点 and similar fields.
-_DATE_SUFFIX_RE = re.compile(r"(?:時点|現在|付け|付)$")
-_WEEKDAY_RE = re.compile(r"\(([月火水木金土日])(?:曜日?)?\)$")
+_DATE_SUFFIX_RE = compiled(r"(?:時点|現在|付け|付)$")
+_WEEKDAY_RE = compiled(r"\(([月火水木金土日])(?:曜日?)?\)$")
 _WEEKDAYS = "月火水木金土日"
 _KANJI_DIGITS = {c: i for i, c in enumerate("〇一二三四五六七八九")} | {"零": 0}
-_KANJI_NUMBER_RE = re.compile(r"[〇零一二三四五六七八九十]+(?=[年月日])")
+_KANJI_NUMBER_RE = compiled(r"[〇零一二三四五六七八九十]+(?=[年月日])")
 
 
 class JpDate(dt.date):
@@ -150,7 +151,7 @@ def to_wareki(value: dt.date, gannen: bool = False) -> str:
 # ---------------------------------------------------------------- count bands
 
 _NUM = r"(\d[\d,]*(?:\.\d+)?)(万|億)?"
-_BAND_RE = re.compile(rf"(?:{_NUM}(人|項目|件)以上)?(?:{_NUM}(人|項目|件)未満)?")
+_BAND_RE = compiled(rf"(?:{_NUM}(人|項目|件)以上)?(?:{_NUM}(人|項目|件)未満)?")
 _UNIT_FACTOR = {None: 1, "": 1, "万": 10_000, "億": 100_000_000}
 
 
@@ -258,7 +259,7 @@ class Count(int):
         return self.text
 
 
-_COUNT_RE = re.compile(r"(\d[\d,]*)(件|人|項目|個|つ)?")
+_COUNT_RE = compiled(r"(\d[\d,]*)(件|人|項目|個|つ)?")
 
 
 def parse_count(text: str) -> Count:
@@ -275,11 +276,11 @@ def parse_count(text: str) -> Count:
 
 # ---------------------------------------------------------------- text
 
-_TAG_RE = re.compile(r"</?[A-Za-z][A-Za-z0-9]*(?:\s[^<>]*)?/?>")
-_BLOCK_TAG_RE = re.compile(r"<(?:br|/p|/li|/div|/tr)\s*/?>", re.IGNORECASE)
-_SPACE_RE = re.compile(r"\s+")
+_TAG_RE = compiled(r"</?[A-Za-z][A-Za-z0-9]*(?:\s[^<>]*)?/?>")
+_BLOCK_TAG_RE = compiled(r"<(?:br|/p|/li|/div|/tr)\s*/?>", re.IGNORECASE)
+_SPACE_RE = compiled(r"\s+")
 # html.unescape's own entity pattern: unescaping each match alone equals unescaping the whole text.
-_CHARREF_RE = re.compile(r"&(#[0-9]+;?|#[xX][0-9a-fA-F]+;?|[^\t\n\f <&#;]{1,32};?)")
+_CHARREF_RE = compiled(r"&(#[0-9]+;?|#[xX][0-9a-fA-F]+;?|[^\t\n\f <&#;]{1,32};?)")
 
 # The steps of strip_html, in order, as (pattern, replacement) pairs: piarules.prose.normalize replays
 # them while keeping a map back to the original offsets, so both views stay the same by construction.
@@ -334,7 +335,7 @@ EMPTY_FORMS: frozenset[str] = frozenset({
     "該当なし", "該当無し", "該当事項なし", "該当事項無し", "該当事項はありません", "該当しない",
     "n/a",
 })
-_DASH_RUN_RE = re.compile(r"[-‐‒–—―−ー─━]{1,3}")
+_DASH_RUN_RE = compiled(r"[-‐‒–—―−ー─━]{1,3}")
 _ENCLOSING = {"(": ")", "[": "]", "【": "】", "「": "」", "<": ">", "〈": "〉"}
 
 
@@ -356,7 +357,7 @@ def fold_width(text: str) -> str:
     return _WIDE_RUN.sub(_fold_run, text)
 
 
-_WIDE_RUN = re.compile("[\uff01-\uff5e\u3000\u00a0]+")
+_WIDE_RUN = compiled("[\uff01-\uff5e\u3000\u00a0]+")
 """Exactly the characters of _WIDTH_TABLE."""
 
 
@@ -380,8 +381,8 @@ def is_empty_text(text: str) -> bool:
 
 # The printed forms show a selection in brackets, sometimes followed by the form's list of
 # choices: 「[ 委託する ] ( 4 ) 件」「[ 1万人以上10万人未満 ] <選択肢> 1) 1,000人未満（任意実施） …」.
-_SELECTION_RE = re.compile(r"\s*[\[［【]([^\[\]［］【】]*)[\]］】]\s*(.*)", re.DOTALL)
-_LEGEND_RE = re.compile(r"\s*[<＜〈]\s*選択肢\s*[>＞〉].*", re.DOTALL)
+_SELECTION_RE = compiled(r"\s*[\[［【]([^\[\]［］【】]*)[\]］】]\s*(.*)", re.DOTALL)
+_LEGEND_RE = compiled(r"\s*[<＜〈]\s*選択肢\s*[>＞〉].*", re.DOTALL)
 
 
 def split_selection(text: str) -> tuple[str, str] | None:
@@ -409,8 +410,8 @@ def selected_text(text: str) -> str:
 CHECK_MARKS = frozenset("○〇◯●◎✓✔☑✅レxXvV")
 # Marks that may mean "no" or "partly" (×, △, ?): a box holding one cannot be read either way.
 UNREADABLE_MARKS = frozenset("×✕✖?？△▲▽-ー*＊")
-_BRACKET_BOX_RE = re.compile(r"[\[［]\s*(\S?)\s*[\]］]")
-_GLYPH_BOX_RE = re.compile(r"[■□☑☐☒]")
+_BRACKET_BOX_RE = compiled(r"[\[［]\s*(\S?)\s*[\]］]")
+_GLYPH_BOX_RE = compiled(r"[■□☑☐☒]")
 _GLYPH_CHECKED = frozenset("■☑☒")
 
 

@@ -12,11 +12,12 @@ from typing import assert_never
 
 from piarules import ast
 from piarules.jpvalues import Band
+from piarules.pattern_store import compiled
 
 # Binding strength: a child weaker than its parent's slot needs parentheses.
 OR, AND, NOT, TEST, SUM, ATOM = 1, 2, 3, 4, 5, 6
 _UNITS = {ast.Unit.YEAR: "year", ast.Unit.MONTH: "month", ast.Unit.DAY: "day"}
-_ISO = re.compile(r"\d{4}-\d{1,2}-\d{1,2}")
+_ISO = compiled(r"\d{4}-\d{1,2}-\d{1,2}")
 
 
 def string(text: str) -> str:

@@ -41,9 +41,10 @@ from piarules.document.loader import load_yaml
 from piarules.files import display_path
 from piarules.findings import Finding
 from piarules.jpvalues import parse_date
+from piarules.pattern_store import compiled
 from piarules.span import Span
 
-_ANNOTATION = re.compile(r"#\s*(違反|適合|ruleid|ok)\s*[:：]\s*([A-Za-z0-9_\-,、 ]+)")
+_ANNOTATION = compiled(r"#\s*(違反|適合|ruleid|ok)\s*[:：]\s*([A-Za-z0-9_\-,、 ]+)")
 
 
 @dataclass

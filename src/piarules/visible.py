@@ -12,6 +12,8 @@ from __future__ import annotations
 import re
 from functools import cache
 
+from piarules.pattern_store import compiled
+
 _BIDI = "\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069"
 """Arabic letter mark, LRM/RLM, embeddings/overrides (U+202A–202E), isolates (U+2066–2069)."""
 
@@ -25,7 +27,7 @@ _KEEPS = ("", "\t", "\n", "\t\n")
 @cache
 def _pattern(keep: str) -> re.Pattern[str]:
     """Compiled on first use of each `keep` (a run that prints one report needs one or two)."""
-    return re.compile(f"[{_ALWAYS}{''.join(c for c in _LAYOUT if c not in keep)}]")
+    return compiled(f"[{_ALWAYS}{''.join(c for c in _LAYOUT if c not in keep)}]")
 
 
 def _escape(match: re.Match[str]) -> str:

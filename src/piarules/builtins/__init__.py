@@ -6,12 +6,12 @@ The checker reads `params`/`returns`; the compiler calls `impl`; docs read `doc`
 from __future__ import annotations
 
 import datetime as dt
-import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
 from piarules.jpvalues import Band, Count, compact_text, normalize_text, parse_band, parse_count, parse_date
+from piarules.pattern_store import compiled
 from piarules.textcache import text_cache
 from piarules.type_system import (
     BOOL,
@@ -156,7 +156,7 @@ class ItemOfFirstArg(Type):
     """Return-type marker: the item type of the list passed as the first argument."""
 
 
-_DATE_IN_TEXT = re.compile(r"(明治|大正|昭和|平成|令和)\s*(元|[0-9０-９]{1,2})\s*年\s*[0-9０-９]{1,2}\s*月\s*[0-9０-９]{1,2}\s*日"
+_DATE_IN_TEXT = compiled(r"(明治|大正|昭和|平成|令和)\s*(元|[0-9０-９]{1,2})\s*年\s*[0-9０-９]{1,2}\s*月\s*[0-9０-９]{1,2}\s*日"
                            r"|[0-9]{4}[-/][0-9]{1,2}[-/][0-9]{1,2}|[0-9]{4}年[0-9]{1,2}月[0-9]{1,2}日")
 
 

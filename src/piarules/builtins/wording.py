@@ -10,19 +10,19 @@ the form or a numbered heading — headings run together in a 項目 cell (「�
 
 from __future__ import annotations
 
-import re
 from typing import Any
 
 from piarules.builtins import builtin
 from piarules.jpvalues import normalize_text
+from piarules.pattern_store import compiled
 from piarules.textcache import text_cache
 from piarules.type_system import TEXT, ListType
 
-_WORD = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaffァ-ヺー]{4,}")
+_WORD = compiled(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaffァ-ヺー]{4,}")
 """Runs of kanji and katakana (not 々, which writes a repetition on purpose) long enough to hold a
 doubled word of two characters or more."""
 _LONGEST = 8
-_DOUBLED = re.compile(r"([\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaffァ-ヺー]{2,8})\1")
+_DOUBLED = compiled(r"([\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaffァ-ヺー]{2,8})\1")
 """Some word of 2–8 such characters written twice in a row: the quick test before the careful scan
 (most texts have none)."""
 
@@ -67,7 +67,7 @@ def _heading_follows(rest: str, length: int) -> bool:
     return after.isdigit() or "\u2460" <= after <= "\u2473"
 
 
-_ASCII_WORD = re.compile(r"[A-Za-z]+")
+_ASCII_WORD = compiled(r"[A-Za-z]+")
 
 
 @builtin("misspellings", (TEXT, TEXT), ListType(TEXT),

@@ -34,6 +34,7 @@ from piarules.document.body_table import (
     default_body_table,
 )
 from piarules.jpvalues import normalize_text
+from piarules.pattern_store import compiled
 from piarules.prose.normalize import normalize
 from piarules.textcache import text_cache
 
@@ -110,7 +111,7 @@ def _is_name_char(ch: str) -> bool:
     return _is_kanji(ch) or "\u3041" <= ch <= "\u30ff" or ch in "ー・○〇"
 
 
-_PERSON_RE = re.compile(r"[\u4e00-\u9fff々〆ヶ\u3041-\u30ffー・]{2,12}")
+_PERSON_RE = compiled(r"[\u4e00-\u9fff々〆ヶ\u3041-\u30ffー・]{2,12}")
 _HEAD_WORDS = ("長", "知事", "者", "大臣", "長官", "委員会", "委員")
 _BRACKETS = "()（）「」『』[]【】 "
 
@@ -139,7 +140,7 @@ def body_of(written: str, table: BodyTable | None = None) -> BodyIdentity | None
     return _body_of(written, table or default_body_table())
 
 
-_JOINT = re.compile(r"\s*(?:及び|並びに|、|,)\s*")
+_JOINT = compiled(r"\s*(?:及び|並びに|、|,)\s*")
 
 
 @lru_cache(maxsize=4096)
@@ -438,7 +439,7 @@ def _department_only(text: str, compact: str, spaces: frozenset[int], table: Bod
 # ------------------------------------------------------------------------------------ leading names
 
 
-_STOP = re.compile(r"[\s、。,，()（）「」『』【】<>〒:：]")
+_STOP = compiled(r"[\s、。,，()（）「」『』【】<>〒:：]")
 
 
 def leading_body(text: str, table: BodyTable | None = None) -> BodyIdentity | None:
@@ -467,7 +468,7 @@ def leading_body(text: str, table: BodyTable | None = None) -> BodyIdentity | No
 # ------------------------------------------------------------------------------------ infer_body
 
 
-_BEFORE_TITLE = re.compile(r"[\s、。,，()（）「」『』【】<>〒:：・]|及び|並びに|又は|若しくは|に基づ[きく]|により|による")
+_BEFORE_TITLE = compiled(r"[\s、。,，()（）「」『』【】<>〒:：・]|及び|並びに|又は|若しくは|に基づ[きく]|により|による")
 """What ends the text before a local statute's title (the title's body name starts after it)."""
 _DECLARATION = "個人のプライバシー等の権利利益の保護の宣言"
 _DECLARATION_WEIGHT = 3

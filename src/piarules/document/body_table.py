@@ -17,6 +17,7 @@ from typing import Any
 
 from piarules.diagnostics import Diagnostic
 from piarules.legal.datafile import DataFile, bundled_path, read_data_file
+from piarules.pattern_store import compiled
 
 LOCAL_KINDS = ("市", "区", "町", "村", "都", "道", "府", "県")
 """The kinds of 地方公共団体 a name can end with (the alias 地方公共団体 in the data stands for them)."""
@@ -111,13 +112,13 @@ class BodyTable:
         named = "|".join(map(re.escape, sorted(self.named, key=len, reverse=True)))
         ken = "|".join(re.escape(s) for s, k in self.suffixes if k.self_name == "県")
         alternatives = [a for a in (named, f"[^\\s{_KANA_PARTICLES}]{{1,3}}?(?:{ken})" if ken else "") if a]
-        return re.compile(f"^(?:{'|'.join(alternatives)})") if alternatives else re.compile(r"(?!)")
+        return compiled(f"^(?:{'|'.join(alternatives)})") if alternatives else compiled(r"(?!)")
 
     @cached_property
     def self_name_re(self) -> re.Pattern[str]:
         """Every self-name and every listed non-self-name word, longest first (leftmost-longest scan)."""
-        words = sorted({*self.self_names, *self.not_self_names}, key=len, reverse=True)
-        return re.compile("|".join(map(re.escape, words))) if words else re.compile(r"(?!)")
+        words = sorted({*self.self_names, *self.not_self_names}, key=lambda w: (-len(w), w))
+        return compiled("|".join(map(re.escape, words))) if words else compiled(r"(?!)")
 
     def examples(self, self_name: str) -> tuple[str, ...]:
         """The words to suggest for a kind of self-name: those of its first high-confidence entry (当市, 本市)."""

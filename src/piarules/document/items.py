@@ -48,6 +48,7 @@ from piarules.diagnostics import Diagnostic, PiarulesError, Severity
 from piarules.document.forms import DOCUMENT_MODELS, ChangeRow, Cover, ItemAnalysis
 from piarules.document.source_map import SourceMap, format_path
 from piarules.jpvalues import compact_text, strip_html
+from piarules.pattern_store import compiled
 
 LABELS_FILE = "form_labels.yaml"
 KINDS = ("重点項目評価書", "全項目評価書", "基礎項目評価書")
@@ -186,7 +187,7 @@ def form_labels() -> FormLabels:
 # ---------------------------------------------------------------- recognising labels
 
 
-_CIRCLED_RE = re.compile("[\u2460-\u2473\u3251-\u325f\u32b1-\u32bf]")  # ①…⑳ ㉑…㊿: item labels
+_CIRCLED_RE = compiled("[\u2460-\u2473\u3251-\u325f\u32b1-\u32bf]")  # ①…⑳ ㉑…㊿: item labels
 
 
 def _flat(text: str) -> str:
@@ -251,20 +252,20 @@ def _vocabulary() -> _Vocabulary:
     keys: dict[str, str] = {}
     for label, key in entries.items():
         keys.setdefault(_particle_free(_canon(label)), key)
-    labels = sorted({_canon(label) for label in entries}, key=len, reverse=True)
+    labels = sorted({_canon(label) for label in entries}, key=lambda label: (-len(label), label))
     alternatives = ("".join(re.escape(c) + ("?" if c in "のを" else "") for c in label) for label in labels)
-    return _Vocabulary(re.compile("|".join(alternatives)), keys)
+    return _Vocabulary(compiled("|".join(alternatives)), keys)
 
 
 # Parts of a cell that are not labels: taken out before the labels are read.
-_ROMAN_RE = re.compile(r"^[-・]?\s?(VII|VI|V|IV|III|II|I)(?:[.、\-]\s?|\s|(?=[^\x00-\x7f]|\d))")
-_NOTE_RE = re.compile(r"※?\s?\([^()]*除く[^()]*\)")
-_RISK_TITLE_RE = re.compile(r"リスク\s?\d+\s?:.*?リスク(?!へ)")
-_TRAILING_RE = re.compile(r"の記載(?:内容)?$")
+_ROMAN_RE = compiled(r"^[-・]?\s?(VII|VI|V|IV|III|II|I)(?:[.、\-]\s?|\s|(?=[^\x00-\x7f]|\d))")
+_NOTE_RE = compiled(r"※?\s?\([^()]*除く[^()]*\)")
+_RISK_TITLE_RE = compiled(r"リスク\s?\d+\s?:.*?リスク(?!へ)")
+_TRAILING_RE = compiled(r"の記載(?:内容)?$")
 _FILE_NAME = r"[^\s\d()\[\]<>~〜～のを.,、・:]+?ファイル"
-_FILE_RE = re.compile(rf"(?:\(\s?(\d{{1,9}})\s?\)|(?<![\d.])(\d{{1,9}})\s?\.?)\s?({_FILE_NAME})(?![のを名記])|\(\s?({_FILE_NAME})\s?\)")
-_FILE_RANGE_RE = re.compile(r"ファイル\s?\)?\s?[~〜～]")
-_TASK_RE = re.compile(r"委託事項\s?\(?\s?(\d{1,9})(?!\d)\s?\)?\s?([~〜～\-・、,]|から)?")
+_FILE_RE = compiled(rf"(?:\(\s?(\d{{1,9}})\s?\)|(?<![\d.])(\d{{1,9}})\s?\.?)\s?({_FILE_NAME})(?![のを名記])|\(\s?({_FILE_NAME})\s?\)")
+_FILE_RANGE_RE = compiled(r"ファイル\s?\)?\s?[~〜～]")
+_TASK_RE = compiled(r"委託事項\s?\(?\s?(\d{1,9})(?!\d)\s?\)?\s?([~〜～\-・、,]|から)?")
 _ROMAN = ("I", "II", "III", "IV", "V", "VI", "VII")
 
 

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import codecs
 import io
-import re
 from dataclasses import dataclass
 from typing import Any
 
@@ -17,6 +16,7 @@ from piarules.diagnostics import Diagnostic, PiarulesError
 from piarules.document.source_map import DocPath, SourceMap
 from piarules.files import LINE_BREAK as _LINE_BREAK
 from piarules.limits import FILE_BYTES, YAML_DEPTH, YAML_NODES
+from piarules.pattern_store import compiled
 from piarules.span import Span
 
 try:  # the fast path: libyaml-based parser shipped as ruamel.yaml.clib
@@ -206,7 +206,7 @@ def _yaml_error(exc: Exception, text: str, path: str) -> PiarulesError:
                                      help="インデントと「:」の後の空白を確認してください")])
 
 
-_FORBIDDEN = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x84\x86-\x9f\ud800-\udfff\ufffe\uffff]")
+_FORBIDDEN = compiled("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x84\x86-\x9f\ud800-\udfff\ufffe\uffff]")
 """What YAML does not allow in a stream: C0/C1 controls but tab, LF, CR and NEL; DEL; surrogates;
 U+FFFE/U+FFFF. Reported at their line:col instead of the parser's one-off error."""
 _SHOWN_CHARACTERS = 10

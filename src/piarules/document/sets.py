@@ -24,13 +24,14 @@ from typing import Any
 
 from piarules.diagnostics import Diagnostic, PiarulesError
 from piarules.jpvalues import compact_text
+from piarules.pattern_store import compiled
 from piarules.span import Span
 
 MANIFEST = "piarules-sets.yaml"
 KINDS = ("基礎項目評価書", "重点項目評価書", "全項目評価書")
 _KEY = r"(?:^|[{,\s])['\"]?KEY['\"]?\s*:\s*['\"]?"  # block or flow style, key quoted or not
-_KIND_LINE = re.compile(_KEY.replace("KEY", "評価書の種類") + r"\[?\s*(基礎項目評価書|重点項目評価書|全項目評価書)", re.M)
-_AFFAIR_LINE = re.compile(_KEY.replace("KEY", "事務の名称") + r"(?P<name>[^'\"\n#,{}\[\]]+)", re.M)
+_KIND_LINE = compiled(_KEY.replace("KEY", "評価書の種類") + r"\[?\s*(基礎項目評価書|重点項目評価書|全項目評価書)", re.M)
+_AFFAIR_LINE = compiled(_KEY.replace("KEY", "事務の名称") + r"(?P<name>[^'\"\n#,{}\[\]]+)", re.M)
 _PEEK_BYTES = 64 * 1024
 
 

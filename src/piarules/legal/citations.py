@@ -22,6 +22,7 @@ from piarules.legal.numerals import BRANCHED, NUM, law_number_pattern, normalize
 from piarules.legal.sentences import sentence_bounds, sentence_of
 from piarules.legal.statute_names import StatuteToken, find_statute_names, matching_paren
 from piarules.legal.statutes import StatuteTable, default_statute_table
+from piarules.pattern_store import compiled
 from piarules.textcache import text_cache
 
 Key = tuple[str | None, bool, str | None, str | None, str | None, str | None, str | None]
@@ -66,32 +67,32 @@ class Citation:
 # ------------------------------------------------------------------ token patterns (on folded text)
 
 _SP = r"[ \t]*"
-_ARTICLE = re.compile(rf"(?P<suppl>附則{_SP})?第{_SP}(?P<n>{NUM}){_SP}条(?P<br>(?:{_SP}の{_SP}{NUM})*)")
-_ARTICLE_BARE = re.compile(rf"(?P<suppl>附則{_SP})?(?P<n>[0-9]+){_SP}条(?P<br>(?:{_SP}の{_SP}{NUM})*)")
-_PARAGRAPH = re.compile(rf"第{_SP}(?P<n>{NUM}){_SP}項")
-_SUPPL_PARAGRAPH = re.compile(rf"附則{_SP}第{_SP}(?P<n>{NUM}){_SP}項")
-_PARAGRAPH_BARE = re.compile(rf"(?P<n>{NUM}){_SP}項")
-_ITEM = re.compile(rf"第{_SP}(?P<n>{NUM}){_SP}号(?P<br>(?:{_SP}の{_SP}{NUM})*)")
-_ITEM_BARE = re.compile(rf"(?P<n>[0-9]+){_SP}号(?P<br>(?:{_SP}の{_SP}{NUM})*)")
-_APPENDIX = re.compile(rf"別表(?:{_SP}第{_SP}(?P<n>{NUM}))?")
-_IN_ARTICLE_TABLE = re.compile(r"の表")
+_ARTICLE = compiled(rf"(?P<suppl>附則{_SP})?第{_SP}(?P<n>{NUM}){_SP}条(?P<br>(?:{_SP}の{_SP}{NUM})*)")
+_ARTICLE_BARE = compiled(rf"(?P<suppl>附則{_SP})?(?P<n>[0-9]+){_SP}条(?P<br>(?:{_SP}の{_SP}{NUM})*)")
+_PARAGRAPH = compiled(rf"第{_SP}(?P<n>{NUM}){_SP}項")
+_SUPPL_PARAGRAPH = compiled(rf"附則{_SP}第{_SP}(?P<n>{NUM}){_SP}項")
+_PARAGRAPH_BARE = compiled(rf"(?P<n>{NUM}){_SP}項")
+_ITEM = compiled(rf"第{_SP}(?P<n>{NUM}){_SP}号(?P<br>(?:{_SP}の{_SP}{NUM})*)")
+_ITEM_BARE = compiled(rf"(?P<n>[0-9]+){_SP}号(?P<br>(?:{_SP}の{_SP}{NUM})*)")
+_APPENDIX = compiled(rf"別表(?:{_SP}第{_SP}(?P<n>{NUM}))?")
+_IN_ARTICLE_TABLE = compiled(r"の表")
 _ROW = rf"(?:[一-龥]{{1,6}}の部{_SP})?{BRANCHED}|○+"
-_ROWS = re.compile(
+_ROWS = compiled(
     rf"{_SP}(?:の{_SP})?(?:項番{_SP}(?P<a>{_ROW})|第{_SP}(?P<b>{_ROW}){_SP}の?{_SP}項"
     rf"|(?P<c>(?:{_ROW})(?:{_SP}[、,・]{_SP}(?:{_ROW}))*){_SP}の?{_SP}項|(?P<d>○+))"
 )
-_ROW_ONE = re.compile(_ROW)
-_SAME = re.compile(r"同(?P<what>条|項|号|表)")
-_BASED_ORDINANCE = re.compile(rf"{_SP}(?:に基づく|に係る|の){_SP}主務省令")
-_GAP = re.compile(r"(?:[ \t\u3000]|及び|並びに|又は|若しくは|及|並|ないし|乃至|[・、,]|まで)*")
-_FIRST_GAP = re.compile(r"[ \t\u3000・」』]*(?:\n[ \t\u3000]*)?")
+_ROW_ONE = compiled(_ROW)
+_SAME = compiled(r"同(?P<what>条|項|号|表)")
+_BASED_ORDINANCE = compiled(rf"{_SP}(?:に基づく|に係る|の){_SP}主務省令")
+_GAP = compiled(r"(?:[ \t\u3000]|及び|並びに|又は|若しくは|及|並|ないし|乃至|[・、,]|まで)*")
+_FIRST_GAP = compiled(r"[ \t\u3000・」』]*(?:\n[ \t\u3000]*)?")
 """After a statute name: spaces, and one line break (a name that ends a line in PDF-copied text)."""
-_RANGE = re.compile(r"[ \t]*(?:から|ないし|乃至|~|〜|-)[ \t]*")
-_REF_START = re.compile(rf"(?:附則{_SP})?第{_SP}{NUM}{_SP}[条項]|別表|同[条項号表]")
-_ALIAS = re.compile(r"以下[^「」()]{0,16}?「([^」]{1,30})」[ \t]*(?:という|と称する|と略す|と記す)")
-_BARE_ALIAS = re.compile(r"\([一-龥々ァ-ヴー・]{2,15}\)")
-_TRIGGER = re.compile(r"[条項号法令則例表]|指針")
-_KANJI = re.compile(r"[一-龥々]")
+_RANGE = compiled(r"[ \t]*(?:から|ないし|乃至|~|〜|-)[ \t]*")
+_REF_START = compiled(rf"(?:附則{_SP})?第{_SP}{NUM}{_SP}[条項]|別表|同[条項号表]")
+_ALIAS = compiled(r"以下[^「」()]{0,16}?「([^」]{1,30})」[ \t]*(?:という|と称する|と略す|と記す)")
+_BARE_ALIAS = compiled(r"\([一-龥々ァ-ヴー・]{2,15}\)")
+_TRIGGER = compiled(r"[条項号法令則例表]|指針")
+_KANJI = compiled(r"[一-龥々]")
 # ------------------------------------------------------------------ the parser
 
 
@@ -544,7 +545,7 @@ def _parse_cached(text: str, table: StatuteTable) -> tuple[Citation, ...]:
     return tuple(_moved(c, where, text) for c in _Parser(joined, table).run())
 
 
-_LINE_BREAK = re.compile(r"[ \t\u3000]*\n[ \t\u3000]*")
+_LINE_BREAK = compiled(r"[ \t\u3000]*\n[ \t\u3000]*")
 
 
 def _unwrapped(text: str) -> tuple[str, list[int] | None]:

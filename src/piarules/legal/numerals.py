@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 
 from piarules.jpvalues import ERAS, fold_width
+from piarules.pattern_store import compiled
 
 KANJI_DIGITS = "〇一二三四五六七八九"
 _DIGIT = {ch: i for i, ch in enumerate(KANJI_DIGITS)} | {"零": 0}
@@ -62,7 +63,7 @@ def to_kanji(n: int) -> str:
     return out + (KANJI_DIGITS[n] if n else "")
 
 
-_KANJI_RUN = re.compile(r"第([〇一二三四五六七八九十百千]+)")
+_KANJI_RUN = compiled(r"第([〇一二三四五六七八九十百千]+)")
 
 
 def arabic_variant(name: str) -> str:
@@ -70,7 +71,7 @@ def arabic_variant(name: str) -> str:
     return _KANJI_RUN.sub(lambda m: f"第{parse_number(m[1])}", name)
 
 
-_LAW_NUMBER = re.compile(
+_LAW_NUMBER = compiled(
     rf"(明治|大正|昭和|平成|令和)\s*(元|{NUM})\s*年\s*(?:{NUM}\s*月\s*{NUM}\s*日\s*)?"
     rf"([^\s第、。,()「」]{{0,24}}?)\s*第\s*({NUM})\s*号"
 )

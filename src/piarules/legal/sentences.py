@@ -11,9 +11,10 @@ import re
 from bisect import bisect_left, bisect_right
 
 from piarules.jpvalues import fold_width
+from piarules.pattern_store import compiled
 from piarules.prose.wrap import wraps_at
 
-_SENTENCE_MARKS = re.compile(r"[()「」『』\n。・●■◆※【<]")
+_SENTENCE_MARKS = compiled(r"[()「」『』\n。・●■◆※【<]")
 
 
 def sentence_bounds(s: str) -> list[int]:
@@ -50,7 +51,7 @@ def sentence_bounds(s: str) -> list[int]:
     return sorted(set(bounds))
 
 
-_TAG = re.compile(r"</?(?:p|br|li|ul|ol|div|tr|td)\b[^<>]{0,200}>", re.IGNORECASE)
+_TAG = compiled(r"</?(?:p|br|li|ul|ol|div|tr|td)\b[^<>]{0,200}>", re.IGNORECASE)
 
 
 def sentence_of(s: str, bounds: list[int], start: int, end: int) -> tuple[int, int]:

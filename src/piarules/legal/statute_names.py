@@ -8,22 +8,22 @@ longest wins, a known name wins a tie.
 
 from __future__ import annotations
 
-import re
 from bisect import bisect_left, bisect_right, insort
 from dataclasses import dataclass, field
 
 from piarules.legal.numerals import NUM, law_number_pattern
 from piarules.legal.statutes import StatuteTable
+from piarules.pattern_store import compiled
 
 _SP = r"[ \t]*"
-_SAME_STATUTE = re.compile(r"同(?:法律|法|政令|令|省令|府令|命令|規則|条例)(?P<role>施行令|施行規則)?")
+_SAME_STATUTE = compiled(r"同(?:法律|法|政令|令|省令|府令|命令|規則|条例)(?P<role>施行令|施行規則)?")
 _BEFORE_ARTICLE = (rf"(?:法律|法|政令|省令|府令|規則|命令|条例|規程|告示)"
                    rf"(?={_SP}(?:附則|別表|第{_SP}{NUM}{_SP}[条項号]|[0-9]+{_SP}条))")
-_GENERIC_STATUTE = re.compile(rf"(?<![一-龥々ヶァ-ヴー])[一-龥々ヶァ-ヴ][一-龥々ヶァ-ヴー・]{{0,30}}?{_BEFORE_ARTICLE}")
-_GENERIC_END = re.compile(_BEFORE_ARTICLE)
+_GENERIC_STATUTE = compiled(rf"(?<![一-龥々ヶァ-ヴー])[一-龥々ヶァ-ヴ][一-龥々ヶァ-ヴー・]{{0,30}}?{_BEFORE_ARTICLE}")
+_GENERIC_END = compiled(_BEFORE_ARTICLE)
 """How every match of _GENERIC_STATUTE ends: found first (few texts have one), the pattern, which
 tries 30 characters at each kanji, runs only where it can match."""
-_AMENDING_LAW = re.compile(
+_AMENDING_LAW = compiled(
     r"(?<![一-龥々ヶァ-ヴー])[一-龥々ヶァ-ヴ][^\s、。,()「」『』]{0,40}?の一部を改正する(?:法律|政令|府令|省令|命令|規則|条例)"
 )
 _AMENDING = "の一部を改正する"

@@ -21,6 +21,7 @@ from piarules.diagnostics import Diagnostic
 from piarules.jpvalues import fold_width
 from piarules.legal.datafile import DataFile, bundled_path, read_data_file
 from piarules.legal.numerals import arabic_variant, law_number_key
+from piarules.pattern_store import compiled
 
 KINDS = ("法律", "政令", "府省令", "規則", "命令", "告示", "条例")
 ROLES = ("施行令", "施行規則", "施行条例")
@@ -29,11 +30,11 @@ ROLES = ("施行令", "施行規則", "施行条例")
 # prefecture, municipality, 広域連合, 一部事務組合 (○ stands for a name left blank).
 _BODY_CHARS = "一-龥々ヶ○〇"
 _BODY_SUFFIX = r"(?:[都道府県市区町村]|広域連合|一部事務組合|事務組合|組合)"
-_BODY_AT_END = re.compile(rf"(?<![{_BODY_CHARS}])[{_BODY_CHARS}][{_BODY_CHARS}・]*?{_BODY_SUFFIX}\Z")
-_BODY_AT_START = re.compile(rf"[{_BODY_CHARS}]{{1,12}}?{_BODY_SUFFIX}")
-_LOCAL_END = re.compile(r"条例施行規則|施行条例|条例|規則")
+_BODY_AT_END = compiled(rf"(?<![{_BODY_CHARS}])[{_BODY_CHARS}][{_BODY_CHARS}・]*?{_BODY_SUFFIX}\Z")
+_BODY_AT_START = compiled(rf"[{_BODY_CHARS}]{{1,12}}?{_BODY_SUFFIX}")
+_LOCAL_END = compiled(r"条例施行規則|施行条例|条例|規則")
 # What cannot stand inside a local statute's title (separators, and particles of prose such as 「区が定める規則」).
-_NOT_IN_TITLE = re.compile(r"[\s、。,()「」『』【】<>がはをも]")
+_NOT_IN_TITLE = compiled(r"[\s、。,()「」『』【】<>がはをも]")
 _WINDOW = 120
 
 
@@ -95,7 +96,7 @@ def _variants(name: str) -> set[str]:
     return {fold_width(s) for s in out}
 
 
-_BEPPYO_DAI = re.compile(r"別表第(\d+)")
+_BEPPYO_DAI = compiled(r"別表第(\d+)")
 
 
 def _trie_regex(words: Iterable[str]) -> str:
@@ -158,7 +159,7 @@ class StatuteTable:
     @cached_property
     def name_pattern(self) -> re.Pattern[str]:
         """Finds known statute names in folded text, longest spelling first."""
-        return re.compile(_trie_regex(self.surfaces))
+        return compiled(_trie_regex(self.surfaces))
 
     @cached_property
     def local_titles(self) -> list[tuple[str, str]]:

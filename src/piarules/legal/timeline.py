@@ -31,6 +31,7 @@ from piarules.legal.citations import Citation, Key, parse_citations
 from piarules.legal.datafile import CONFIDENCES, DataFile, bundled_path, read_data_file
 from piarules.legal.numerals import arabic_variant
 from piarules.legal.statutes import StatuteTable, default_statute_table
+from piarules.pattern_store import compiled
 
 
 class Status(StrEnum):
@@ -312,8 +313,8 @@ def _fold_for_match(text: str) -> str:
 @lru_cache(maxsize=1024)
 def _keyword_pattern(words: frozenset[str]) -> re.Pattern[str] | None:
     """Longest keywords first, so 「条例事務関係情報照会者」 is not also read as 「情報照会者」."""
-    folded = sorted({_fold_for_match(w) for w in words if w}, key=len, reverse=True)
-    return re.compile("|".join(re.escape(w) for w in folded)) if folded else None
+    folded = sorted({_fold_for_match(w) for w in words if w}, key=lambda w: (-len(w), w))
+    return compiled("|".join(re.escape(w) for w in folded)) if folded else None
 
 
 def _scores(text: str, meanings: Iterable[Meaning]) -> dict[str, int]:
@@ -352,7 +353,7 @@ def _purpose_tiers(c: Citation, context: str, field: str | None) -> list[tuple[s
     return [(name, text) for name, text in tiers if text]
 
 
-_CLAUSE_END = re.compile(r"[、，,。]")
+_CLAUSE_END = compiled(r"[、，,。]")
 
 
 def _clause_of(c: Citation) -> str:
@@ -580,7 +581,7 @@ def _in_context(text: str, sentence: tuple[int, int], words: tuple[str, ...], fi
     return any(w in prev + own and w not in prev for w in words)
 
 
-_LAW_NUMBER_BEFORE = re.compile(r"(明治|大正|昭和|平成|令和)\s*(元|\d+|[一二三四五六七八九十]+)\s*年\s*$")
+_LAW_NUMBER_BEFORE = compiled(r"(明治|大正|昭和|平成|令和)\s*(元|\d+|[一二三四五六七八九十]+)\s*年\s*$")
 
 
 def _name_verdict(change: NameChange, text: str, start: int, end: int, on: dt.date, field: str | None,

@@ -3,7 +3,6 @@ checker's 「もしかして」, and `explain` for a finding's rule."""
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 
 from lsprotocol import types
@@ -11,10 +10,11 @@ from lsprotocol import types
 from piarules.fmt import check_sound, format_policy
 from piarules.lsp.convert import SOURCE
 from piarules.lsp.positions import Lines
+from piarules.pattern_store import compiled
 
 EXPLAIN_COMMAND = "piarules.explain"
-_SUGGESTION = re.compile(r"もしかして「([^」]+)」")
-_QUOTED = re.compile(r"「([^」]+)」")
+_SUGGESTION = compiled(r"もしかして「([^」]+)」")
+_QUOTED = compiled(r"「([^」]+)」")
 
 
 @dataclass(frozen=True)

@@ -15,12 +15,13 @@ from piarules.document.loader import YamlData, load_yaml
 from piarules.document.source_map import DocPath, SourceMap
 from piarules.lsp.form import KIND_KEY, FieldDoc, choices, document_model_type, item_type
 from piarules.lsp.positions import Lines
+from piarules.pattern_store import compiled
 from piarules.type_system import ListType, ObjectType, Type
 
-_LINE = re.compile(r"^(?P<indent>[ \t]*)(?P<dashes>(?:-[ \t]+)*)(?P<rest>.*)$")
-_KEY = re.compile(r"^(?P<q>[\"']?)(?P<key>[^\s#\"'{}\[\]][^:#]*?)(?P=q)[ \t]*:(?:[ \t]+(?P<value>.*?)|)[ \t]*$")
-_KIND = re.compile(rf"^{KIND_KEY}[ \t]*:[ \t]*(.+?)[ \t]*(#.*)?$", re.M)
-_BLOCK = re.compile(r"^[|>][-+0-9]*\s*(#.*)?$")
+_LINE = compiled(r"^(?P<indent>[ \t]*)(?P<dashes>(?:-[ \t]+)*)(?P<rest>.*)$")
+_KEY = compiled(r"^(?P<q>[\"']?)(?P<key>[^\s#\"'{}\[\]][^:#]*?)(?P=q)[ \t]*:(?:[ \t]+(?P<value>.*?)|)[ \t]*$")
+_KIND = compiled(rf"^{KIND_KEY}[ \t]*:[ \t]*(.+?)[ \t]*(#.*)?$", re.M)
+_BLOCK = compiled(r"^[|>][-+0-9]*\s*(#.*)?$")
 
 
 @dataclass

@@ -20,6 +20,7 @@ from piarules.lsp.form import FieldDoc, choices, fields_named, type_label
 from piarules.lsp.positions import Lines
 from piarules.lsp.resolve import resolve_path, scope_elaborator
 from piarules.lsp.symbols import Binding
+from piarules.pattern_store import compiled
 from piarules.schema import KINDS
 from piarules.span import NO_SPAN
 from piarules.syntax import parse_expression
@@ -30,17 +31,17 @@ _FIRST = r'[^\s\d"「」(){}\[\].,=<>!+#:\-]'
 _REST = r'[^\s"「」(){}\[\].,=<>!+#:]'
 NAME = f"{_FIRST}{_REST}*"
 PATH = rf"{NAME}(?:\.{NAME}|\[\d+\])*"
-PARTIAL = re.compile(f"{_REST}*$")
+PARTIAL = compiled(f"{_REST}*$")
 
-_RULE = re.compile(r"^\s*rule\s+(\S+)")
-_OUTSIDE = re.compile(r"^\s*(}|policy\b|term\b|const\b|matcher\b)")
-_SCOPE = re.compile(rf"^\s*for\s+each\s+({NAME})\s+in\s+(.+?)\s*$")
-_APPLIES = re.compile(r"^\s*applies\s+to\s+(.+?)\s*$")
-_QUANT = re.compile(rf"\b(?:any|all|count)\s+({NAME})\s+in\s+({PATH})\s+(?:satisfies|where)\b")
-_COMPARE = re.compile(rf"({PATH})\s*(?:==|!=)\s*$")
-_IN_LIST = re.compile(rf"({PATH})\s+(?:not\s+)?in\s*\[[^\]]*?(?:,\s*)?$")
-_MEMBER = re.compile(rf"({PATH})\.({_REST}*)$")
-_NEW_NAME = re.compile(rf"^\s*(rule|policy|term|const|matcher|for\s+each)\s+{_REST}*$")
+_RULE = compiled(r"^\s*rule\s+(\S+)")
+_OUTSIDE = compiled(r"^\s*(}|policy\b|term\b|const\b|matcher\b)")
+_SCOPE = compiled(rf"^\s*for\s+each\s+({NAME})\s+in\s+(.+?)\s*$")
+_APPLIES = compiled(r"^\s*applies\s+to\s+(.+?)\s*$")
+_QUANT = compiled(rf"\b(?:any|all|count)\s+({NAME})\s+in\s+({PATH})\s+(?:satisfies|where)\b")
+_COMPARE = compiled(rf"({PATH})\s*(?:==|!=)\s*$")
+_IN_LIST = compiled(rf"({PATH})\s+(?:not\s+)?in\s*\[[^\]]*?(?:,\s*)?$")
+_MEMBER = compiled(rf"({PATH})\.({_REST}*)$")
+_NEW_NAME = compiled(rf"^\s*(rule|policy|term|const|matcher|for\s+each)\s+{_REST}*$")
 
 KIND = types.CompletionItemKind
 SPECIAL = {**dict.fromkeys(ROOT_VARIABLES, "文書の最上位 (文書.基本情報)"),

@@ -24,6 +24,7 @@ from piarules.findings import Finding
 from piarules.lsp.config import Settings, policy_paths
 from piarules.lsp.form import all_top_keys
 from piarules.lsp.incremental import BlockParser
+from piarules.pattern_store import compiled
 from piarules.policy_sources import POLICY_SUFFIX, policy_files
 from piarules.span import Span
 from piarules.syntax import parse_policy
@@ -31,7 +32,7 @@ from piarules.syntax import parse_policy
 log = logging.getLogger("piarules.lsp")
 
 YAML_SUFFIXES = (".yaml", ".yml")
-_TOP_KEY = re.compile(r"^[\"']?([^\s#:\"'\-][^:\"']*?)[\"']?\s*:(?:\s|$)", re.M)
+_TOP_KEY = compiled(r"^[\"']?([^\s#:\"'\-][^:\"']*?)[\"']?\s*:(?:\s|$)", re.M)
 
 
 @dataclass

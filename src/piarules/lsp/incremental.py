@@ -13,16 +13,16 @@ parses the file itself).
 from __future__ import annotations
 
 import dataclasses
-import re
 from dataclasses import dataclass, field
 from typing import Any
 
 from piarules import ast
 from piarules.diagnostics import Diagnostic, Severity
+from piarules.pattern_store import compiled
 from piarules.span import Span
 from piarules.syntax import parse_policy
 
-BLOCK_START = re.compile(r"(?m)^(?=(?:policy|rule|term|const|matcher)\b)")
+BLOCK_START = compiled(r"(?m)^(?=(?:policy|rule|term|const|matcher)\b)")
 """Where a top-level block starts (the same split the parser's error recovery uses)."""
 
 

@@ -14,9 +14,10 @@ from lsprotocol import types
 
 from piarules import ast
 from piarules.lsp.symbols import CONST, MATCHER, RULE, TERM, VAR, Occurrence, PolicyIndex
+from piarules.pattern_store import compiled
 from piarules.span import Span
 
-RULE_ID = re.compile(r"[A-Za-z][A-Za-z0-9_]*(?:-[A-Za-z0-9_]+)+")
+RULE_ID = compiled(r"[A-Za-z][A-Za-z0-9_]*(?:-[A-Za-z0-9_]+)+")
 """What a rule id looks like in YAML and prose (ENT-001, CH-001b)."""
 SKIP_DIRS = frozenset({"node_modules", "__pycache__", "build", "dist", "site-packages"})
 MAX_FILES = 3000
@@ -33,7 +34,7 @@ def word_at(text: str, index: int, pattern: re.Pattern[str] = RULE_ID) -> tuple[
 
 
 def id_pattern(rule_id: str) -> re.Pattern[str]:
-    return re.compile(rf"(?<![\w\-]){re.escape(rule_id)}(?![\w\-])")
+    return compiled(rf"(?<![\w\-]){re.escape(rule_id)}(?![\w\-])")
 
 
 def workspace_yaml(root: Path | None) -> Iterator[Path]:

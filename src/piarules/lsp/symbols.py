@@ -11,6 +11,7 @@ import re
 from dataclasses import dataclass
 
 from piarules import ast
+from piarules.pattern_store import compiled
 from piarules.span import Span
 from piarules.walk import statement_exprs
 
@@ -46,7 +47,7 @@ class Occurrence:
 
 
 def _words(name: str) -> re.Pattern[str]:
-    return re.compile(r"\s+".join(re.escape(w) for w in name.split()))
+    return compiled(r"\s+".join(re.escape(w) for w in name.split()))
 
 
 class PolicyIndex:
@@ -67,7 +68,7 @@ class PolicyIndex:
         text = self.lines[line - 1] if 0 < line <= len(self.lines) else ""
         start = max(col - 1, 0)
         if after is not None:
-            m = re.compile(after).search(text, start)
+            m = compiled(after).search(text, start)
             if m:
                 start = m.end()
         m = _words(name).search(text, start)

@@ -9,8 +9,9 @@ added back for explanations by `display_start`.
 
 from __future__ import annotations
 
-import re
 from enum import StrEnum
+
+from piarules.pattern_store import compiled
 
 
 class CueKind(StrEnum):
@@ -75,7 +76,7 @@ _TABLE: list[tuple[CueKind, list[str]]] = [
     (CueKind.NEGATION, _NEGATION), (CueKind.CONDITION, _CONDITION),
 ]
 KINDS: tuple[CueKind, ...] = tuple(kind for kind, patterns in _TABLE for _ in patterns)
-CUE_RE = re.compile("|".join(f"(?P<c{i}>{p})" for i, p in enumerate(p for _, ps in _TABLE for p in ps)))
+CUE_RE = compiled("|".join(f"(?P<c{i}>{p})" for i, p in enumerate(p for _, ps in _TABLE for p in ps)))
 
 # Prefixes that negate the word they stand before: 非該当, 不承認, 未実施, 無許可.
 NEGATIVE_PREFIXES = frozenset("非不未無")
@@ -88,9 +89,9 @@ NEGATIVE_PREFIXES = frozenset("非不未無")
 _FUNCTION_NOUNS = ("場合", "際", "時", "限り", "旨", "等", "予定", "必要", "義務", "恐れ", "可能性", "方針", "上",
                    "後", "前", "間", "中", "為", "事", "物", "訳", "様", "程", "都度", "以外", "以上", "以下", "旨",
                    "得", "他", "外", "理由", "つもり", "べき")
-_ATTRIBUTIVE_RE = re.compile(r"(?<!ま)(?<!か)(?<!ただ)(?:る|た|う|す|む|ぶ|ぐ|ない)(?=[一-龥ァ-ヴ「])")
-_TE_RE = re.compile(r"(?:て|[一-龥]し)(?=[一-龥ァ-ヴ])")
-_QUOTE_RE = re.compile(r"と(?=(?:判断|考え|認め|思|され|し(?!て)|する|記載|明記|規定|定め|確認|整理|説明|評価))")
+_ATTRIBUTIVE_RE = compiled(r"(?<!ま)(?<!か)(?<!ただ)(?:る|た|う|す|む|ぶ|ぐ|ない)(?=[一-龥ァ-ヴ「])")
+_TE_RE = compiled(r"(?:て|[一-龥]し)(?=[一-龥ァ-ヴ])")
+_QUOTE_RE = compiled(r"と(?=(?:判断|考え|認め|思|され|し(?!て)|する|記載|明記|規定|定め|確認|整理|説明|評価))")
 _COMPOUND_TE = ("において", "について", "に関して", "に対して", "によって", "として", "にとって", "をもって",
                 "に当たって", "にあたって", "に際して", "に基づいて", "を通じて", "を除いて", "に応じて",
                 "に従って", "に伴って", "に沿って", "にわたって", "を経て", "を用いて", "に加えて", "を含めて",

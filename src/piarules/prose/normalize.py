@@ -26,7 +26,6 @@ What is unified, in this order (docs/prose.md lists the same with examples):
 
 from __future__ import annotations
 
-import re
 import unicodedata
 from array import array
 from collections.abc import Sequence
@@ -34,6 +33,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from piarules.jpvalues import HTML_STEPS, has_html
+from piarules.pattern_store import compiled
 from piarules.prose.wrap import BULLET_MARKS, wraps_at
 from piarules.textcache import text_cache
 
@@ -53,7 +53,7 @@ _QUOTES = {"『": "「", "』": "」", "“": "「", "”": "」"}
 _SPACES = frozenset(" \t\f\v\u00a0\u3000\u2002\u2003\u2009\u200b")
 _SPECIAL = _DASHES | _WAVES | frozenset(_QUOTES)
 # Text that normalize() may change at all; other text maps to itself (the fast path).
-_CHANGING_RE = re.compile(r"[\s<&,.\u2010-\u2015\u2212\u2500\uff0d\u30fc\u301c\uff5e\u223c~『』“”]")
+_CHANGING_RE = compiled(r"[\s<&,.\u2010-\u2015\u2212\u2500\uff0d\u30fc\u301c\uff5e\u223c~『』“”]")
 # Characters that open a list item when a space stands before them (see segment.py).
 BULLETS = BULLET_MARKS | CIRCLED
 
@@ -259,7 +259,7 @@ _KNOWN_PLAIN = (
     "\u3001\u3002\u3005\u300c\u300d"  # 、。々「」
     "!-+\\-/-}"  # printable ASCII but , . ~ (and space)
 )
-_CANDIDATE = re.compile(f"[^{_KNOWN_PLAIN}]")
+_CANDIDATE = compiled(f"[^{_KNOWN_PLAIN}]")
 """A character that may not be plain: the fast path classifies only these (tests check that
 every character of _KNOWN_PLAIN is plain)."""
 

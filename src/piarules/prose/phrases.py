@@ -20,6 +20,7 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from functools import lru_cache
 
+from piarules.pattern_store import compiled
 from piarules.prose.normalize import NormalizedText, normalize
 from piarules.prose.segment import Segment, segment
 from piarules.textcache import text_cache
@@ -162,10 +163,10 @@ def _term_regex(term: str) -> str:
 
 @lru_cache(maxsize=4096)
 def _compile(terms: tuple[str, ...]) -> re.Pattern[str] | None:
-    usable = sorted({t for t in terms if normalize(t).text}, key=lambda t: -len(normalize(t).text))
+    usable = sorted({t for t in terms if normalize(t).text}, key=lambda t: (-len(normalize(t).text), t))
     if not usable:
         return None
-    return re.compile("|".join(f"(?:{_term_regex(t)})" for t in usable), re.IGNORECASE)
+    return compiled("|".join(f"(?:{_term_regex(t)})" for t in usable), re.IGNORECASE)
 
 
 @lru_cache(maxsize=1024)
@@ -177,7 +178,7 @@ def _loose(terms: tuple[str, ...]) -> re.Pattern[str] | None:
     chars = [[c for c in normalize(t).text if c not in " \n"] for t in terms]
     if not all(chars) or any(c.isascii() or not c.isalnum() for term in chars for c in term):
         return None
-    return re.compile("|".join("[ \n]*".join(map(re.escape, term)) for term in chars), re.IGNORECASE)
+    return compiled("|".join("[ \n]*".join(map(re.escape, term)) for term in chars), re.IGNORECASE)
 
 
 def can_rule_out(synonyms: SynonymSet) -> bool:

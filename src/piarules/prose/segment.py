@@ -28,24 +28,25 @@ import re
 from dataclasses import dataclass
 from functools import cached_property
 
+from piarules.pattern_store import compiled
 from piarules.prose.normalize import BULLETS, CIRCLED, NormalizedText, normalize
 from piarules.textcache import text_cache
 
 _END_MARKS = "。！？!?"
-_MARKER_RE = re.compile(r"\((?:\d{1,2}|[ア-ン]|[a-zａ-ｚ]|[イロハニホヘト])\)|\d{1,2}[.)](?!\d)|[ア-ン][.)]|[a-z]\)")
+_MARKER_RE = compiled(r"\((?:\d{1,2}|[ア-ン]|[a-zａ-ｚ]|[イロハニホヘト])\)|\d{1,2}[.)](?!\d)|[ア-ン][.)]|[a-z]\)")
 _REFERENCE_AFTER = (*tuple("及又並とのにをはが、~やもか"), "から", "まで")
 _COMPOUND_TE = ("において", "について", "に関して", "に対して", "によって", "として", "にとって", "をもって",
                 "に当たって", "にあたって", "に際して", "に基づいて", "を通じて", "を除いて", "に応じて",
                 "に従って", "に伴って", "に沿って", "にわたって", "を経て", "をもちまして", "を用いて", "に加えて",
                 "を含めて", "に限って", "に向けて", "に先立って", "と併せて", "とあわせて", "を介して")
 _NOUN_ENDINGS = ("扱い", "払い", "違い", "伺い", "続き", "付き", "向け", "受付", "引き", "届け", "見込み", "申込み")
-_CONJ_BEFORE_COMMA = re.compile(
+_CONJ_BEFORE_COMMA = compiled(
     r"(?:ため(?:に)?|ので|[いるただすぬ]から|けれども|けれど|けど|ものの|のに|ながら|つつ|ても|でも|たら|だら|ならば|なら"
     r"|[けせてねえめべれげ]ば|場合(?:に|は|には|で)?|とき(?:は|には)?|時(?:は|には)?|際(?:は|には|に)?"
     r"|上で|うえで|後|のち|ずに|ず|ないで|なくて|なく|であって|であり|あり|おり|[いるただすぬ]が"
     r"|て|んで|し|[一-龥]い|[一-龥]づき|[一-龥][きりけめえせべぎびみち])$"
 )
-_BARE_CONJ = re.compile(r"ため(?:に)?(?![のでとはもをか、])|(?<![もな])ので(?![はも、])|けれども(?!、)|ものの(?!、)")
+_BARE_CONJ = compiled(r"ため(?:に)?(?![のでとはもをか、])|(?<![もな])ので(?![はも、])|けれども(?!、)|ものの(?!、)")
 
 
 @dataclass(frozen=True, slots=True)
@@ -103,10 +104,10 @@ def _is_marker_position(text: str, i: int) -> bool:
 
 _OPEN, _CLOSE = "(「『[", ")」』]"
 _MARKER_STARTS = "(0123456789アイウエオカキクケコabcdefgh"
-_SENTENCE_CHARS = re.compile("[" + re.escape("".join(sorted({*_OPEN, *_CLOSE, *_END_MARKS, "\n", *CIRCLED, *BULLETS,
+_SENTENCE_CHARS = compiled("[" + re.escape("".join(sorted({*_OPEN, *_CLOSE, *_END_MARKS, "\n", *CIRCLED, *BULLETS,
                                                                *_MARKER_STARTS}))) + "]")
 """Every character `_sentence_cuts` acts on; the others are skipped by the regex engine."""
-_CLAUSE_MARKS = re.compile("[、;]")
+_CLAUSE_MARKS = compiled("[、;]")
 
 
 def _sentence_cuts(text: str) -> set[int]:

@@ -11,7 +11,7 @@ next line opens an item (a bullet, ①, (1), 1.), or when the line is short and 
 
 from __future__ import annotations
 
-import re
+from piarules.pattern_store import compiled
 
 LONG_LINE = 30
 """A line this long that stops in the middle of a word was wrapped (list items and headings are
@@ -24,11 +24,11 @@ BULLET_MARKS = frozenset("・•●○◦▪■□◆◇※")
 _BULLETS = BULLET_MARKS | frozenset(map(chr, range(0x2460, 0x2474)))  # and ①–⑳
 _CONTINUES_AFTER = frozenset("のをにへでとがはもやて、，,（(「『【［[〔")
 """A line that ends with a particle, a comma or an opening bracket goes on."""
-_CONTINUES_WITH = re.compile(
+_CONTINUES_WITH = compiled(
     r"(?:及び|並びに|又は|若しくは|および|ならびに|または|もしくは|から|まで|より|について|によ[りる]|に基づ|に係る|"
     r"に関する|を除|[のをにへがとで、，。])")
 """A line that begins with a conjunction or a particle continues the one before."""
-_OPENS_ITEM = re.compile(r"[(（](?:[0-9０-９]{1,2}|[ア-ンイロハ]|[a-zａ-ｚ]|[一二三四五六七八九十]{1,3})[)）]|[0-9０-９]{1,2}[.．)）、 　](?![0-9])|"
+_OPENS_ITEM = compiled(r"[(（](?:[0-9０-９]{1,2}|[ア-ンイロハ]|[a-zａ-ｚ]|[一二三四五六七八九十]{1,3})[)）]|[0-9０-９]{1,2}[.．)）、 　](?![0-9])|"
                          r"[ア-ン][.．)）]|[-－*＊＜<【［\[〔]|第[0-9０-９一二三四五六七八九十]+[章節]")
 """The start of a new item or heading."""
 

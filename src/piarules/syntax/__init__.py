@@ -10,11 +10,12 @@ from typing import Any
 
 from piarules import ast
 from piarules.diagnostics import Diagnostic
+from piarules.pattern_store import compiled
 from piarules.span import Span
 from piarules.syntax.grammar import grammar_text
 
 MAX_SYNTAX_ERRORS = 20
-_BLOCK_START = re.compile(r"^(policy|rule|term|const|matcher)\b", re.M)
+_BLOCK_START = compiled(r"^(policy|rule|term|const|matcher)\b", re.M)
 
 
 def _blocks(text: str) -> list[str]:

@@ -6,13 +6,14 @@ piarules/_data/grammar (see pyproject's force-include).
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from functools import cache
 from importlib import resources
 from pathlib import Path
 from typing import TYPE_CHECKING
+
+from piarules.pattern_store import compiled
 
 if TYPE_CHECKING:
     from lark import Lark, Token
@@ -40,7 +41,7 @@ _CONTINUES = frozenset({"AND", "OR", "CMP_OP", "PLUS", "MINUS", "EQUAL", "COMMA"
 MAX_NESTING = 48
 """Deepest nesting of ( ) and [ ] accepted (deeper input is a diagnostic, not a recursion error)."""
 
-_COMMENT = re.compile(r"#[^\n]*")
+_COMMENT = compiled(r"#[^\n]*")
 
 
 class NestingError(Exception):

@@ -11,6 +11,7 @@ from lark.tree import Meta
 from piarules import ast
 from piarules.diagnostics import Diagnostic, Severity, suggestion
 from piarules.jpvalues import parse_date
+from piarules.pattern_store import compiled
 from piarules.span import Span
 
 _SEVERITIES = {
@@ -28,7 +29,7 @@ MAX_STRING_LENGTH = 10_000
 """Longest string literal (characters) in a policy."""
 _MAX_DURATION = {ast.Unit.YEAR: 9999, ast.Unit.MONTH: 9999 * 12, ast.Unit.DAY: 9999 * 366}
 """Longest duration: the whole calendar (0001–9999) and no more."""
-_DURATION_RE = re.compile(r"(\d+)\s*(\S+)")
+_DURATION_RE = compiled(r"(\d+)\s*(\S+)")
 _ESCAPES = {"n": "\n", "t": "\t", '"': '"', "\\": "\\"}
 
 
@@ -527,7 +528,7 @@ class _ToAst(Transformer[Token, Any]):
 _CONFIDENCES = {"high": ast.Confidence.HIGH, "medium": ast.Confidence.MEDIUM, "low": ast.Confidence.LOW,
                 "高": ast.Confidence.HIGH, "中": ast.Confidence.MEDIUM, "低": ast.Confidence.LOW}
 _SCOPES = {"sentence": "sentence", "clause": "clause", "文": "sentence", "節": "clause"}
-_PLACEHOLDER = re.compile(r"\{\{|\}\}|\{([^{}]*)\}")
+_PLACEHOLDER = compiled(r"\{\{|\}\}|\{([^{}]*)\}")
 _UNIQUE: dict[type, str] = {
     ast.SeverityStmt: "severity", ast.ConfidenceStmt: "confidence", ast.AppliesStmt: "applies to", ast.AsOfStmt: "as of", ast.Period: "effective",
     ast.WhenStmt: "when", ast.RequireStmt: "require", ast.Requires: "requires", ast.MessageStmt: "message",
