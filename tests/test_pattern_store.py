@@ -107,3 +107,10 @@ def test_compiled_matches_as_re_compile(pattern: str, flags: int, text: str) -> 
     assert ours == theirs
     assert [m.span() for m in ours.finditer(text)] == [m.span() for m in theirs.finditer(text)]
     assert pattern_store.compiled(pattern, flags) is ours  # one object per pattern in a process
+
+
+def test_a_wrong_pattern_raises_as_re_compile_and_the_store_stays() -> None:
+    with pytest.raises(re.error):
+        pattern_store.compiled("第(19条")
+    assert pattern_store._usable
+    assert pattern_store.compiled("第(19)条") == re.compile("第(19)条")

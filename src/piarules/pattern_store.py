@@ -69,6 +69,8 @@ def _from_store(key: tuple[str, int]) -> re.Pattern[str] | None:
             stored[key] = entry
             _added = True
         return _sre().compile(key[0], *entry)
+    except re.error:  # a wrong pattern (one built from user text): re.compile says so, the store stays
+        return None
     except Exception:  # a corrupt entry or another Python's internals: compile as usual from now on
         stored.pop(key, None)
         _usable = False
