@@ -114,3 +114,11 @@ def test_a_wrong_pattern_raises_as_re_compile_and_the_store_stays() -> None:
         pattern_store.compiled("第(19条")
     assert pattern_store._usable
     assert pattern_store.compiled("第(19)条") == re.compile("第(19)条")
+
+
+def test_eval_no_cache_writes_no_store(tmp_path: Path) -> None:
+    environ = {k: v for k, v in os.environ.items() if k != "PIARULES_NO_CACHE"}
+    done = subprocess.run([sys.executable, "-m", "piarules", "eval", str(EXAMPLE), "--no-cache"], capture_output=True,
+                          text=True, env={**environ, "PIARULES_CACHE_DIR": str(tmp_path)}, check=False)
+    assert done.returncode == 1, done.stderr[-2000:]  # findings
+    assert _store_files(tmp_path) == []

@@ -18,6 +18,7 @@ no cache, a stored entry `_sre` refuses, a Python whose internals differ — fal
 from __future__ import annotations
 
 import atexit
+import os
 import re
 import sys
 from typing import Any
@@ -104,9 +105,14 @@ def _file_name() -> str:
 
 
 def _table() -> dict[tuple[str, int], Entry] | None:
-    """The stored entries, read on first use; None when there is no cache or the store failed."""
-    global _stored
+    """The stored entries, read on first use; None when there is no cache or the store failed.
+    Caching turned off at any point (`eval --no-cache` sets PIARULES_NO_CACHE once its options
+    are read) turns the store off for the rest of the process: nothing is written."""
+    global _stored, _usable
     if not _usable:
+        return None
+    if os.environ.get("PIARULES_NO_CACHE"):
+        _usable = False
         return None
     if _stored is None:
         if cache_dir() is None:
