@@ -208,13 +208,37 @@ def test_the_cache_directory_is_kept_under_its_size(tmp_path: Path) -> None:
     import os
     import time
 
-    from piarules.entry_store import prune
+    from piarules.cache import prune
 
     for i in range(10):
         (tmp_path / f"entry{i}").write_bytes(b"x" * 1000)
         os.utime(tmp_path / f"entry{i}", (time.time() - 100 + i, time.time() - 100 + i))
     prune(tmp_path, limit=5000)
     assert sorted(p.name for p in tmp_path.iterdir()) == [f"entry{i}" for i in range(6, 10)]  # the newest, ≤ 80 %
+
+
+def test_the_cache_folders_own_entries_are_kept_under_a_sixteenth(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Policy ASTs, checked sets, data files …: each policy edit and each new piarules leaves
+    entries nobody reads again; the least recently used go (a read counts as a use), the
+    subfolders (bounded on their own) are left alone."""
+    import os
+    import time
+
+    from piarules import cache as disk
+
+    monkeypatch.setenv("PIARULES_CACHE_DIR", str(tmp_path))
+    monkeypatch.setenv("PIARULES_CACHE_MB", "1")  # the folder's own files: 64 KiB
+    (tmp_path / "documents").mkdir()
+    (tmp_path / "documents" / "big").write_bytes(b"d" * 200_000)  # not counted, not removed
+    for i in range(12):
+        disk.store(f"ast-{i}.pickle", b"x" * 9_000)
+        os.utime(tmp_path / f"ast-{i}.pickle", (time.time() - 1000 + i, time.time() - 1000 + i))
+        if i == 3:
+            assert disk.load("ast-0.pickle") == b"x" * 9_000  # used: now the most recent
+    left = sorted(p.name for p in tmp_path.iterdir() if p.is_file())
+    assert sum((tmp_path / name).stat().st_size for name in left) <= 64 * 1024
+    assert "ast-0.pickle" in left and "ast-11.pickle" in left and "ast-1.pickle" not in left
+    assert (tmp_path / "documents" / "big").exists()
 
 
 # ---------------------------------------------------------------- fast paths answer as the plain ones

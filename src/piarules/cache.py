@@ -1,12 +1,17 @@
-"""On-disk cache for the slow, pure steps: LALR tables and parsed policy ASTs.
+"""On-disk cache for the slow, pure steps: LALR tables, parsed policy ASTs, checked policy sets,
+data files, the policy view of a run, the regex store.
 
-Keyed by content (policy text, grammar text, piarules version), so a stale entry is never
-used. Lives in $PIARULES_CACHE_DIR, else $XDG_CACHE_HOME/piarules, else ~/.cache/piarules.
-PIARULES_NO_CACHE=1 turns it off. Any I/O problem just means no cache.
+Keyed by content (policy text, grammar text, piarules version and code), so a stale entry is
+never used — but each edit of a policy and each new piarules leaves entries nobody reads again:
+the files of this folder (not its `documents/` and `results/`, which entry_store bounds) are
+kept under 1/16 of PIARULES_CACHE_MB (64 MB by default) by removing the least recently used,
+checked whenever an entry is written. Lives in $PIARULES_CACHE_DIR, else $XDG_CACHE_HOME/piarules,
+else ~/.cache/piarules. PIARULES_NO_CACHE=1 turns it off. Any I/O problem just means no cache.
 """
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import os
 import pickle
@@ -41,11 +46,20 @@ def load(name: str) -> Any | None:
     directory = cache_dir()
     if directory is None:
         return None
+    path = directory / name
     try:
-        with (directory / name).open("rb") as f:
-            return pickle.load(f)
+        with path.open("rb") as f:
+            value = pickle.load(f)
     except Exception:  # missing, truncated, corrupt or from another version: no cache
         return None
+    used(path)
+    return value
+
+
+def used(path: Path) -> None:
+    """Mark an entry as just used: the least recently used go first when the folder is pruned."""
+    with contextlib.suppress(OSError):
+        os.utime(path)
 
 
 def store(name: str, value: Any) -> None:
@@ -59,3 +73,53 @@ def store(name: str, value: Any) -> None:
         tmp.replace(directory / name)  # atomic: parallel runs never read half a file
     except OSError:
         tmp.unlink(missing_ok=True)
+        return
+    prune_entries(directory)
+
+
+SHARE = 16
+"""The folder's own files may take 1/SHARE of PIARULES_CACHE_MB."""
+
+
+def prune_entries(directory: Path) -> None:
+    """Keep the folder's own files under their bound (subfolders are not counted: they have their own)."""
+    prune(directory, limit_bytes() // SHARE)
+
+
+DEFAULT_MB = 1024
+"""PIARULES_CACHE_MB when unset: the bound of each of `documents/` and `results/`."""
+
+
+def limit_bytes() -> int:
+    raw = os.environ.get("PIARULES_CACHE_MB", "")
+    try:
+        mb = int(raw) if raw.strip() else DEFAULT_MB
+    except ValueError:
+        mb = DEFAULT_MB
+    return max(mb, 0) * 1024 * 1024
+
+
+def prune(folder: Path, limit: int | None = None) -> None:
+    """Remove the least recently used entries until the folder holds at most 80 % of the limit."""
+    limit = limit_bytes() if limit is None else limit
+    entries = []
+    try:
+        for entry in os.scandir(folder):
+            if entry.is_file() and not entry.name.startswith("."):
+                st = entry.stat()
+                entries.append((st.st_mtime, st.st_size, entry.path))
+    except OSError:
+        return
+    total = sum(size for _, size, _ in entries)
+    if total <= limit:
+        return
+    entries.sort()
+    for _, size, path in entries:
+        if total <= limit * 0.8:
+            break
+        try:
+            os.unlink(path)
+        except OSError:
+            continue
+        total -= size
+

@@ -18,7 +18,8 @@ from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any
 
-DEFAULT_MB = 1024
+from piarules.cache import cache_dir, prune
+
 PACKAGE = Path(__file__).resolve().parent
 """The installed piarules package: the code and data files cache keys name."""
 _PRUNE_EVERY = 64
@@ -28,7 +29,7 @@ _PRUNE_EVERY = 64
 def code_fingerprint(files: Iterable[Path]) -> str:
     """piarules' version and the name, size and modification time of each file (under PACKAGE):
     what an entry's key holds of the code and data that made it, so that an edit is a miss."""
-    from piarules import __version__
+    from piarules.version import __version__
 
     digest = hashlib.sha256(__version__.encode())
     for path in sorted(files):
@@ -50,8 +51,6 @@ class EntryStore:
         self._stores = 0
 
     def directory(self) -> Path | None:
-        from piarules.cache import cache_dir
-
         base = cache_dir()
         if base is None:
             return None
@@ -104,37 +103,3 @@ class EntryStore:
         self._stores += 1
         if self._stores % _PRUNE_EVERY == 1:
             prune(folder)
-
-
-def limit_bytes() -> int:
-    raw = os.environ.get("PIARULES_CACHE_MB", "")
-    try:
-        mb = int(raw) if raw.strip() else DEFAULT_MB
-    except ValueError:
-        mb = DEFAULT_MB
-    return max(mb, 0) * 1024 * 1024
-
-
-def prune(folder: Path, limit: int | None = None) -> None:
-    """Remove the least recently used entries until the folder holds at most 80 % of the limit."""
-    limit = limit_bytes() if limit is None else limit
-    entries = []
-    try:
-        for entry in os.scandir(folder):
-            if entry.is_file() and not entry.name.startswith("."):
-                st = entry.stat()
-                entries.append((st.st_mtime, st.st_size, entry.path))
-    except OSError:
-        return
-    total = sum(size for _, size, _ in entries)
-    if total <= limit:
-        return
-    entries.sort()
-    for _, size, path in entries:
-        if total <= limit * 0.8:
-            break
-        try:
-            os.unlink(path)
-        except OSError:
-            continue
-        total -= size

@@ -134,6 +134,8 @@ def parser() -> Lark:
 
     directory = disk.cache_dir()
     cache_file = str(directory / f"lalr-{disk.key(grammar_text())}.lark") if directory else False
+    if directory:
+        disk.used(directory / f"lalr-{disk.key(grammar_text())}.lark")  # lark reads it itself
     return Lark(
         grammar_text(),
         parser="lalr",
