@@ -185,6 +185,28 @@ def test_the_document_cache_changes_no_output(batch: Path, tmp_path: Path, monke
     assert outputs[0] == outputs[1] == outputs[2] == outputs[3]
 
 
+@pytest.mark.parametrize("encoding", ["utf-8", "utf-8-sig", "cp932", "utf-16"])
+def test_a_document_cache_entry_holds_no_text_and_gives_the_same_one_back(encoding: str, tmp_path: Path,
+                                                                           monkeypatch: pytest.MonkeyPatch) -> None:
+    """The text is the file's own bytes decoded again (a 40 % smaller entry): CRLF, BOM and CP932
+    come back as the first load read them, and so do the lines a code frame shows."""
+    import hashlib
+
+    from piarules.batch import _load_cached
+    from piarules.document import load_document_bytes
+
+    monkeypatch.setenv("PIARULES_CACHE_DIR", str(tmp_path))
+    raw = EXAMPLE.read_text(encoding="utf-8").replace("\n", "\r\n").replace("—", "―").encode(encoding)  # ― : in CP932
+    sha = hashlib.sha256(raw).hexdigest()
+    first, _ = load_document_bytes(raw, "a.yaml")
+    assert first is not None and "\r" not in first.text
+    _load_cached(raw, sha, "a.yaml")  # stores it
+    (entry,) = (tmp_path / "documents").iterdir()
+    assert "変更箇所から再構成した最新の状態".encode() not in entry.read_bytes()  # the file's first comment: text only
+    back, _ = _load_cached(raw, sha, "a.yaml")
+    assert back is not None and back.text == first.text and back.tree == first.tree
+
+
 @pytest.mark.parametrize("folder", ["documents", "results"])
 def test_a_corrupt_cache_entry_is_ignored_and_rebuilt(folder: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     from piarules.document import cache
@@ -199,7 +221,7 @@ def test_a_corrupt_cache_entry_is_ignored_and_rebuilt(folder: str, tmp_path: Pat
         if folder == "documents":  # a stored result would answer before the document cache is read
             for stored in (tmp_path / "results").iterdir():
                 stored.unlink()
-            assert cache.load("0" * 64, "x") is None
+            assert cache.load("0" * 64, "x", b"") is None
         assert invoke("eval", doc, "--format", "json") == first
         assert entry.stat().st_size > 1000  # written again, whole
 

@@ -243,7 +243,7 @@ def _load_cached(raw: bytes, sha256: str, name: str) -> tuple[Document | None, l
     are cached, with their warnings; those that do not are cheap to refuse again."""
     from piarules.document import Document, cache, load_document_bytes
 
-    hit = cache.load(sha256, name)
+    hit = cache.load(sha256, name, raw)
     if hit is not None and isinstance(hit[0], Document):
         return hit
     doc, diagnostics = load_document_bytes(raw, name)
