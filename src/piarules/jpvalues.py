@@ -7,7 +7,6 @@ parser raises ValueError with a Japanese message instead of guessing.
 from __future__ import annotations
 
 import datetime as dt
-import html
 import re
 import unicodedata
 from collections.abc import Callable
@@ -287,8 +286,14 @@ _CHARREF_RE = compiled(r"&(#[0-9]+;?|#[xX][0-9a-fA-F]+;?|[^\t\n\f <&#;]{1,32};?)
 HTML_STEPS: tuple[tuple[re.Pattern[str], Callable[[re.Match[str]], str]], ...] = (
     (_BLOCK_TAG_RE, lambda m: "\n"),
     (_TAG_RE, lambda m: ""),
-    (_CHARREF_RE, lambda m: html.unescape(m[0])),
+    (_CHARREF_RE, lambda m: _unescape(m[0])),
 )
+
+
+def _unescape(entity: str) -> str:
+    import html  # on first use: most texts have no entity, and a re-check answered from the cache none
+
+    return html.unescape(entity)
 
 
 def has_html(text: str) -> bool:
