@@ -12,6 +12,15 @@ import io
 from dataclasses import dataclass
 from typing import Any
 
+from ruamel.yaml.events import (
+    AliasEvent,
+    MappingEndEvent,
+    MappingStartEvent,
+    ScalarEvent,
+    SequenceEndEvent,
+    SequenceStartEvent,
+)
+
 from piarules.diagnostics import Diagnostic, PiarulesError
 from piarules.document.source_map import DocPath, SourceMap
 from piarules.files import LINE_BREAK as _LINE_BREAK
@@ -103,26 +112,31 @@ class _Composer:
         self.recorded.append(doc_path)
 
     def node(self, event: Any, doc_path: DocPath, depth: int, key_span: Place = NO_PLACE) -> Any:
+        # Runs once per value of the document (thousands): class tests and inlined bookkeeping.
         if depth > self.max_depth:
             raise self.too_deep(event)
-        self.deepest = max(self.deepest, depth)
-        kind = type(event).__name__
-        self.count(event)
-        if kind == "AliasEvent":
+        if depth > self.deepest:
+            self.deepest = depth
+        kind = type(event)
+        self.nodes += 1
+        if self.nodes > self.max_nodes:
+            self.count(event, 0)  # raises: over the budget
+        if kind is AliasEvent:
             return self.alias(event, doc_path, depth, key_span)
-        anchor = getattr(event, "anchor", None)
+        anchor = event.anchor
         if anchor:
             start, first, outer_deepest, self.deepest = self.nodes, len(self.recorded), self.deepest, depth
-        if kind == "ScalarEvent":
+        if kind is ScalarEvent:
             value = None if not event.style and event.value in _NULLS else event.value
             s, e = event.start_mark, event.end_mark
-            self.record(doc_path, (s.line + 1, s.column + 1, e.line + 1, e.column + 1), key_span)
-        elif kind == "SequenceStartEvent":
+            self.source_map.add_numbers(doc_path, (s.line + 1, s.column + 1, e.line + 1, e.column + 1), key_span)
+            self.recorded.append(doc_path)
+        elif kind is SequenceStartEvent:
             value = self.sequence(event, doc_path, depth, key_span)
-        elif kind == "MappingStartEvent":
+        elif kind is MappingStartEvent:
             value = self.mapping(event, doc_path, depth, key_span)
         else:  # pragma: no cover - the parser guarantees node events here
-            raise self.error("PIA301", f"予期しないYAMLイベント {kind}", self.span(event))
+            raise self.error("PIA301", f"予期しないYAMLイベント {kind.__name__}", self.span(event))
         if anchor:
             self.anchors[anchor] = _Anchor(value, self.nodes - start + 1, self.deepest - depth, doc_path,
                                            first, len(self.recorded))
@@ -148,7 +162,7 @@ class _Composer:
     def sequence(self, start: Any, doc_path: DocPath, depth: int, key_span: Place) -> list[Any]:
         items: list[Any] = []
         index = 0
-        while type(event := next(self.events)).__name__ != "SequenceEndEvent":
+        while type(event := next(self.events)) is not SequenceEndEvent:
             items.append(self.node(event, (*doc_path, index), depth + 1))
             index += 1
         self.record(doc_path, (start.start_mark.line + 1, start.start_mark.column + 1, event.end_mark.line + 1,
@@ -157,8 +171,8 @@ class _Composer:
 
     def mapping(self, start: Any, doc_path: DocPath, depth: int, key_span: Place) -> dict[str, Any]:
         out: dict[str, Any] = {}
-        while type(event := next(self.events)).__name__ != "MappingEndEvent":
-            if type(event).__name__ != "ScalarEvent":
+        while type(event := next(self.events)) is not MappingEndEvent:
+            if type(event) is not ScalarEvent:
                 raise self.error("PIA301", "項目名 (キー) には文字列を書いてください", self.span(event))
             key, s, e = event.value, event.start_mark, event.end_mark
             if key in out:
