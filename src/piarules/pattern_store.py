@@ -31,7 +31,7 @@ Entry = tuple[int, list[int], int, dict[str, int], tuple[str | None, ...]]
 
 MAX_ENTRIES = 4096
 """Patterns kept in one process and in the file; beyond it, patterns are compiled as usual.
-piarules has ≈ 200 of its own; the bound only matters for patterns built from policy text."""
+piarules has ≈ 130 of its own; the bound only matters for patterns built from user text."""
 
 _compiled: dict[tuple[str, int], re.Pattern[str]] = {}
 _stored: dict[tuple[str, int], Entry] | None = None

@@ -2,10 +2,10 @@
 case in CI and in repeated national runs) skips parsing, validation and item analysis.
 
 What is cached: the loaded Document (eval tree, source map; not the form model, see
-Document.model) and its load diagnostics, pickled. Not its text either: it is the file's own
-bytes decoded again (≈ 0.7 ms), where storing it made each entry 40 % bigger (a seed-sized
-document: 608 → 367 KB), so the default bound holds 1.65× more documents. The key is the SHA-256 of the file's bytes, the name reports show it by
-(spans carry it), the limits set in the environment (PIARULES_MAX_…), the piarules version and
+Document.model) and its load diagnostics, pickled. Not its text either: the file's own bytes
+decoded again give it back (≈ 0.5 ms); stored, it made each entry 65 % bigger (a seed-sized
+document: 368 KB without it, 608 KB with it). The key is the SHA-256 of the file's bytes, the
+name reports show it by (spans carry it), the limits set in the environment (PIARULES_MAX_…), the piarules version and
 a fingerprint of the code and data loading depends on (the document package's modules and the
 bundled data files, by name, size and mtime): any change of them is a miss, never a stale hit.
 
