@@ -5,9 +5,10 @@ What is cached: the loaded Document (eval tree, source map; not the form model, 
 Document.model) and its load diagnostics, pickled. Not its text either: the file's own bytes
 decoded again give it back (≈ 0.5 ms); stored, it made each entry 65 % bigger (a seed-sized
 document: 368 KB without it, 608 KB with it). The key is the SHA-256 of the file's bytes, the
-name reports show it by (spans carry it), the limits set in the environment (PIARULES_MAX_…), the piarules version and
-a fingerprint of the code and data loading depends on (the document package's modules and the
-bundled data files, by name, size and mtime): any change of them is a miss, never a stale hit.
+name reports show it by (spans carry it), the limits set in the environment (PIARULES_MAX_…),
+the piarules version and a fingerprint of the code and data loading depends on (the document
+package's modules and the bundled data files, by name, size and mtime): any change of them is
+a miss, never a stale hit.
 
 Where: `$PIARULES_CACHE_DIR/documents/`, else `$XDG_CACHE_HOME/piarules/documents/`, else
 `~/.cache/piarules/documents/` (the policy cache's directory, piarules/cache.py). Turned off by
