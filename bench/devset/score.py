@@ -166,7 +166,10 @@ def score(selected: Iterable[str] = (), root: Path = HERE) -> dict[str, Any]:
             defects_doc = doc_of[doc_name]["defects"]
             rules = {r for r in [d.get("rule"), *(d.get("also_rules") or []), *kinds[d["kind"]].get("rules", [])] if r}
             places = [(defects_doc, p) for p in [d["path"], *(d.get("also_paths") or [])]]
-            places += [(doc_of[a["document"]]["defects"], a["path"]) for a in d.get("also_at") or []]
+            also_at = d.get("also_at") or []
+            if isinstance(also_at, dict):  # one place written as a mapping, not a list of one
+                also_at = [also_at]
+            places += [(doc_of[a["document"]]["defects"], a["path"]) for a in also_at]
             hits = [f for f in defects_run.findings
                     if f.rule in rules and any(f.document == doc and path_related(f.path, p) for doc, p in places)]
             explained.update(hits)
