@@ -29,7 +29,7 @@ sys.path.insert(0, str(ROOT / "bench"))
 from documents import document_text
 
 AS_OF = dt.date(2026, 4, 1)
-CORPORA = ("bench/devset", "bench/heldout", "bench/heldout2", "examples")
+CORPORA = ("bench/devset", "bench/heldout", "bench/heldout2", "bench/heldout3", "examples")
 POLICY_SETS = {"bundled": bundled_policy_dir(), "bench": ROOT / "bench" / "policies"}
 
 
