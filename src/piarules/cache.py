@@ -1,5 +1,5 @@
 """On-disk cache for the slow, pure steps: LALR tables, parsed policy ASTs, checked policy sets,
-data files, the policy view of a run, the regex store.
+data files, the policy view of a run, the regex store and the dataclass method store.
 
 Keyed by content (policy text, grammar text, piarules version and code), so a stale entry is
 never used — but each edit of a policy and each new piarules leaves entries nobody reads again:
@@ -43,17 +43,27 @@ def key(*parts: str) -> str:
 
 
 def load(name: str) -> Any | None:
+    data = read(name)
+    if data is None:
+        return None
+    try:
+        return pickle.loads(data)
+    except Exception:  # truncated, corrupt or from another version: no cache
+        return None
+
+
+def read(name: str) -> bytes | None:
+    """An entry's bytes (marked used), or None when it is missing or caching is off."""
     directory = cache_dir()
     if directory is None:
         return None
     path = directory / name
     try:
-        with path.open("rb") as f:
-            value = pickle.load(f)
-    except Exception:  # missing, truncated, corrupt or from another version: no cache
+        data = path.read_bytes()
+    except OSError:
         return None
     used(path)
-    return value
+    return data
 
 
 def used(path: Path) -> None:
@@ -63,14 +73,20 @@ def used(path: Path) -> None:
 
 
 def store(name: str, value: Any) -> None:
+    if cache_dir() is None:  # nothing to pickle for
+        return
+    write(name, pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL))
+
+
+def write(name: str, data: bytes) -> None:
+    """Replace an entry atomically (parallel runs never read half a file); keep the folder bounded."""
     directory = cache_dir()
     if directory is None:
         return
     tmp = directory / f".{name}.{os.getpid()}.tmp"
     try:
-        with tmp.open("wb") as f:
-            pickle.dump(value, f, protocol=pickle.HIGHEST_PROTOCOL)
-        tmp.replace(directory / name)  # atomic: parallel runs never read half a file
+        tmp.write_bytes(data)
+        tmp.replace(directory / name)
     except OSError:
         tmp.unlink(missing_ok=True)
         return

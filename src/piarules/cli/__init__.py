@@ -12,8 +12,12 @@ from importlib import import_module
 
 import typer
 
-from piarules.cli.common import quiet_stdout
-from piarules.cli.exit_codes import ExitCode
+from piarules import code_store
+
+code_store.install()  # before the CLI's modules create their dataclasses
+
+from piarules.cli.common import quiet_stdout  # noqa: E402
+from piarules.cli.exit_codes import ExitCode  # noqa: E402
 
 COMMANDS: dict[str, tuple[str, str]] = {
     "eval": ("cmd_eval", "eval_command"),

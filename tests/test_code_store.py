@@ -1,0 +1,153 @@
+"""The store of dataclasses' generated methods (code_store.py) changes how long a class takes to
+create, never what it is: a second process builds every method from the store, each stored code
+object is what `exec` compiles from its text, the classes equal those of a process without the
+store (code, names, annotations), and a broken store or none falls back to compiling."""
+
+from __future__ import annotations
+import __future__
+
+import dataclasses
+import json
+import marshal
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from piarules import code_store
+
+ROOT = Path(__file__).resolve().parents[1]
+EXAMPLE = ROOT / "examples" / "sumida-kokuho" / "assessment.yaml"
+
+# Installs the store (unless "plain"), imports every module of piarules, evaluates the
+# example and prints the findings, what the store did and every piarules dataclass's methods.
+_RUN = """
+import dataclasses, json, sys
+import piarules.code_store as store
+if sys.argv[1] == "forbid-compiling":
+    def refuse(*args, **kwargs):
+        raise AssertionError("compiled again: " + str(args[0])[:80])
+    store.compile = refuse
+if sys.argv[1] != "plain":
+    store.install()
+import importlib, pkgutil, piarules
+for module in pkgutil.walk_packages(piarules.__path__, "piarules."):
+    if not module.name.endswith("__main__"):
+        importlib.import_module(module.name)
+from piarules import api
+from piarules.policy_sources import bundled_policy_dir
+policies = api.load_policies([bundled_policy_dir()])
+document, _ = api.load_document(sys.argv[2])
+found = api.run(policies, document)
+
+def methods():
+    out = {}
+    for name, module in sorted(sys.modules.items()):
+        if not name.startswith("piarules"):
+            continue
+        for cls in vars(module).values():
+            if not (isinstance(cls, type) and dataclasses.is_dataclass(cls) and cls.__module__ == name):
+                continue
+            for method in ("__init__", "__repr__", "__eq__", "__hash__", "__setattr__", "__delattr__"):
+                f = cls.__dict__.get(method)
+                code = getattr(f, "__code__", None)
+                if code is None:
+                    continue
+                notes = {k: getattr(v, "__qualname__", str(v)) for k, v in f.__annotations__.items()}
+                out[f"{name}.{cls.__qualname__}.{method}"] = [code.co_code.hex(), list(code.co_names),
+                                                              list(code.co_varnames), notes]
+    return out
+
+print(json.dumps({"findings": [[f.rule_id, str(f.path)] for f in found], "usable": store._usable,
+                  "stored": len(store._stored or {}), "added": store._added, "methods": methods()}))
+"""
+
+
+def _run(cache: Path, mode: str, **env: str) -> dict[str, object]:
+    environ = {k: v for k, v in os.environ.items() if k != "PIARULES_NO_CACHE"}
+    done = subprocess.run([sys.executable, "-c", _RUN, mode, str(EXAMPLE)], capture_output=True, text=True,
+                          env={**environ, "PIARULES_CACHE_DIR": str(cache), **env}, check=False)
+    assert done.returncode == 0, done.stderr[-2000:]
+    return json.loads(done.stdout)  # type: ignore[no-any-return]
+
+
+def _store_files(cache: Path) -> list[Path]:
+    return sorted(cache.glob("methods-*.marshal"))
+
+
+def test_a_second_process_builds_every_method_from_the_store_with_the_same_classes(tmp_path: Path) -> None:
+    plain = _run(tmp_path / "plain", "plain")
+    first = _run(tmp_path / "store", "fill")
+    assert first["usable"] and first["stored"] >= 500  # piarules', pydantic's: not a handful
+    (stored,) = _store_files(tmp_path / "store")
+    second = _run(tmp_path / "store", "forbid-compiling")  # any method compiled again raises
+    assert second["usable"] and not second["added"]
+    assert second["findings"] == first["findings"] == plain["findings"] and plain["findings"]
+    methods = plain["methods"]
+    assert isinstance(methods, dict) and len(methods) >= 300
+    # Same bytecode, names and annotations (types, not strings) with the store filling and filled.
+    assert first["methods"] == methods
+    assert second["methods"] == methods
+    assert _store_files(tmp_path / "store") == [stored]
+
+
+def test_every_stored_code_is_what_exec_compiles_from_its_text(tmp_path: Path) -> None:
+    _run(tmp_path, "fill")
+    (stored,) = _store_files(tmp_path)
+    table = marshal.loads(stored.read_bytes())
+    assert len(table) >= 500
+    for text, code in table.items():
+        assert code == compile(text, "<string>", "exec", dont_inherit=True), text[:200]
+        assert code.co_filename == "<string>"  # as in a traceback through a generated method
+
+
+def test_dataclasses_compiles_with_no_future_flags() -> None:
+    """What the store compiles assumes the flags `exec` inherits in `dataclasses` are none."""
+    assert not [v for v in vars(dataclasses).values() if isinstance(v, __future__._Feature)]
+
+
+@pytest.mark.parametrize("garbage", [
+    b"not marshal",
+    marshal.dumps(["a", "list"]),
+    marshal.dumps({"def f(): pass": "not code", 3: compile("x = 1", "<string>", "exec")}),
+])
+def test_a_broken_store_falls_back_to_compiling(tmp_path: Path, garbage: bytes) -> None:
+    clean = _run(tmp_path / "clean", "fill")
+    cache = tmp_path / "broken"
+    cache.mkdir()
+    (cache / _store_files(tmp_path / "clean")[0].name).write_bytes(garbage)
+    broken = _run(cache, "fill")
+    assert (broken["findings"], broken["methods"]) == (clean["findings"], clean["methods"])
+
+
+def test_no_cache_means_no_store(tmp_path: Path) -> None:
+    result = _run(tmp_path, "fill", PIARULES_NO_CACHE="1")
+    assert result["stored"] == 0
+    assert _store_files(tmp_path) == []
+
+
+def test_eval_no_cache_writes_no_store(tmp_path: Path) -> None:
+    environ = {k: v for k, v in os.environ.items() if k != "PIARULES_NO_CACHE"}
+    done = subprocess.run([sys.executable, "-m", "piarules", "eval", str(EXAMPLE), "--no-cache"], capture_output=True,
+                          text=True, env={**environ, "PIARULES_CACHE_DIR": str(tmp_path)}, check=False)
+    assert done.returncode == 1, done.stderr[-2000:]  # findings
+    assert _store_files(tmp_path) == []
+
+
+def test_a_text_runs_as_exec_runs_it_annotations_included() -> None:
+    """This module's own `from __future__ import annotations` must not reach the text."""
+    namespace: dict[str, object] = {}
+    code_store._exec("def f(a: int) -> str:\n    return str(a)\n", namespace)
+    f = namespace["f"]
+    assert callable(f) and f(3) == "3"
+    assert f.__annotations__ == {"a": int, "return": str}
+    code_store._exec(compile("g = 2", "<string>", "exec"), namespace)  # a code object as the builtin takes it
+    assert namespace["g"] == 2
+
+
+def test_the_cli_installs_it() -> None:
+    import piarules.cli  # noqa: F401
+
+    assert vars(dataclasses).get("exec") is code_store._exec
