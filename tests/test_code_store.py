@@ -1,7 +1,8 @@
-"""The store of dataclasses' generated methods (code_store.py) changes how long a class takes to
-create, never what it is: a second process builds every method from the store, each stored code
-object is what `exec` compiles from its text, the classes equal those of a process without the
-store (code, names, annotations), and a broken store or none falls back to compiling."""
+"""The stores of compiled code (code_store.py) change how long a class or a rule's generated code
+takes to build, never what it is: a second process builds every dataclass method and generated
+rule from the stores, each stored code object is what `compile` makes of its source, the classes
+equal those of a process without the store (code, names, annotations), and a broken store or
+none falls back to compiling."""
 
 from __future__ import annotations
 import __future__
@@ -36,8 +37,9 @@ import importlib, pkgutil, piarules
 for module in pkgutil.walk_packages(piarules.__path__, "piarules."):
     if not module.name.endswith("__main__"):
         importlib.import_module(module.name)
-from piarules import api
+from piarules import api, evaluate
 from piarules.policy_sources import bundled_policy_dir
+evaluate.GENERATE_AFTER = 0  # the rules as generated code on the first document (the RULES store)
 policies = api.load_policies([bundled_policy_dir()])
 document, _ = api.load_document(sys.argv[2])
 found = api.run(policies, document)
@@ -60,8 +62,9 @@ def methods():
                                                               list(code.co_varnames), notes]
     return out
 
-print(json.dumps({"findings": [[f.rule_id, str(f.path)] for f in found], "usable": store._usable,
-                  "stored": len(store._stored or {}), "added": store._added, "methods": methods()}))
+print(json.dumps({"findings": [[f.rule_id, str(f.path)] for f in found], "usable": store.METHODS.usable,
+                  "stored": len(store.METHODS.stored or {}), "added": store.METHODS.added, "methods": methods(),
+                  "rules_stored": len(store.RULES.stored or {}), "rules_added": store.RULES.added}))
 """
 
 
@@ -73,8 +76,8 @@ def _run(cache: Path, mode: str, **env: str) -> dict[str, object]:
     return json.loads(done.stdout)  # type: ignore[no-any-return]
 
 
-def _store_files(cache: Path) -> list[Path]:
-    return sorted(cache.glob("methods-*.marshal"))
+def _store_files(cache: Path, kind: str = "methods") -> list[Path]:
+    return sorted(cache.glob(f"{kind}-*.marshal"))
 
 
 def test_a_second_process_builds_every_method_from_the_store_with_the_same_classes(tmp_path: Path) -> None:
@@ -82,8 +85,9 @@ def test_a_second_process_builds_every_method_from_the_store_with_the_same_class
     first = _run(tmp_path / "store", "fill")
     assert first["usable"] and first["stored"] >= 500  # piarules', pydantic's: not a handful
     (stored,) = _store_files(tmp_path / "store")
-    second = _run(tmp_path / "store", "forbid-compiling")  # any method compiled again raises
-    assert second["usable"] and not second["added"]
+    assert first["rules_stored"] >= 50  # the library's generated loops and conditions
+    second = _run(tmp_path / "store", "forbid-compiling")  # any method or rule compiled again raises
+    assert second["usable"] and not second["added"] and not second["rules_added"]
     assert second["findings"] == first["findings"] == plain["findings"] and plain["findings"]
     methods = plain["methods"]
     assert isinstance(methods, dict) and len(methods) >= 300
@@ -91,6 +95,7 @@ def test_a_second_process_builds_every_method_from_the_store_with_the_same_class
     assert first["methods"] == methods
     assert second["methods"] == methods
     assert _store_files(tmp_path / "store") == [stored]
+    assert len(_store_files(tmp_path / "store", "rules")) == 1
 
 
 def test_every_stored_code_is_what_exec_compiles_from_its_text(tmp_path: Path) -> None:
@@ -98,9 +103,20 @@ def test_every_stored_code_is_what_exec_compiles_from_its_text(tmp_path: Path) -
     (stored,) = _store_files(tmp_path)
     table = marshal.loads(stored.read_bytes())
     assert len(table) >= 500
-    for text, code in table.items():
-        assert code == compile(text, "<string>", "exec", dont_inherit=True), text[:200]
-        assert code.co_filename == "<string>"  # as in a traceback through a generated method
+    for (filename, text), code in table.items():
+        assert filename == "<string>"  # as in a traceback through a generated method
+        assert code == compile(text, filename, "exec", dont_inherit=True), text[:200]
+        assert code.co_filename == filename
+
+
+def test_every_stored_rule_is_what_compile_makes_of_its_source(tmp_path: Path) -> None:
+    _run(tmp_path, "fill")
+    (stored,) = _store_files(tmp_path, "rules")
+    table = marshal.loads(stored.read_bytes())
+    assert len(table) >= 50
+    for (filename, source), code in table.items():
+        assert filename.startswith("<piarules ")  # a rule's id or condition: tracebacks name it
+        assert code == compile(source, filename, "exec", dont_inherit=True), source[:200]
 
 
 def test_dataclasses_compiles_with_no_future_flags() -> None:
@@ -111,7 +127,7 @@ def test_dataclasses_compiles_with_no_future_flags() -> None:
 @pytest.mark.parametrize("garbage", [
     b"not marshal",
     marshal.dumps(["a", "list"]),
-    marshal.dumps({"def f(): pass": "not code", 3: compile("x = 1", "<string>", "exec")}),
+    marshal.dumps({("<string>", "def f(): pass"): "not code", "x = 1": compile("x = 1", "<string>", "exec")}),
 ])
 def test_a_broken_store_falls_back_to_compiling(tmp_path: Path, garbage: bytes) -> None:
     clean = _run(tmp_path / "clean", "fill")

@@ -305,7 +305,7 @@ def _work(units: list[list[Path]]) -> list[list[DocumentResult]]:
     assert isinstance(policies, LazyPolicies) and isinstance(settings, Settings)  # INVARIANT: set by _start_worker
     results = [check_unit(unit, settings, policies) for unit in units]
     pattern_store.save()  # a worker ends without running exit handlers
-    code_store.save()
+    code_store.save()  # the same
     return results
 
 

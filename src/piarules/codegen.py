@@ -25,6 +25,7 @@ from typing import Any
 
 from piarules import ast
 from piarules.builtins import REGISTRY
+from piarules.code_store import RULES
 from piarules.compile import (
     RAW_TEXT_BUILTINS,
     CompiledRule,
@@ -378,7 +379,7 @@ def generate(node: ast.Expr, context: Context, name: str = "generated") -> Fn:
     result = writer.value(node)
     source = "\n".join([f"def {name}(env):", *writer.lines, f"    return {result}"])
     namespace = dict(writer.names)
-    exec(compile(source, f"<piarules {name}>", "exec"), namespace)
+    exec(RULES.compiled(source, f"<piarules {name}>"), namespace)
     fn: Fn = namespace[name]
     return fn
 
@@ -452,7 +453,7 @@ def generate_loop(rule: CompiledRule, helpers: LoopHelpers) -> Callable[..., Non
         "    env.as_of = as_of" if rule.dated and rule.as_of_depth == 1 else "",
     ])
     namespace = dict(writer.names)
-    exec(compile(source, f"<piarules {checked.id}>", "exec"), namespace)
+    exec(RULES.compiled(source, f"<piarules {checked.id}>"), namespace)
     loop: Callable[..., None] = namespace["loop"]
     return loop
 

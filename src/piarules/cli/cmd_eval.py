@@ -160,11 +160,15 @@ def eval_command(
 
 def _no_cache_for_this_command(context: typer.Context) -> None:
     """PIARULES_NO_CACHE=1 for this process and the workers it starts, until the command ends
-    (a library or test process that runs more commands gets its environment back)."""
+    (a library or test process that runs more commands gets its environment back). The stores
+    of compiled code, written at exit, write nothing from this process."""
     import os
+
+    from piarules import code_store
 
     previous = os.environ.get("PIARULES_NO_CACHE")
     os.environ["PIARULES_NO_CACHE"] = "1"
+    code_store.turn_off()
 
     def restore() -> None:
         if previous is None:
