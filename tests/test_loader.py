@@ -5,7 +5,8 @@ from __future__ import annotations
 import pytest
 
 from piarules.diagnostics import PiarulesError
-from piarules.document.loader import decode, load_yaml
+from piarules.document.loader import load_yaml
+from piarules.files import decode
 
 DOC = """\
 評価書の種類: 重点項目評価書

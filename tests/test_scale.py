@@ -484,6 +484,43 @@ def test_a_recheck_of_an_unchanged_document_imports_no_loader_nor_pydantic(tmp_p
     assert runs[1] == "1 []"
 
 
+_MODULES_OF_A_RUN = """
+import runpy, sys
+sys.argv = ["piarules", "eval", sys.argv[1], "--format", "json"]
+try:
+    runpy.run_module("piarules", run_name="__main__")
+except SystemExit as exit:
+    code = exit.code
+heavy = ["pydantic", "ruamel", "lark", "piarules.document.forms", "piarules.document.items", "piarules.schema",
+         "piarules.document.loader", "piarules.syntax.parser"]
+print(code, "evaluate" if "piarules.evaluate" in sys.modules else "-", [name for name in heavy if name in sys.modules])
+"""
+
+
+def test_a_run_after_the_results_changed_imports_no_parser_nor_form_model(tmp_path: Path) -> None:
+    """A document and a policy set read back from the caches (a run after a policy setting or
+    the document's results changed) are evaluated without the YAML parser, the policy parser,
+    the checker's form types or the form models (pydantic): ≈ 100 ms of imports (issue 15)."""
+    import os
+    import shutil
+    import subprocess
+    import sys
+
+    env = {**os.environ, "PIARULES_CACHE_DIR": str(tmp_path / "cache")}
+    env.pop("PIARULES_NO_CACHE", None)
+    doc = write(tmp_path, "a.yaml", EXAMPLE.read_text(encoding="utf-8"))
+
+    def run() -> str:
+        done = subprocess.run([sys.executable, "-c", _MODULES_OF_A_RUN, str(doc)], env=env, cwd=tmp_path,
+                              capture_output=True, text=True, check=True)
+        return done.stdout.split("\n")[-2]
+
+    first = run()
+    assert first.startswith("1 evaluate") and "pydantic" in first and "ruamel" in first  # parsed and loaded
+    shutil.rmtree(tmp_path / "cache" / "results")  # the stored results gone: evaluated again
+    assert run() == "1 evaluate []"
+
+
 _WARNED = 'rule OWN-W "w" {\n  severity info\n  when 公表日 is present and true\n  require 評価実施機関名 is present\n}\n'
 
 

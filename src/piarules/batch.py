@@ -203,8 +203,7 @@ def has_content(value: object) -> bool:
 def _load(path: Path, settings: Settings, raw: bytes | None = None) -> tuple[DocumentResult, Document | None]:
     """Read (unless its bytes are given) and validate one document; None when it cannot be
     checked (errors say why)."""
-    from piarules.document import load_document_bytes
-    from piarules.document.loader import decode
+    from piarules.files import decode
 
     name = display_path(path)
     imported = is_table(path)
@@ -217,7 +216,7 @@ def _load(path: Path, settings: Settings, raw: bytes | None = None) -> tuple[Doc
         return DocumentResult(name, errors=exc.diagnostics), None
     sha256 = hashlib.sha256(raw).hexdigest()
     if not imported:
-        doc, diagnostics = _load_cached(raw, sha256, name) if settings.cache else load_document_bytes(raw, name)
+        doc, diagnostics = _load_cached(raw, sha256, name) if settings.cache else _loaded(raw, name)
     result = DocumentResult(name, errors=list(diagnostics), sha256=sha256, imported=imported)
     if doc is not None and not settings.allow_empty and not has_content(doc.tree):
         result.errors.append(Diagnostic("PIA312", "文書が空です (検査する内容がありません)", Span.point(name, 1, 1),
@@ -238,15 +237,22 @@ def _load(path: Path, settings: Settings, raw: bytes | None = None) -> tuple[Doc
     return result, doc
 
 
+def _loaded(raw: bytes, name: str) -> tuple[Document | None, list[Diagnostic]]:
+    """The loading pipeline (YAML parser, form models), imported only when a document is parsed."""
+    from piarules.document import load_document_bytes
+
+    return load_document_bytes(raw, name)
+
+
 def _load_cached(raw: bytes, sha256: str, name: str) -> tuple[Document | None, list[Diagnostic]]:
     """load_document_bytes through the document cache (document/cache.py): documents that load
     are cached, with their warnings; those that do not are cheap to refuse again."""
-    from piarules.document import Document, cache, load_document_bytes
+    from piarules.document import Document, cache
 
     hit = cache.load(sha256, name, raw)
     if hit is not None and isinstance(hit[0], Document):
         return hit
-    doc, diagnostics = load_document_bytes(raw, name)
+    doc, diagnostics = _loaded(raw, name)
     if doc is not None:
         cache.store(sha256, name, doc, diagnostics)
     return doc, diagnostics

@@ -9,6 +9,7 @@ or absent, never half written.
 
 from __future__ import annotations
 
+import codecs
 import contextlib
 import os
 import stat
@@ -162,8 +163,6 @@ def split_lines(text: str) -> list[str]:
 
 def read_lines(path: str | os.PathLike[str]) -> list[str] | None:
     """A text file's lines for code frames, or None if it is unreadable or not text."""
-    from piarules.document.loader import decode
-
     try:
         raw = read_input(path)
     except PiarulesError:
@@ -172,3 +171,32 @@ def read_lines(path: str | os.PathLike[str]) -> list[str] | None:
         return split_lines(decode(raw, ""))
     except PiarulesError:  # binary (an .xlsx) or undecodable: no code frame rather than garbage
         return None
+
+
+def decode(raw: bytes, path: str) -> str:
+    """Bytes → text: UTF-8 (with or without BOM), UTF-16 with a BOM, else CP932; a clear error otherwise."""
+    if raw.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        try:
+            return raw.decode("utf-16").replace("\r\n", "\n")
+        except UnicodeDecodeError:
+            pass
+    if (nul := raw.find(b"\x00")) >= 0:
+        before = raw[:nul].decode("utf-8", errors="replace")
+        line, col = line_col(before, len(before))
+        raise PiarulesError([Diagnostic("PIA308", "NUL 文字 (U+0000) があります。テキストファイルではありません (バイナリ)",
+                                        Span.point(path, line, col), help="UTF-8 のテキストとして保存してください")])
+    for encoding in ("utf-8-sig", "cp932"):
+        try:
+            return raw.decode(encoding).replace("\r\n", "\n")
+        except UnicodeDecodeError:
+            continue
+    raise PiarulesError([Diagnostic("PIA308", "文字コードを判別できません", Span.point(path, 1, 1),
+                                    help="UTF-8 で保存してください")])
+
+
+def line_col(text: str, offset: int) -> tuple[int, int]:
+    """1-based line and column of `offset` in `text` (line breaks as split_lines counts them)."""
+    line, start = 1, 0
+    for m in LINE_BREAK.finditer(text, 0, offset):
+        line, start = line + 1, m.end()
+    return line, offset - start + 1

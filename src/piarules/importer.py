@@ -21,8 +21,7 @@ from pathlib import Path
 from typing import Any
 
 from piarules.diagnostics import Diagnostic, PiarulesError, Severity
-from piarules.document.loader import decode
-from piarules.files import display_path, read_input
+from piarules.files import decode, display_path, read_input
 from piarules.jpvalues import is_empty_text, parse_date, selected_text, strip_html
 from piarules.limits import CELL_CHARS, TABLE_CELLS, TABLE_ROWS, XLSX_BYTES, Limit
 from piarules.pattern_store import compiled

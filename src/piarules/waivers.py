@@ -45,7 +45,8 @@ def _date(value: Any, where: Span, key: str) -> dt.date:
 def load_waivers(path: Path) -> list[Waiver]:
     """Read a waiver file; malformed entries are errors with their location."""
     name = display_path(path)
-    from piarules.document.loader import decode, load_yaml  # YAML only when there is a waiver file
+    from piarules.document.loader import load_yaml  # YAML only when there is a waiver file
+    from piarules.files import decode
 
     loaded = load_yaml(decode(read_input(path, "例外ファイル"), name), name)
     data = loaded.data

@@ -38,7 +38,7 @@ def _repeated_words(value: Any) -> Any:
 
 @text_cache
 def _repeated(text: str) -> tuple[str, ...]:
-    from piarules.document.items import starts_with_label
+    from piarules.document.labels import starts_with_label
 
     s = normalize_text(text)
     if not _DOUBLED.search(s):

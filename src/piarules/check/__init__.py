@@ -15,7 +15,6 @@ from piarules.check import logic
 from piarules.check.context import Diagnostics, Env, FileDecls
 from piarules.check.elaborate import Elaborator, check_regex
 from piarules.diagnostics import Diagnostic, Severity, suggestion
-from piarules.schema import KINDS, document_type
 from piarules.type_system import DATE, ListType, ObjectType, TextType, Type, UnknownType
 from piarules.vocabulary import Vocabulary, standard_vocabulary
 from piarules.walk import statement_exprs, walk
@@ -255,6 +254,8 @@ def first_ref(node: ast.Expr | None) -> ast.Ref | None:
 
 def rule_kinds(rule: ast.Rule, policy: ast.PolicyHeader | None, diags: Diagnostics) -> tuple[str, ...]:
     """The form kinds a rule applies to (rule's own `applies to`, else the policy's, else all)."""
+    from piarules.schema import KINDS  # the form models: checking only (a checked set read back needs none)
+
     kinds = rule.kinds or (policy.kinds if policy else ())
     for kind in kinds:
         if kind not in KINDS:
@@ -266,6 +267,8 @@ def rule_kinds(rule: ast.Rule, policy: ast.PolicyHeader | None, diags: Diagnosti
 def check_rule(rule: ast.Rule, decls: FileDecls, policy: ast.PolicyHeader | None,
                diags: Diagnostics) -> CheckedRule:
     """Resolve and type every expression of one rule in its scope chain."""
+    from piarules.schema import document_type
+
     kinds = rule_kinds(rule, policy, diags)
     el = Elaborator(Env(decls, document_type(kinds)), diags)
     scopes = []

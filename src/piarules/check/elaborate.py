@@ -27,7 +27,6 @@ from piarules.document.source_map import format_path
 from piarules.jpvalues import parse_band, parse_date
 from piarules.regex import RegexError, compile_pattern
 from piarules.runtime import MAX_SLOTS
-from piarules.schema import document_type
 from piarules.syntax import MAX_TREE_DEPTH
 from piarules.type_system import (
     BOOL,
@@ -89,6 +88,8 @@ class Elaborator:
         if head in ROOT_VARIABLES and self.env.lookup(head) is None:
             return self.follow(node, "root", 0, self.env.root, node.parts[1:], label)
         if head in COMPANION_VARIABLES and self.env.lookup(head) is None:
+            from piarules.schema import document_type  # the form models: imported when checking
+
             return self.follow(node, "set", 0, document_type((head,)), node.parts[1:], label, prefix=(head,),
                                owner=head)
         if head == TEXTS_VARIABLE and len(node.parts) == 1:

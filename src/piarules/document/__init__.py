@@ -19,6 +19,10 @@ __all__ = ["Document", "load_document", "load_document_bytes", "load_document_te
 def __getattr__(name: str) -> Any:
     """The loader on first use: importing a light part of the package (source_map, sets) must not
     build the form models (pydantic), which a run answered from the result cache never needs."""
+    if name == "Document":
+        from piarules.document.loaded import Document
+
+        return Document
     if name in __all__:
         from piarules.document import pipeline
 

@@ -48,8 +48,8 @@ def load(sha256: str, name: str, raw: bytes) -> tuple[Any, list[Diagnostic]] | N
     """The cached (Document, diagnostics) of these bytes (`raw`, whose SHA-256 is `sha256`)
     under this name, or None."""
     from piarules.diagnostics import PiarulesError
-    from piarules.document.loader import decode
-    from piarules.document.pipeline import Document
+    from piarules.document.loaded import Document
+    from piarules.files import decode
 
     value = STORE.load(key(sha256, name))
     if value is None or not isinstance(value[0], Document):

@@ -36,7 +36,6 @@ from __future__ import annotations
 import re
 import types
 import typing
-import unicodedata
 from dataclasses import dataclass, field
 from functools import cache, lru_cache
 from importlib import resources
@@ -45,9 +44,10 @@ from typing import Any
 from pydantic import BaseModel
 
 from piarules.diagnostics import Diagnostic, PiarulesError, Severity
+from piarules.document import labels as label_text
 from piarules.document.forms import DOCUMENT_MODELS, ChangeRow, Cover, ItemAnalysis
 from piarules.document.source_map import SourceMap, format_path
-from piarules.jpvalues import compact_text, strip_html
+from piarules.jpvalues import compact_text
 from piarules.pattern_store import compiled
 
 LABELS_FILE = "form_labels.yaml"
@@ -187,35 +187,6 @@ def form_labels() -> FormLabels:
 # ---------------------------------------------------------------- recognising labels
 
 
-_CIRCLED_RE = compiled("[\u2460-\u2473\u3251-\u325f\u32b1-\u32bf]")  # ①…⑳ ㉑…㊿: item labels
-
-
-def _flat(text: str) -> str:
-    """HTML removed, ①… item numbers dropped, NFKC, one space between words, typos corrected,
-    取り扱う/問い合わせ spelt one way."""
-    s = unicodedata.normalize("NFKC", _CIRCLED_RE.sub(" ", strip_html(text)))
-    s = re.sub(r"\s+", " ", s).strip()
-    for wrong, right in form_labels().corrections.items():
-        s = s.replace(wrong, right)
-    for variant, one in (("取り扱", "取扱"), ("問い合わせ", "問合せ"), ("問合わせ", "問合せ"), ("問い合せ", "問合せ")):
-        s = s.replace(variant, one)
-    return s
-
-
-def _canon(text: str) -> str:
-    return re.sub(r"[\s・、,]", "", _flat(text))
-
-
-def _particle_free(label: str) -> str:
-    return re.sub("[のを]", "", label)
-
-
-@dataclass(frozen=True)
-class _Vocabulary:
-    pattern: re.Pattern[str]
-    keys: dict[str, str]  # particle-free canonical label → model key
-
-
 def _questions() -> dict[str, str]:
     """The form's questions (field descriptions ending in 「か」) → their key, where unambiguous."""
     seen: dict[str, set[str]] = {}
@@ -238,23 +209,14 @@ def _models(model: type[BaseModel]) -> list[type[BaseModel]]:
     return out
 
 
-def starts_with_label(text: str, longer_than: int = 0) -> bool:
-    """Whether `text` begins with a label of the form longer than `longer_than` characters (事務の
-    内容, ファイル名, …): where headings run together in a 項目 cell, a word seems written twice
-    (「…事務事務の内容」)."""
-    found = _vocabulary().pattern.match(_canon(text[:60]))
-    return found is not None and found.end() > longer_than
+def form_label_entries() -> dict[str, str]:
+    """Every label the form's cells are read by → its model key: the keys themselves, the
+    questions, the printed labels (labels.py keeps the table built from them)."""
+    return {k: k for k in _all_keys()} | _questions() | form_labels().labels
 
 
-@cache
-def _vocabulary() -> _Vocabulary:
-    entries = {k: k for k in _all_keys()} | _questions() | form_labels().labels
-    keys: dict[str, str] = {}
-    for label, key in entries.items():
-        keys.setdefault(_particle_free(_canon(label)), key)
-    labels = sorted({_canon(label) for label in entries}, key=lambda label: (-len(label), label))
-    alternatives = ("".join(re.escape(c) + ("?" if c in "のを" else "") for c in label) for label in labels)
-    return _Vocabulary(compiled("|".join(alternatives)), keys)
+def _flat(text: str) -> str:
+    return label_text.flat(text, form_labels().corrections)
 
 
 # Parts of a cell that are not labels: taken out before the labels are read.
@@ -302,9 +264,9 @@ def _read_cell(text: str) -> _Cell:
         cell.tasks.add(int(m[1]))
         cell.task_range = cell.task_range or bool(m[2])
     s = _TRAILING_RE.sub("", _RISK_TITLE_RE.sub("|", s.replace("※", "")))
-    vocabulary = _vocabulary()
+    pattern, table = label_text.label_table()
     canon = re.sub(r"[\s・、,]", "", s)
-    cell.labels = [vocabulary.keys[_particle_free(m[0])] for m in vocabulary.pattern.finditer(canon)]
+    cell.labels = [table.keys[label_text.particle_free(m[0])] for m in pattern.finditer(canon)]
     if cell.files:  # 「1.特定個人情報ファイル名 (1) …ファイル」 in Ⅱ/Ⅲ heads a file block, not Ⅰ3
         cell.labels = [k for k in cell.labels if k != "特定個人情報ファイル名"]
     return cell

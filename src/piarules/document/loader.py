@@ -7,7 +7,6 @@ implicit typing (yes/no, dates, octal) would silently change what the user wrote
 
 from __future__ import annotations
 
-import codecs
 import io
 from dataclasses import dataclass
 from typing import Any
@@ -24,6 +23,7 @@ from ruamel.yaml.events import (
 from piarules.diagnostics import Diagnostic, PiarulesError
 from piarules.document.source_map import DocPath, SourceMap
 from piarules.files import LINE_BREAK as _LINE_BREAK
+from piarules.files import line_col
 from piarules.limits import FILE_BYTES, YAML_DEPTH, YAML_NODES
 from piarules.pattern_store import compiled
 from piarules.span import Span
@@ -213,7 +213,7 @@ def _yaml_error(exc: Exception, text: str, path: str) -> PiarulesError:
     if mark:
         span = Span.point(path, mark.line + 1, mark.column + 1)
     elif isinstance(getattr(exc, "position", None), int):  # ReaderError: a character offset
-        span = Span.point(path, *_line_col(text, exc.position))  # type: ignore[attr-defined]
+        span = Span.point(path, *line_col(text, exc.position))  # type: ignore[attr-defined]
     else:
         span = Span.point(path, 1, 1)
     return PiarulesError([Diagnostic("PIA301", f"YAMLの構文エラー: {problem}", span,
@@ -224,13 +224,6 @@ _FORBIDDEN = compiled("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x84\x86-\x9f\ud800-\udff
 """What YAML does not allow in a stream: C0/C1 controls but tab, LF, CR and NEL; DEL; surrogates;
 U+FFFE/U+FFFF. Reported at their line:col instead of the parser's one-off error."""
 _SHOWN_CHARACTERS = 10
-
-
-def _line_col(text: str, offset: int) -> tuple[int, int]:
-    line, start = 1, 0
-    for m in _LINE_BREAK.finditer(text, 0, offset):
-        line, start = line + 1, m.end()
-    return line, offset - start + 1
 
 
 def _character_name(ch: str) -> str:
@@ -287,24 +280,3 @@ def load_yaml(text: str, path: str) -> YamlData:
             raise _yaml_error(exc, text, path) from None
         raise
     return YamlData(data, composer.source_map, text)
-
-
-def decode(raw: bytes, path: str) -> str:
-    """Bytes → text: UTF-8 (with or without BOM), UTF-16 with a BOM, else CP932; a clear error otherwise."""
-    if raw.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
-        try:
-            return raw.decode("utf-16").replace("\r\n", "\n")
-        except UnicodeDecodeError:
-            pass
-    if (nul := raw.find(b"\x00")) >= 0:
-        before = raw[:nul].decode("utf-8", errors="replace")
-        line, col = _line_col(before, len(before))
-        raise PiarulesError([Diagnostic("PIA308", "NUL 文字 (U+0000) があります。テキストファイルではありません (バイナリ)",
-                                        Span.point(path, line, col), help="UTF-8 のテキストとして保存してください")])
-    for encoding in ("utf-8-sig", "cp932"):
-        try:
-            return raw.decode(encoding).replace("\r\n", "\n")
-        except UnicodeDecodeError:
-            continue
-    raise PiarulesError([Diagnostic("PIA308", "文字コードを判別できません", Span.point(path, 1, 1),
-                                    help="UTF-8 で保存してください")])

@@ -79,8 +79,8 @@ def _manifest_sets(directory: Path) -> list[list[Path]]:
     manifest = directory / MANIFEST
     if not manifest.is_file():
         return []
-    from piarules.document.loader import decode, load_yaml
-    from piarules.files import display_path, read_input
+    from piarules.document.loader import load_yaml
+    from piarules.files import decode, display_path, read_input
 
     name = display_path(manifest)
     loaded = load_yaml(decode(read_input(manifest, "組の定義"), name), name)

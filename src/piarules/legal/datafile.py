@@ -13,8 +13,8 @@ from pathlib import Path
 from typing import Any
 
 from piarules.diagnostics import Diagnostic, PiarulesError
-from piarules.document.loader import decode, load_yaml
 from piarules.document.source_map import DocPath, SourceMap, format_path
+from piarules.files import decode
 from piarules.jpvalues import parse_date
 from piarules.span import Span
 
@@ -117,7 +117,7 @@ def read_data_file(path: Path, display: str | None = None) -> DataFile:
     """Load one YAML data file; unreadable or malformed files yield a DataFile with data None."""
     name = display or str(path)
     try:
-        data, source_map = _load_cached(path.read_bytes(), name)
+        data, source_map = cached_yaml(path.read_bytes(), name)
     except OSError as exc:
         return DataFile(name, None, SourceMap(name), [
             Diagnostic("PIA601", f"データファイルを読めません: {exc.strerror or exc}", Span.point(name, 1, 1))])
@@ -129,10 +129,10 @@ def read_data_file(path: Path, display: str | None = None) -> DataFile:
     return df
 
 
-def _load_cached(raw: bytes, name: str) -> tuple[Any, SourceMap]:
+def cached_yaml(raw: bytes, name: str) -> tuple[Any, SourceMap]:
     """The data and source map of a data file, from the on-disk cache when its bytes were read
-    before (every run reads the bundled statutes, law timeline and bodies: one read instead of
-    parsing ≈ 100 KB of YAML).
+    before (every run reads the bundled statutes, law timeline, bodies and synonyms: one read
+    instead of parsing ≈ 100 KB of YAML, and no YAML parser to import).
 
     Raises:
         PiarulesError: the file is not valid YAML (never cached).
@@ -146,6 +146,8 @@ def _load_cached(raw: bytes, name: str) -> tuple[Any, SourceMap]:
     cached = disk.load(key)
     if isinstance(cached, tuple) and len(cached) == 2 and isinstance(cached[1], SourceMap):
         return cached[0], cached[1]
+    from piarules.document.loader import load_yaml  # the YAML parser only on a miss
+
     loaded = load_yaml(decode(raw, name), name)
     disk.store(key, (loaded.data, loaded.source_map))
     return loaded.data, loaded.source_map

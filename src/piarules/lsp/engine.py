@@ -19,7 +19,7 @@ from piarules.check import CheckResult, check_policies
 from piarules.compile import CompiledRule, compile_rules
 from piarules.diagnostics import Diagnostic, PiarulesError, Severity
 from piarules.document import Document, load_document_text
-from piarules.document.loader import decode
+from piarules.files import decode
 from piarules.findings import Finding
 from piarules.lsp.config import Settings, policy_paths
 from piarules.lsp.form import all_top_keys

@@ -15,7 +15,6 @@ from pathlib import Path
 from typing import Any
 
 from piarules.diagnostics import Diagnostic, PiarulesError, Severity, suggestion
-from piarules.document.loader import load_yaml
 from piarules.document.source_map import DocPath, SourceMap
 from piarules.prose.normalize import normalize
 from piarules.prose.phrases import SynonymSet
@@ -115,18 +114,24 @@ class _Reader:
 
 def read_synonyms(text: str, path: str) -> tuple[SynonymTable, list[Diagnostic]]:
     """Synonym-table YAML text → the valid sets and a diagnostic per bad entry."""
+    from piarules.document.loader import load_yaml  # the YAML parser only when a table is read
+
     try:
         data = load_yaml(text, path)
     except PiarulesError as exc:
         return SynonymTable(path=path), exc.diagnostics
-    reader = _Reader(path, data.source_map)
-    if data.data is None:
+    return _table(data.data, data.source_map, path)
+
+
+def _table(data: Any, source_map: SourceMap, path: str) -> tuple[SynonymTable, list[Diagnostic]]:
+    reader = _Reader(path, source_map)
+    if data is None:
         return SynonymTable(path=path), []
-    if not isinstance(data.data, dict):
+    if not isinstance(data, dict):
         reader.problem((), "同義語表は「名前: {terms: […], source: …}」のマッピングで書いてください")
         return SynonymTable(path=path), reader.diagnostics
     sets = {}
-    for name, value in data.data.items():
+    for name, value in data.items():
         if not normalize(name).text:
             reader.problem((name,), "同義語の名前が空です", key=True)
             continue
@@ -151,9 +156,12 @@ STANDARD_PATH = "piarules/data/synonyms.yaml"
 
 @lru_cache(maxsize=1)
 def standard_synonyms() -> SynonymTable:
-    """The bundled table. Its own diagnostics are a packaging bug, caught by the test suite."""
-    text = resources.files("piarules").joinpath("data", "synonyms.yaml").read_text(encoding="utf-8")
-    table, _ = read_synonyms(text, STANDARD_PATH)
+    """The bundled table (its YAML parsed once per machine: legal.datafile.cached_yaml). Its own
+    diagnostics are a packaging bug, caught by the test suite."""
+    from piarules.legal.datafile import cached_yaml
+
+    raw = resources.files("piarules").joinpath("data", "synonyms.yaml").read_bytes()
+    table, _ = _table(*cached_yaml(raw, STANDARD_PATH), STANDARD_PATH)
     return table
 
 
