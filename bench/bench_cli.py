@@ -4,10 +4,9 @@
   the document is loaded and every rule runs (what a first run on a new machine or CI container
   pays);
 - document changed: a private PIARULES_CACHE_DIR filled by one run first, its stored results
-  removed before each run: policy ASTs, LALR tables and the loaded document come from the cache,
-  the policies are checked and compiled and every rule runs (what a run after editing the
-  document pays; the document's own edit would also miss the document cache: see bench_scale's
-  "caches empty" for that part);
+  removed before each run: the checked policy set and the loaded document come from the cache,
+  the policies are compiled and every rule runs (what a run pays when its results are not
+  stored but nothing needs parsing: a setting, waiver or baseline changed);
 - document edited: the same cache, on a copy of the example with a comment line that changes in
   every run: the document cache misses too, so the document is parsed and validated again (what
   a pre-commit run after editing the document pays);
