@@ -53,6 +53,19 @@ def invoke(*args: object) -> tuple[int, str, str]:
     return result.exit_code, result.stdout, result.stderr
 
 
+def python_with_cache(script: str, cache: Path, *args: str, cwd: Path | None = None, **env: str) -> str:
+    """stdout of `python -c script args…` in a new process whose cache is `cache` (caching on,
+    whatever this process set), with `env` added; fails the test on a non-zero exit."""
+    import subprocess
+    import sys
+
+    environ = {k: v for k, v in os.environ.items() if k != "PIARULES_NO_CACHE"}
+    done = subprocess.run([sys.executable, "-c", script, *args], capture_output=True, text=True, cwd=cwd,
+                          env={**environ, "PIARULES_CACHE_DIR": str(cache), **env}, check=False)
+    assert done.returncode == 0, done.stderr[-2000:]
+    return done.stdout
+
+
 def write(directory: Path, name: str, content: str | bytes) -> Path:
     """Write a test file (parents created); text as UTF-8."""
     path = directory / name

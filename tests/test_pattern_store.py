@@ -6,16 +6,14 @@ and a broken store or none falls back to compiling as usual."""
 from __future__ import annotations
 
 import json
-import os
 import pickle
 import re
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
 from piarules import pattern_store
+from tests.conftest import python_with_cache
 
 ROOT = Path(__file__).resolve().parents[1]
 EXAMPLE = ROOT / "examples" / "sumida-kokuho" / "assessment.yaml"
@@ -41,11 +39,7 @@ print(json.dumps({"findings": [[f.rule_id, str(f.path)] for f in found], "usable
 
 
 def _run(cache: Path, mode: str, **env: str) -> dict[str, object]:
-    environ = {k: v for k, v in os.environ.items() if k != "PIARULES_NO_CACHE"}
-    done = subprocess.run([sys.executable, "-c", _RUN, mode, str(EXAMPLE)], capture_output=True, text=True,
-                          env={**environ, "PIARULES_CACHE_DIR": str(cache), **env}, check=False)
-    assert done.returncode == 0, done.stderr[-2000:]
-    return json.loads(done.stdout)  # type: ignore[no-any-return]
+    return json.loads(python_with_cache(_RUN, cache, mode, str(EXAMPLE), **env))  # type: ignore[no-any-return]
 
 
 def _store_files(cache: Path) -> list[Path]:
@@ -114,11 +108,3 @@ def test_a_wrong_pattern_raises_as_re_compile_and_the_store_stays() -> None:
         pattern_store.compiled("第(19条")
     assert pattern_store._usable
     assert pattern_store.compiled("第(19)条") == re.compile("第(19)条")
-
-
-def test_eval_no_cache_writes_no_store(tmp_path: Path) -> None:
-    environ = {k: v for k, v in os.environ.items() if k != "PIARULES_NO_CACHE"}
-    done = subprocess.run([sys.executable, "-m", "piarules", "eval", str(EXAMPLE), "--no-cache"], capture_output=True,
-                          text=True, env={**environ, "PIARULES_CACHE_DIR": str(tmp_path)}, check=False)
-    assert done.returncode == 1, done.stderr[-2000:]  # findings
-    assert _store_files(tmp_path) == []

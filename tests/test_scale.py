@@ -17,7 +17,7 @@ from piarules import compile as compile_module
 from piarules.api import bundled_policy_dir, load_policies, run
 from piarules.document import load_document_text
 from piarules.regex import RegexError, compile_pattern, required_literals, searcher
-from tests.conftest import EXAMPLE, invoke, write
+from tests.conftest import EXAMPLE, invoke, python_with_cache, write
 
 AS_OF = dt.date(2026, 4, 1)
 _SOURCE = re.compile(r"\n    (出典|原文):(\n      .*)*")
@@ -454,71 +454,54 @@ def test_a_document_read_back_from_the_cache_keeps_what_evaluation_reads() -> No
     assert run(policies, back) == run(policies, doc)  # judged as of its 公表日 in both
 
 
-_MODULES_OF_A_RECHECK = """
-import runpy, sys
+_MODULES_OF_A_RUN = """
+import json, runpy, sys
 sys.argv = ["piarules", "eval", sys.argv[1], "--format", "json"]
 try:
     runpy.run_module("piarules", run_name="__main__")
 except SystemExit as exit:
     code = exit.code
-heavy = ["pydantic", "piarules.api", "piarules.document.loader", "piarules.evaluate", "concurrent.futures.process",
-         "html"]  # html (≈ 1.6 ms): needed only for an HTML entity in a text
-print(code, [name for name in heavy if name in sys.modules])
+heavy = ["pydantic", "ruamel", "lark", "piarules.api", "piarules.document.forms", "piarules.document.items",
+         "piarules.schema", "piarules.document.loader", "piarules.syntax.parser", "piarules.evaluate",
+         "concurrent.futures.process", "html"]
+print(json.dumps([code, [name for name in heavy if name in sys.modules]]))
 """
+
+
+def _modules_of_a_run(tmp_path: Path) -> tuple[int, set[str]]:
+    """`piarules eval a.yaml` in a new process with the cache in tmp_path: its exit code and
+    which of the modules named above it imported."""
+    doc = tmp_path / "a.yaml"
+    if not doc.exists():
+        write(tmp_path, "a.yaml", EXAMPLE.read_text(encoding="utf-8"))
+    report = python_with_cache(_MODULES_OF_A_RUN, tmp_path / "cache", str(doc), cwd=tmp_path)
+    code, modules = json.loads(report.splitlines()[-1])  # after the run's own JSON report
+    return code, set(modules)
 
 
 def test_a_recheck_of_an_unchanged_document_imports_no_loader_nor_pydantic(tmp_path: Path) -> None:
     """The cold-start floor (issue 15): reporting stored results needs neither the document
-    models (pydantic), nor loading and evaluating, nor the process pool; the CLI framework must
-    not import them either (typer 0.29 imports pydantic for every option: pinned below it)."""
-    import os
-    import subprocess
-    import sys
-
-    env = {**os.environ, "PIARULES_CACHE_DIR": str(tmp_path / "cache")}
-    env.pop("PIARULES_NO_CACHE", None)
-    doc = write(tmp_path, "a.yaml", EXAMPLE.read_text(encoding="utf-8"))
-    runs = [subprocess.run([sys.executable, "-c", _MODULES_OF_A_RECHECK, str(doc)], env=env, cwd=tmp_path,
-                           capture_output=True, text=True, check=True).stdout.split("\n")[-2] for _ in range(2)]
-    assert runs[0].startswith("1 ") and "pydantic" in runs[0]  # the first run loads and evaluates
-    assert runs[1] == "1 []"
-
-
-_MODULES_OF_A_RUN = """
-import runpy, sys
-sys.argv = ["piarules", "eval", sys.argv[1], "--format", "json"]
-try:
-    runpy.run_module("piarules", run_name="__main__")
-except SystemExit as exit:
-    code = exit.code
-heavy = ["pydantic", "ruamel", "lark", "piarules.document.forms", "piarules.document.items", "piarules.schema",
-         "piarules.document.loader", "piarules.syntax.parser"]
-print(code, "evaluate" if "piarules.evaluate" in sys.modules else "-", [name for name in heavy if name in sys.modules])
-"""
+    models (pydantic), nor loading and evaluating, nor the process pool, nor html (≈ 1.6 ms: only
+    for an HTML entity in a text); the CLI framework must not import them either (typer 0.29
+    imports pydantic for every option: pinned below it)."""
+    code, first = _modules_of_a_run(tmp_path)
+    assert code == 1 and "pydantic" in first  # the first run loads and evaluates
+    assert _modules_of_a_run(tmp_path) == (1, set())
 
 
 def test_a_run_after_the_results_changed_imports_no_parser_nor_form_model(tmp_path: Path) -> None:
     """A document and a policy set read back from the caches (a run after a policy setting or
     the document's results changed) are evaluated without the YAML parser, the policy parser,
     the checker's form types or the form models (pydantic): ≈ 100 ms of imports (issue 15)."""
-    import os
     import shutil
-    import subprocess
-    import sys
 
-    env = {**os.environ, "PIARULES_CACHE_DIR": str(tmp_path / "cache")}
-    env.pop("PIARULES_NO_CACHE", None)
-    doc = write(tmp_path, "a.yaml", EXAMPLE.read_text(encoding="utf-8"))
-
-    def run() -> str:
-        done = subprocess.run([sys.executable, "-c", _MODULES_OF_A_RUN, str(doc)], env=env, cwd=tmp_path,
-                              capture_output=True, text=True, check=True)
-        return done.stdout.split("\n")[-2]
-
-    first = run()
-    assert first.startswith("1 evaluate") and "pydantic" in first and "ruamel" in first  # parsed and loaded
+    code, first = _modules_of_a_run(tmp_path)
+    assert code == 1 and {"pydantic", "ruamel", "lark", "piarules.evaluate"} <= first  # parsed, loaded, evaluated
     shutil.rmtree(tmp_path / "cache" / "results")  # the stored results gone: evaluated again
-    assert run() == "1 evaluate []"
+    code, second = _modules_of_a_run(tmp_path)
+    assert code == 1 and "piarules.evaluate" in second
+    assert not second & {"pydantic", "ruamel", "lark", "piarules.document.forms", "piarules.document.items",
+                         "piarules.schema", "piarules.document.loader", "piarules.syntax.parser"}
 
 
 _WARNED = 'rule OWN-W "w" {\n  severity info\n  when 公表日 is present and true\n  require 評価実施機関名 is present\n}\n'
