@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from piarules import ast
+from piarules.check import CheckResult, check_policies
 from piarules.compile import CompiledRule, compile_rules
 from piarules.diagnostics import Diagnostic, PiarulesError
 from piarules.evaluate import evaluate
@@ -17,11 +18,11 @@ from piarules.files import decode, display_path, read_input
 from piarules.findings import Finding
 from piarules.policy_sources import SourceDigest, bundled_policy_dir, distinct, policy_files, with_standard
 from piarules.span import Span
+from piarules.syntax import parse_policy
 from piarules.values import Unreadable
 from piarules.vocabulary import Vocabulary, vocabulary_for
 
 if TYPE_CHECKING:
-    from piarules.check import CheckResult, check_policies
     from piarules.document import Document, load_document
 
 __all__ = ["PolicySet", "bundled_policy_dir", "check_policies", "evaluate", "load_document", "load_policies", "run",
@@ -29,13 +30,8 @@ __all__ = ["PolicySet", "bundled_policy_dir", "check_policies", "evaluate", "loa
 
 
 def __getattr__(name: str) -> Any:
-    """The checker and the document loader on first use: a run that reads its checked policies
-    and its document from the cache needs neither the policy parser, the checker's form types
-    nor the form models (pydantic), ≈ 80 ms of imports."""
-    if name == "check_policies":
-        from piarules.check import check_policies
-
-        return check_policies
+    """The document loader on first use: a run that reads its document from the document cache
+    needs neither the YAML parser nor the form models (pydantic)."""
     if name == "load_document":
         from piarules.document import load_document
 
@@ -43,18 +39,12 @@ def __getattr__(name: str) -> Any:
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
-def _no_check() -> CheckResult:
-    from piarules.check import CheckResult
-
-    return CheckResult()
-
-
 @dataclass
 class PolicySet:
     """Parsed, checked and compiled policies (compiled is empty when there are errors)."""
 
     files: list[ast.PolicyFile] = field(default_factory=list)
-    check: CheckResult = field(default_factory=_no_check)
+    check: CheckResult = field(default_factory=CheckResult)
     rules: list[CompiledRule] = field(default_factory=list)
     diagnostics: list[Diagnostic] = field(default_factory=list)
     source_digest: str | None = None
@@ -69,9 +59,6 @@ class PolicySet:
 
 def parse_policy_texts(sources: Iterable[tuple[str, str]], vocabulary: Vocabulary | None = None) -> PolicySet:
     """(path, text) pairs → a PolicySet: parse all, then check and compile the whole set."""
-    from piarules.check import check_policies
-    from piarules.syntax import parse_policy
-
     result = PolicySet()
     for path, text in sources:
         policy, diagnostics = parse_policy(text, path)
@@ -164,7 +151,6 @@ def _stored_set(source_digest: str | None, vocabulary: Vocabulary) -> PolicySet 
     """The set checked in an earlier run, read in one file; only compiling is left (closures
     cannot be stored). None when there is none (or caching is off)."""
     from piarules import cache as disk
-    from piarules.check import CheckResult
 
     if source_digest is None:
         return None
