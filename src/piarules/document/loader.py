@@ -23,6 +23,7 @@ from ruamel.yaml.events import (
 from piarules.diagnostics import Diagnostic, PiarulesError
 from piarules.document.source_map import DocPath, SourceMap
 from piarules.files import LINE_BREAK as _LINE_BREAK
+from piarules.files import decode as decode  # re-exported: it lived here before it moved to files.py
 from piarules.files import line_col
 from piarules.limits import FILE_BYTES, YAML_DEPTH, YAML_NODES
 from piarules.pattern_store import compiled
