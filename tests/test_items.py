@@ -330,3 +330,40 @@ def test_every_part_of_a_rows_analysis_stands_where_its_項目_stands() -> None:
             assert source_map.get(path) == item, path
         analysed += 1
     assert analysed > 50
+
+
+# ---------------------------------------------------------------- the label table in the cache
+
+
+@pytest.mark.parametrize("stored", ["fresh", "read back", "not a table", "a table with a broken pattern"])
+def test_the_label_table_read_from_the_cache_is_the_one_the_models_give(
+        stored: str, tmp_path: Any, monkeypatch: pytest.MonkeyPatch) -> None:
+    """labels.py keeps the table built from the form models in the cache (evaluation reads it
+    without importing them); what it reads back, or rebuilds over a bad entry, is that table."""
+    import pickle
+
+    from piarules import cache as disk
+    from piarules.document import labels
+    from piarules.document.cache import fingerprint
+    from piarules.document.items import form_label_entries, form_labels
+
+    monkeypatch.setenv("PIARULES_CACHE_DIR", str(tmp_path))
+    monkeypatch.delenv("PIARULES_NO_CACHE", raising=False)
+    built = labels.build_table(form_label_entries(), form_labels().corrections)
+    entry = tmp_path / ("labels-" + disk.key(fingerprint()))
+    if stored == "read back":
+        labels.label_table.cache_clear()
+        labels.label_table()  # stores it
+    elif stored == "not a table":
+        entry.write_bytes(pickle.dumps({"pattern": "x"}))
+    elif stored == "a table with a broken pattern":
+        entry.write_bytes(pickle.dumps(labels.LabelTable("(unclosed", {}, {})))
+    labels.label_table.cache_clear()
+    try:
+        pattern, table = labels.label_table()
+        assert table == built and pattern.pattern == built.pattern
+        assert entry.is_file() and pickle.loads(entry.read_bytes()) == built
+        assert labels.starts_with_label("事務の内容 国民健康保険") and labels.starts_with_label("ファイル名", 3)
+        assert not labels.starts_with_label("国民健康保険の資格管理")
+    finally:
+        labels.label_table.cache_clear()  # the next test reads its own cache's table

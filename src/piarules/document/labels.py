@@ -71,11 +71,15 @@ def label_table() -> tuple[re.Pattern[str], LabelTable]:
 
     entry = "labels-" + disk.key(fingerprint())
     table = disk.load(entry)
-    if not isinstance(table, LabelTable):
-        from piarules.document.items import form_label_entries, form_labels
+    if isinstance(table, LabelTable):
+        try:
+            return compiled(table.pattern), table
+        except re.error:  # not what this code writes: built again below
+            pass
+    from piarules.document.items import form_label_entries, form_labels
 
-        table = build_table(form_label_entries(), form_labels().corrections)
-        disk.store(entry, table)
+    table = build_table(form_label_entries(), form_labels().corrections)
+    disk.store(entry, table)
     return compiled(table.pattern), table
 
 
