@@ -162,6 +162,16 @@ def test_a_text_runs_as_exec_runs_it_annotations_included() -> None:
     assert namespace["g"] == 2
 
 
+def test_not_installed_where_dataclasses_compiles_with_future_flags(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delattr(dataclasses, "exec", raising=False)
+    monkeypatch.setattr(dataclasses, "annotations", __future__.annotations, raising=False)
+    code_store.install()
+    assert "exec" not in vars(dataclasses)
+    monkeypatch.delattr(dataclasses, "annotations")
+    code_store.install()
+    assert vars(dataclasses)["exec"] is code_store._exec
+
+
 def test_the_cli_installs_it() -> None:
     import piarules.cli  # noqa: F401
 

@@ -117,9 +117,15 @@ RULES = CodeStore("rules")
 
 
 def install() -> None:
-    """Route `dataclasses`' compiling through METHODS (once; a hook already there is kept)."""
-    if "exec" not in vars(dataclasses):
-        dataclasses.exec = _exec  # type: ignore[attr-defined]
+    """Route `dataclasses`' compiling through METHODS (once; a hook already there is kept). Not
+    on a Python whose `dataclasses` imports a future feature: its `exec` would compile with
+    flags the store does not use."""
+    import __future__
+
+    namespace = vars(dataclasses)
+    if "exec" in namespace or any(isinstance(value, __future__._Feature) for value in namespace.values()):
+        return
+    dataclasses.exec = _exec  # type: ignore[attr-defined]
 
 
 def _exec(source: Any, *args: Any, **kwargs: Any) -> None:
