@@ -211,8 +211,9 @@ def _models(model: type[BaseModel]) -> list[type[BaseModel]]:
 
 def form_label_entries() -> dict[str, str]:
     """Every label the form's cells are read by → its model key: the keys themselves, the
-    questions, the printed labels (labels.py keeps the table built from them)."""
-    return {k: k for k in _all_keys()} | _questions() | form_labels().labels
+    questions, the printed labels (labels.py keeps the table built from them). In a fixed order:
+    where two labels read alike, the first one's key wins, in every process."""
+    return {k: k for k in sorted(_all_keys())} | _questions() | form_labels().labels
 
 
 def _flat(text: str) -> str:
