@@ -1,5 +1,5 @@
 """On-disk cache for the slow, pure steps: LALR tables, parsed policy ASTs, checked policy sets,
-data files, the policy view of a run, the regex store and the dataclass method store.
+data files, the policy view of a run, the regex store and the code stores (dataclass methods, generated rules).
 
 Keyed by content (policy text, grammar text, piarules version and code), so a stale entry is
 never used — but each edit of a policy and each new piarules leaves entries nobody reads again:
