@@ -66,6 +66,14 @@ def read(name: str) -> bytes | None:
     return data
 
 
+def merge_entries(on_disk: Any, mine: dict[Any, Any], limit: int) -> dict[Any, Any]:
+    """A store's entries to write: what other processes wrote since it was read (`on_disk`, a
+    dict when readable) with this process's over them; only this process's when that exceeds
+    `limit` (the pattern and code stores)."""
+    merged = {**on_disk, **mine} if isinstance(on_disk, dict) else dict(mine)
+    return merged if len(merged) <= limit else dict(mine)
+
+
 def used(path: Path) -> None:
     """Mark an entry as just used: the least recently used go first when the folder is pruned."""
     with contextlib.suppress(OSError):

@@ -35,7 +35,7 @@ import sys
 from types import CodeType
 from typing import Any
 
-from piarules.cache import cache_dir, read, write
+from piarules.cache import cache_dir, merge_entries, read, write
 from piarules.cache import key as cache_key
 
 MAX_ENTRIES = 8192
@@ -91,9 +91,7 @@ class CodeStore:
         if not self.added or self.stored is None or not self.usable or os.environ.get("PIARULES_NO_CACHE"):
             return
         self.added = False
-        merged = {**_decoded(read(self.file_name())), **self.stored}
-        if len(merged) > MAX_ENTRIES:
-            merged = dict(self.stored)
+        merged = merge_entries(_decoded(read(self.file_name())), self.stored, MAX_ENTRIES)
         write(self.file_name(), marshal.dumps(merged))
 
 

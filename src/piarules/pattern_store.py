@@ -23,7 +23,7 @@ import re
 import sys
 from typing import Any
 
-from piarules.cache import cache_dir, load, store
+from piarules.cache import cache_dir, load, merge_entries, store
 from piarules.cache import key as cache_key
 
 Entry = tuple[int, list[int], int, dict[str, int], tuple[str | None, ...]]
@@ -130,8 +130,4 @@ def save() -> None:
     if not _added or _stored is None or not _usable:
         return
     _added = False
-    on_disk = load(_file_name())
-    merged = {**on_disk, **_stored} if isinstance(on_disk, dict) else dict(_stored)
-    if len(merged) > MAX_ENTRIES:
-        merged = dict(_stored)
-    store(_file_name(), merged)
+    store(_file_name(), merge_entries(load(_file_name()), _stored, MAX_ENTRIES))
